@@ -1,0 +1,189 @@
+/** An open string union: the listed values get completion, and values added by later API versions still type-check. */
+export type Open<T extends string> = T | (string & {});
+
+/** Account group types created for a user. */
+export type UserAccountGroupType = 'PERSONAL' | 'LEGAL_ENTITY' | 'FRENCH_PEA' | 'ISA' | 'CHILD';
+/** The account group type created for a business. */
+export type BusinessAccountGroupType = 'BUSINESS';
+/** Every account group type a request may name. */
+export type AccountGroupType = UserAccountGroupType | BusinessAccountGroupType;
+/** Account group statuses (open: the API adds values). */
+export type AccountGroupStatus = Open<'PENDING_APPROVAL' | 'ACTIVE' | 'CLOSING' | 'CLOSED' | 'LOCKED'>;
+/** How a user relates to a group (open: the API adds values). */
+export type AccountGroupUserRelation = Open<'OWNER' | 'CHILD' | 'GUARDIAN'>;
+/** Fields a list can be sorted by. */
+export type SortField = 'created_at' | 'updated_at';
+/** Sort orders. */
+export type SortOrder = 'ASC' | 'DESC';
+/** Reasons a closure may record. */
+export type ClosureReason =
+  | 'dunning'
+  | 'power_of_attorney'
+  | 'loss_of_legal_capacity'
+  | 'aml'
+  | 'risk_based'
+  | 'contract_breach'
+  | 'user_initiated';
+
+/** A user linked to an account group. */
+export interface AccountGroupUser {
+  /** The user's id (UUID). */
+  id?: string;
+  /** How the user relates to the group. */
+  type?: AccountGroupUserRelation;
+  /** Fields added by later API versions are kept. */
+  [extra: string]: unknown;
+}
+
+/** Fields every account group has. Timestamps are RFC 3339 strings. */
+interface AccountGroupBase {
+  /** The group's id (UUID). */
+  id: string;
+  /** Creation time, RFC 3339. */
+  created_at: string;
+  /** Last update time, RFC 3339. */
+  updated_at: string;
+  /** The group's status. */
+  status: AccountGroupStatus;
+  /** The nine-digit securities account number. */
+  securities_account_number: string;
+  /** Fields added by later API versions are kept. */
+  [extra: string]: unknown;
+}
+
+/** An account group held by one or more users. */
+export interface UserAccountGroup extends AccountGroupBase {
+  /** A user group type (a type added by a later API version arrives as its string). */
+  type: Exclude<Open<UserAccountGroupType>, 'BUSINESS'>;
+  /** The users linked to the group. */
+  users: AccountGroupUser[];
+}
+
+/** An account group held by a business. */
+export interface BusinessAccountGroup extends AccountGroupBase {
+  /** Always `BUSINESS`. */
+  type: 'BUSINESS';
+  /** The business's id (UUID). */
+  business_id: string;
+}
+
+/** An account group; narrow on `type === 'BUSINESS'`. */
+export type AccountGroup = UserAccountGroup | BusinessAccountGroup;
+
+/** Creates a group for a user. */
+export interface CreateUserAccountGroupRequest {
+  /** The user (UUID). */
+  user_id: string;
+  /** The group type. */
+  type: UserAccountGroupType;
+  /** Nine digits; the API assigns one when absent. */
+  securities_account_number?: string;
+}
+
+/** Creates a group for a business. */
+export interface CreateBusinessAccountGroupRequest {
+  /** The business (UUID). */
+  business_id: string;
+  /** Always `BUSINESS`. */
+  type: 'BUSINESS';
+  /** Nine digits; the API assigns one when absent. */
+  securities_account_number?: string;
+}
+
+/** The body of `create`. */
+export type CreateAccountGroupRequest = CreateUserAccountGroupRequest | CreateBusinessAccountGroupRequest;
+
+/** A list query. */
+export interface ListQuery {
+  /** Sort field; the API's default is `created_at`. */
+  sort?: SortField;
+  /** Sort order; the API's default is `ASC`. */
+  order?: SortOrder;
+  /** Zero-based index of the first item. */
+  offset?: number;
+  /** Page size, 1 to 1000; the API's default is 100. */
+  limit?: number;
+}
+
+/** Paging metadata of a list response. */
+export interface ListMeta {
+  /** The offset of this page. */
+  offset: number;
+  /** The limit of this page. */
+  limit: number;
+  /** How many items `data` holds. */
+  count: number;
+  /** How many items there are across all pages. */
+  total_count: number;
+  /** The sort field (free text). */
+  sort?: string;
+  /** The sort order. */
+  order?: Open<SortOrder>;
+  /** Fields added by later API versions are kept. */
+  [extra: string]: unknown;
+}
+
+/** One page of account groups, as the API returns it. */
+export interface AccountGroupList {
+  /** Paging metadata. */
+  meta: ListMeta;
+  /** The groups of this page. */
+  data: AccountGroup[];
+}
+
+/** Options of `close`, sent as query parameters. */
+export interface CloseOptions {
+  /** The reason recorded for the closure. */
+  closure_reason?: ClosureReason;
+  /** Only announce an intended future closure. */
+  notification_only?: boolean;
+}
+
+/** Options every call takes. */
+export interface CallOptions {
+  /** Aborts the call; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** Options of `create`. */
+export interface CreateOptions extends CallOptions {
+  /** A UUID (v4 recommended) to make the create idempotent; a fresh one is made when absent. */
+  idempotencyKey?: string;
+}
+
+/** A `fetch`-compatible function. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** Constructor options. */
+export interface AccountGroupsOptions {
+  /** `https://…`, or `http://` on a loopback host; default `SANDBOX_BASE_URL`. */
+  baseUrl?: string;
+  /** The tenant's client id (UUID), sent as `upvest-client-id`. */
+  clientId: string;
+  /** The OAuth bearer token. */
+  accessToken: string;
+  /** The `upvest-api-version` header; default `"1"`. */
+  apiVersion?: string;
+  /** A fetch implementation to use instead of the global one. */
+  fetch?: FetchLike;
+}
+
+/** A client for the Account Groups endpoints of the Upvest Investment API. */
+export class AccountGroups {
+  /** Checks the options; throws `InvalidInputError` when one breaks a rule. */
+  constructor(options: AccountGroupsOptions);
+  /** Releases the wasm memory held by this client. */
+  free(): void;
+  /** Creates an account group for a user or a business. */
+  create(request: CreateUserAccountGroupRequest, options?: CreateOptions): Promise<UserAccountGroup>;
+  create(request: CreateBusinessAccountGroupRequest, options?: CreateOptions): Promise<BusinessAccountGroup>;
+  create(request: CreateAccountGroupRequest, options?: CreateOptions): Promise<AccountGroup>;
+  /** Fetches one account group. */
+  get(accountGroupId: string, options?: CallOptions): Promise<AccountGroup>;
+  /** Fetches one page of the tenant's account groups. */
+  list(query?: ListQuery, options?: CallOptions): Promise<AccountGroupList>;
+  /** Fetches one page of a user's account groups. */
+  listForUser(userId: string, query?: ListQuery, options?: CallOptions): Promise<AccountGroupList>;
+  /** Starts closing an account group; resolves once the API accepted it (202). */
+  close(accountGroupId: string, closeOptions?: CloseOptions, options?: CallOptions): Promise<void>;
+}

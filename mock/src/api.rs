@@ -1,0 +1,265 @@
+//! The account-group endpoints, validating like the real API: header checks first, then the
+//! route's own input, then the state change.
+
+use crate::app::ApiRequest;
+use crate::reply::Reply;
+use crate::store::{Closure, IdempotentRecord, Order, Owner, Store};
+use hyper::Method;
+use serde_json::{json, Value};
+use std::time::SystemTime;
+use uuid::Uuid;
+
+const USER_TYPES: [&str; 5] = ["PERSONAL", "LEGAL_ENTITY", "FRENCH_PEA", "ISA", "CHILD"];
+const CLOSURE_REASONS: [&str; 7] =
+    ["dunning", "power_of_attorney", "loss_of_legal_capacity", "aml", "risk_based", "contract_breach", "user_initiated"];
+
+/// Whether a path is one of the API's.
+pub fn serves(path: &str) -> bool {
+    path == "/account_groups" || path.starts_with("/account_groups/") || path.starts_with("/users/")
+}
+
+pub fn handle(store: &mut Store, request: &ApiRequest) -> Reply {
+    let segments: Vec<&str> = request.path.trim_start_matches('/').split('/').collect();
+    let method = &request.method;
+    let allowed = match segments.as_slice() {
+        ["account_groups"] => "GET, POST",
+        ["account_groups", _] => "GET, DELETE",
+        ["users", _, "account_groups"] => "GET",
+        _ => return Reply::problem(404, "not_found", format!("no such path {}", request.path)),
+    };
+    if !allowed.split(", ").any(|m| m == method.as_str()) {
+        return Reply::problem(405, "method_not_allowed", format!("{method} is not allowed here")).with_header("allow", allowed.to_owned());
+    }
+    let client = match check_common_headers(request) {
+        Ok(client) => client,
+        Err(reply) => return reply,
+    };
+    store.settle(SystemTime::now());
+    let result = match (method, segments.as_slice()) {
+        (&Method::POST, _) => create(store, &client, request),
+        (&Method::GET, ["account_groups"]) => list(store, None, request.query.as_deref()),
+        (&Method::GET, ["users", user, _]) => {
+            uuid_in_path(user, "user_id", 400).and_then(|user| list(store, Some(&user), request.query.as_deref()))
+        }
+        (&Method::GET, [_, id]) => uuid_in_path(id, "account_group_id", 404).and_then(|id| get(store, &id)),
+        (_, [_, id]) => uuid_in_path(id, "account_group_id", 400).and_then(|id| close(store, &id, request.query.as_deref())),
+        _ => Err(Reply::problem(404, "not_found", "no such route")),
+    };
+    result.unwrap_or_else(|reply| reply)
+}
+
+fn header<'a>(request: &'a ApiRequest, name: &str) -> Option<&'a str> {
+    request.headers.get(name).map(|v| v.to_str().unwrap_or("\u{fffd}"))
+}
+
+/// The checks every endpoint makes; returns the client id.
+fn check_common_headers(request: &ApiRequest) -> Result<String, Reply> {
+    if let Some(accept) = header(request, "accept") {
+        if !accepts_json(accept) {
+            return Err(Reply::problem(406, "not_acceptable", format!("accept {accept:?} does not allow application/json")));
+        }
+    }
+    let bearer = header(request, "authorization").and_then(|a| a.strip_prefix("Bearer ")).unwrap_or("");
+    let token_body = bearer.trim_end_matches('=');
+    if token_body.is_empty() || !token_body.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b)) {
+        return Err(Reply::problem(401, "unauthorised", "the authorization header is missing or is not a Bearer token"));
+    }
+    let client = header(request, "upvest-client-id").and_then(canonical_uuid).ok_or_else(|| {
+        Reply::problem(401, "unauthorised", "the upvest-client-id header is missing or is not a UUID")
+    })?;
+    if let Some(version) = header(request, "upvest-api-version") {
+        if version != "1" {
+            return Err(Reply::problem(400, "invalid_request", format!("upvest-api-version {version:?} is not supported (only 1)")));
+        }
+    }
+    Ok(client)
+}
+
+/// Whether an `accept` header admits `application/json` (with a non-zero quality).
+fn accepts_json(accept: &str) -> bool {
+    accept.split(',').any(|range| {
+        let mut parts = range.split(';').map(str::trim);
+        let media = parts.next().unwrap_or("").to_ascii_lowercase();
+        let refused = parts.any(|p| p.strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()) == Some(0.0));
+        !refused && matches!(media.as_str(), "application/json" | "application/*" | "*/*")
+    })
+}
+
+/// Canonical form of a UUID in 8-4-4-4-12 form, or `None`.
+fn canonical_uuid(text: &str) -> Option<String> {
+    let shaped = text.len() == 36 && text.char_indices().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() });
+    shaped.then(|| Uuid::parse_str(text).ok()).flatten().map(|u| u.hyphenated().to_string())
+}
+
+fn uuid_in_path(text: &str, name: &str, status: u16) -> Result<Uuid, Reply> {
+    canonical_uuid(text).and_then(|t| Uuid::parse_str(&t).ok()).ok_or_else(|| {
+        let slug = if status == 404 { "not_found" } else { "invalid_request" };
+        Reply::problem(status, slug, format!("{name} must be a UUID"))
+    })
+}
+
+fn bad_request(detail: impl Into<String>) -> Reply {
+    Reply::problem(400, "invalid_request", detail)
+}
+
+/// The idempotency key's pattern in the contract: UUID versions 0 to 5.
+fn valid_idempotency_key(key: &str) -> bool {
+    canonical_uuid(key).is_some_and(|k| k.as_bytes()[14].is_ascii_digit() && k.as_bytes()[14] <= b'5' && matches!(k.as_bytes()[19], b'8' | b'9' | b'a' | b'b'))
+}
+
+fn create(store: &mut Store, client: &str, request: &ApiRequest) -> Result<Reply, Reply> {
+    let key = header(request, "idempotency-key")
+        .ok_or_else(|| Reply::problem(400, "missing_idempotency_key", "the idempotency-key header is required"))?;
+    if !valid_idempotency_key(key) {
+        return Err(bad_request("the idempotency-key header must be a UUID of version 0 to 5"));
+    }
+    let content_type = header(request, "content-type").unwrap_or("");
+    if content_type.split(';').next().map(str::trim).map(str::to_ascii_lowercase).as_deref() != Some("application/json") {
+        return Err(bad_request("the content-type header must be application/json"));
+    }
+    let body: Value = serde_json::from_slice(&request.body).map_err(|e| bad_request(format!("the body is not valid JSON: {e}")))?;
+    if let Some(record) = store.idempotent(client, key) {
+        return if record.body == body {
+            Ok(Reply::json(200, &record.response))
+        } else {
+            Err(Reply::problem(409, "conflict", "the idempotency-key was already used with a different body"))
+        };
+    }
+    let fields = body.as_object().ok_or_else(|| bad_request("the body must be a JSON object"))?;
+    let group_type = fields.get("type").and_then(Value::as_str).ok_or_else(|| bad_request("type is required and must be a string"))?;
+    let (owner_field, owner_of): (&str, fn(Uuid) -> Owner) = if group_type == "BUSINESS" {
+        ("business_id", Owner::Business)
+    } else if USER_TYPES.contains(&group_type) {
+        ("user_id", Owner::User)
+    } else {
+        return Err(bad_request(format!("type must be one of {}, BUSINESS", USER_TYPES.join(", "))));
+    };
+    if let Some(unknown) = fields.keys().find(|k| ![owner_field, "type", "securities_account_number"].contains(&k.as_str())) {
+        return Err(bad_request(format!("{unknown} is not allowed in a {group_type} request")));
+    }
+    let owner = fields
+        .get(owner_field)
+        .and_then(Value::as_str)
+        .and_then(canonical_uuid)
+        .and_then(|t| Uuid::parse_str(&t).ok())
+        .ok_or_else(|| bad_request(format!("{owner_field} is required and must be a UUID")))?;
+    let number = match fields.get("securities_account_number") {
+        None => None,
+        Some(Value::String(n)) if n.len() == 9 && n.bytes().all(|b| b.is_ascii_digit()) => Some(n.clone()),
+        Some(_) => return Err(bad_request("securities_account_number must be a string of 9 digits")),
+    };
+    if number.as_deref().is_some_and(|n| store.account_number_taken(n)) {
+        return Err(Reply::problem(409, "conflict", "securities_account_number is already in use"));
+    }
+    if group_type == "FRENCH_PEA" && store.has_user_group(&owner, "FRENCH_PEA") {
+        return Err(Reply::problem(409, "conflict", "the user already has a FRENCH_PEA account group"));
+    }
+    let response = store.insert(owner_of(owner), group_type, number, "ACTIVE", SystemTime::now()).to_json();
+    store.remember(client, key, IdempotentRecord { body, response: response.clone() });
+    Ok(Reply::json(200, &response))
+}
+
+fn get(store: &Store, id: &Uuid) -> Result<Reply, Reply> {
+    store
+        .get(id)
+        .map(|g| Reply::json(200, &g.to_json()))
+        .ok_or_else(|| Reply::problem(404, "not_found", format!("no account group with id {id}")))
+}
+
+/// Query parameters as name/value pairs, percent-decoded.
+fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    query
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(name), percent_decode(value))
+        })
+        .collect()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// One query parameter, given at most once.
+fn single<'a>(pairs: &'a [(String, String)], name: &str) -> Result<Option<&'a str>, Reply> {
+    let mut values = pairs.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(bad_request(format!("{name} is given more than once")));
+    }
+    Ok(first)
+}
+
+fn integer(pairs: &[(String, String)], name: &str, min: u64, max: u64, default: u64) -> Result<u64, Reply> {
+    match single(pairs, name)? {
+        None => Ok(default),
+        Some(text) => text
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (min..=max).contains(n) && text.bytes().all(|b| b.is_ascii_digit()))
+            .ok_or_else(|| bad_request(format!("{name} must be an integer from {min} to {max}"))),
+    }
+}
+
+fn list(store: &Store, user: Option<&Uuid>, query: Option<&str>) -> Result<Reply, Reply> {
+    let pairs = query_pairs(query);
+    let sort = single(&pairs, "sort")?.unwrap_or("created_at");
+    if !["created_at", "updated_at"].contains(&sort) {
+        return Err(bad_request("sort must be created_at or updated_at"));
+    }
+    let order = single(&pairs, "order")?.unwrap_or("ASC");
+    if !["ASC", "DESC"].contains(&order) {
+        return Err(bad_request("order must be ASC or DESC"));
+    }
+    let offset = integer(&pairs, "offset", 0, i32::MAX as u64, 0)?;
+    let limit = integer(&pairs, "limit", 1, 1000, 100)?;
+    let ordering = Order { by_updated: sort == "updated_at", descending: order == "DESC" };
+    let (data, total) = store.page(user, ordering, offset as usize, limit as usize);
+    let meta = json!({"offset": offset, "limit": limit, "count": data.len(), "total_count": total, "sort": sort, "order": order});
+    Ok(Reply::json(200, &json!({"meta": meta, "data": data})))
+}
+
+fn close(store: &mut Store, id: &Uuid, query: Option<&str>) -> Result<Reply, Reply> {
+    let pairs = query_pairs(query);
+    if let Some(reason) = single(&pairs, "closure_reason")? {
+        if !CLOSURE_REASONS.contains(&reason) {
+            return Err(bad_request(format!("closure_reason must be one of {}", CLOSURE_REASONS.join(", "))));
+        }
+    }
+    let notification_only = match single(&pairs, "notification_only")? {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(bad_request("notification_only must be true or false")),
+    };
+    if notification_only {
+        // Only announces a future closure: the group must exist, and nothing changes.
+        return store.get(id).map(|_| Reply::empty(202)).ok_or_else(|| Reply::problem(404, "not_found", format!("no account group with id {id}")));
+    }
+    match store.close(id, SystemTime::now()) {
+        Closure::Started => Ok(Reply::empty(202)),
+        Closure::NotFound => Err(Reply::problem(404, "not_found", format!("no account group with id {id}"))),
+        Closure::WrongState(status) => Err(Reply::problem(409, "conflict", format!("the account group is {status}; only an ACTIVE group can be closed"))),
+    }
+}

@@ -1,0 +1,58 @@
+//! `upvest-mock`: a stateful mock of the Upvest account-group API on 127.0.0.1, for tests, the
+//! benchmark and the admin page. Its first line on stdout is `listening on http://127.0.0.1:<port>`.
+
+mod api;
+mod app;
+mod options;
+mod reply;
+mod statics;
+mod store;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use std::io::Write;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+fn main() {
+    let options = match options::Options::from_args(std::env::args().skip(1)) {
+        Ok(o) => o,
+        Err(message) => {
+            eprintln!("upvest-mock: {message}\n\n{}", options::USAGE);
+            std::process::exit(2);
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build();
+    let result = runtime.map_err(|e| e.to_string()).and_then(|rt| rt.block_on(serve(options)));
+    if let Err(message) = result {
+        eprintln!("upvest-mock: {message}");
+        std::process::exit(1);
+    }
+}
+
+async fn serve(options: options::Options) -> Result<(), String> {
+    let listener = TcpListener::bind(("127.0.0.1", options.port))
+        .await
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", options.port))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let app = Arc::new(app::App::new(options));
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "listening on http://{address}");
+        let _ = out.flush();
+    }
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        let app = app.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request| {
+                let app = app.clone();
+                async move { app.handle(request).await }
+            });
+            // A connection error (a client that went away, or a fault that drops it) ends only
+            // that connection.
+            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+        });
+    }
+}

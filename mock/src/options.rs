@@ -1,0 +1,43 @@
+//! Command-line flags.
+
+use std::path::PathBuf;
+
+pub const USAGE: &str = "usage: upvest-mock [--port N] [--seed N] [--close-delay-ms N] [--www DIR] [--pkg DIR]
+  --port N            port on 127.0.0.1 (0, the default, picks a free one)
+  --seed N            start with N account groups over several users (default 0)
+  --close-delay-ms N  how long a closed group stays CLOSING before it is CLOSED (default 5000)
+  --www DIR           serve DIR at / (the admin page)
+  --pkg DIR           serve DIR at /pkg/ (the package's web build)";
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub port: u16,
+    pub seed: usize,
+    pub close_delay_ms: u64,
+    pub www: Option<PathBuf>,
+    pub pkg: Option<PathBuf>,
+}
+
+impl Options {
+    pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
+        let mut options = Options { close_delay_ms: 5000, ..Options::default() };
+        let mut args = args.into_iter();
+        while let Some(flag) = args.next() {
+            let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+            match flag.as_str() {
+                "--port" => options.port = number(&flag, &value()?)?,
+                "--seed" => options.seed = number(&flag, &value()?)?,
+                "--close-delay-ms" => options.close_delay_ms = number(&flag, &value()?)?,
+                "--www" => options.www = Some(PathBuf::from(value()?)),
+                "--pkg" => options.pkg = Some(PathBuf::from(value()?)),
+                "-h" | "--help" => return Err("help".to_owned()),
+                other => return Err(format!("unknown flag {other}")),
+            }
+        }
+        Ok(options)
+    }
+}
+
+fn number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
+    text.parse().map_err(|_| format!("{flag} takes a whole number, not {text:?}"))
+}

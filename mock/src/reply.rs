@@ -1,0 +1,75 @@
+//! Responses: JSON bodies and RFC 7807 problems, with the headers every response carries.
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::header::{HeaderName, HeaderValue};
+use hyper::{Response, StatusCode};
+use serde_json::{json, Value};
+
+/// A response before the headers every response gets (request id, CORS).
+pub struct Reply {
+    pub status: u16,
+    pub content_type: Option<&'static str>,
+    pub body: Bytes,
+    pub headers: Vec<(&'static str, String)>,
+}
+
+/// Where problem `type` URLs point, as in live Upvest responses.
+pub const PROBLEM_BASE: &str = "https://docs.upvest.co/errors/";
+
+impl Reply {
+    pub fn json(status: u16, value: &Value) -> Reply {
+        Reply { status, content_type: Some("application/json"), body: Bytes::from(value.to_string()), headers: Vec::new() }
+    }
+
+    pub fn empty(status: u16) -> Reply {
+        Reply { status, content_type: None, body: Bytes::new(), headers: Vec::new() }
+    }
+
+    pub fn bytes(status: u16, content_type: &'static str, body: Bytes) -> Reply {
+        Reply { status, content_type: Some(content_type), body, headers: Vec::new() }
+    }
+
+    /// A problem in the live form: `type` is a docs URL ending in the slug.
+    pub fn problem(status: u16, slug: &str, detail: impl Into<String>) -> Reply {
+        let title = StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error");
+        let body = json!({
+            "type": format!("{PROBLEM_BASE}{slug}"),
+            "status": status,
+            "title": title,
+            "detail": detail.into(),
+        });
+        Reply { content_type: Some("application/problem+json"), ..Reply::json(status, &body) }
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: String) -> Reply {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// The final response; a problem body also gets the request id, as Upvest's do.
+    pub fn into_response(self, request_id: &str, common: &[(&'static str, String)]) -> Response<Full<Bytes>> {
+        let body = if self.content_type == Some("application/problem+json") {
+            match serde_json::from_slice::<Value>(&self.body) {
+                Ok(Value::Object(mut map)) => {
+                    map.insert("request_id".into(), Value::String(request_id.to_owned()));
+                    Bytes::from(Value::Object(map).to_string())
+                }
+                _ => self.body,
+            }
+        } else {
+            self.body
+        };
+        let mut response = Response::new(Full::new(body));
+        *response.status_mut() = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let headers = response.headers_mut();
+        let content_type = self.content_type.map(|c| ("content-type", c.to_owned()));
+        let request_id = ("upvest-request-id", request_id.to_owned());
+        for (name, value) in content_type.into_iter().chain([request_id]).chain(self.headers).chain(common.iter().cloned()) {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                headers.insert(HeaderName::from_static(name), value);
+            }
+        }
+        response
+    }
+}

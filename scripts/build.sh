@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the package in pkg/: one release wasm, bound for Node and for browsers, optimised, with
+# the hand-written wrappers, types and package.json. Skips the work when no input changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -f .tools/env.sh ] || bash scripts/setup.sh
+source .tools/env.sh
+
+inputs_hash() {
+  find src js Cargo.toml Cargo.lock scripts/build.sh scripts/assemble-pkg.mjs -type f -print0 | sort -z \
+    | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
+}
+hash="$(inputs_hash)-$UPVEST_WASM_ROUTE_USED"
+if [ -f pkg/.build-hash ] && [ "$(cat pkg/.build-hash)" = "$hash" ] && [ -z "${UPVEST_FORCE_BUILD:-}" ]; then
+  echo "build: pkg/ is up to date" >&2
+  exit 0
+fi
+
+echo "build: cargo build --release --target wasm32-unknown-unknown (route: $UPVEST_WASM_ROUTE_USED)" >&2
+( source .tools/wasm-env.sh && cargo build --release --target wasm32-unknown-unknown -p upvest-account-groups --lib )
+wasm=target/wasm32-unknown-unknown/release/upvest_account_groups.wasm
+
+rm -rf pkg
+for target in nodejs web; do
+  dir=pkg/${target/nodejs/node}
+  wasm-bindgen --target "$target" --out-dir "$dir" --out-name upvest_account_groups \
+    --remove-name-section --remove-producers-section "$wasm"
+  # The features rustc enables for wasm32 (reference types among them) must stay enabled.
+  wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+    -o "$dir/upvest_account_groups_bg.wasm" "$dir/upvest_account_groups_bg.wasm"
+done
+node scripts/assemble-pkg.mjs
+echo "$hash" > pkg/.build-hash

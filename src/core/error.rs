@@ -1,0 +1,76 @@
+//! Every way a call can fail, as one enum; the wasm layer maps each variant to one JS error class.
+
+use super::problem::Problem;
+use std::fmt;
+
+/// Input the caller gave that breaks a rule; detected before any request is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidInput {
+    /// The offending field, as the caller spelled it (e.g. `user_id`, `options.limit`).
+    pub field: String,
+    /// The rule it breaks, phrased to follow the field name (e.g. `must be a UUID`).
+    pub rule: String,
+}
+
+impl InvalidInput {
+    /// A broken rule for a field.
+    pub fn new(field: impl Into<String>, rule: impl Into<String>) -> Self {
+        InvalidInput { field: field.into(), rule: rule.into() }
+    }
+}
+
+impl fmt::Display for InvalidInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.field, self.rule)
+    }
+}
+
+/// A response that is not what the contract promises.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnexpectedResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `upvest-request-id` header, when the response had one.
+    pub request_id: Option<String>,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientError {
+    /// Bad input; nothing was sent.
+    InvalidInput(InvalidInput),
+    /// The API answered with an error status.
+    Problem(Problem),
+    /// The API answered, but not as the contract says.
+    Response(UnexpectedResponse),
+    /// No response arrived (connection refused, reset, DNS, CORS).
+    Network(String),
+    /// An attempt took longer than the configured time limit.
+    Timeout {
+        /// The limit that was exceeded, in milliseconds.
+        after_ms: u32,
+    },
+    /// The signer callback failed.
+    Signer(String),
+}
+
+impl From<InvalidInput> for ClientError {
+    fn from(e: InvalidInput) -> Self {
+        ClientError::InvalidInput(e)
+    }
+}
+
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientError::InvalidInput(e) => write!(f, "Invalid input: {e}"),
+            ClientError::Problem(p) => write!(f, "{p}"),
+            ClientError::Response(r) => write!(f, "Unexpected response (HTTP {}): {}", r.status, r.reason),
+            ClientError::Network(m) => write!(f, "Network error: {m}"),
+            ClientError::Timeout { after_ms } => write!(f, "Request timed out after {after_ms} ms"),
+            ClientError::Signer(m) => write!(f, "Signer failed: {m}"),
+        }
+    }
+}

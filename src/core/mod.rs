@@ -1,0 +1,11 @@
+//! The pure-Rust core: no JavaScript types, no I/O. Every decision about what is sent and what a
+//! response means is made here, so native `cargo test` covers it.
+
+pub mod config;
+pub mod error;
+pub mod json;
+pub mod model;
+pub mod problem;
+pub mod request;
+pub mod response;
+pub mod validate;

@@ -1,0 +1,42 @@
+//! The API's vocabulary: the values the contract allows in requests.
+//!
+//! Responses are not held to these lists: the API adds enum values in minor releases, so a
+//! response keeps whatever string it carries (see `response`).
+
+/// Account group types created for a user.
+pub const USER_GROUP_TYPES: &[&str] = &["PERSONAL", "LEGAL_ENTITY", "FRENCH_PEA", "ISA", "CHILD"];
+
+/// The account group type created for a business.
+pub const BUSINESS_GROUP_TYPE: &str = "BUSINESS";
+
+/// Fields a list can be sorted by.
+pub const SORT_FIELDS: &[&str] = &["created_at", "updated_at"];
+
+/// Sort orders.
+pub const SORT_ORDERS: &[&str] = &["ASC", "DESC"];
+
+/// Reasons a closure may record.
+pub const CLOSURE_REASONS: &[&str] = &[
+    "dunning",
+    "power_of_attorney",
+    "loss_of_legal_capacity",
+    "aml",
+    "risk_based",
+    "contract_breach",
+    "user_initiated",
+];
+
+/// The largest page the API serves.
+pub const MAX_LIMIT: u32 = 1000;
+
+/// The largest offset the contract's `int32` allows.
+pub const MAX_OFFSET: u32 = i32::MAX as u32;
+
+/// The Upvest API major version this client speaks.
+pub const DEFAULT_API_VERSION: &str = "1";
+
+/// The sandbox host.
+pub const SANDBOX_BASE_URL: &str = "https://sandbox.upvest.co";
+
+/// The live host.
+pub const PRODUCTION_BASE_URL: &str = "https://api.upvest.co";

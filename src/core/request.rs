@@ -1,0 +1,294 @@
+//! Request building: each operation's checked input becomes a method, a path, a query and a
+//! body. Headers that depend on the client (token, client id) are added per attempt.
+
+use super::config::ClientConfig;
+use super::error::InvalidInput;
+use super::json::JsonView;
+use super::model::{BUSINESS_GROUP_TYPE, CLOSURE_REASONS, MAX_LIMIT, MAX_OFFSET, SORT_FIELDS, SORT_ORDERS, USER_GROUP_TYPES};
+use super::validate::{boolean, integer_in, member, one_of, options_object, parse_uuid, required_object, securities_account_number, uuid_field};
+use uuid::Uuid;
+
+/// An HTTP method the API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Reads.
+    Get,
+    /// Create.
+    Post,
+    /// Close.
+    Delete,
+}
+
+impl Method {
+    /// The method as it goes on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// What an operation sends, before client-wide headers are added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The method.
+    pub method: Method,
+    /// The path, starting with `/`; ids in it are canonical UUIDs.
+    pub path: String,
+    /// The query string without `?`, empty when there is none.
+    pub query: String,
+    /// The JSON body, for POST.
+    pub body: Option<String>,
+    /// The idempotency key, for POST: the same on every attempt of one call.
+    pub idempotency_key: Option<String>,
+}
+
+impl Request {
+    /// The full URL under a base URL.
+    pub fn url(&self, base_url: &str) -> String {
+        if self.query.is_empty() {
+            format!("{base_url}{}", self.path)
+        } else {
+            format!("{base_url}{}?{}", self.path, self.query)
+        }
+    }
+
+    /// Every header of an attempt, in a stable order: the client's, then the request's own.
+    pub fn headers(&self, config: &ClientConfig, access_token: &str) -> Vec<(&'static str, String)> {
+        let mut headers = vec![
+            ("accept", "application/json".to_owned()),
+            ("authorization", format!("Bearer {access_token}")),
+            ("upvest-client-id", config.client_id.clone()),
+            ("upvest-api-version", config.api_version.clone()),
+        ];
+        if self.body.is_some() {
+            headers.push(("content-type", "application/json".to_owned()));
+        }
+        if let Some(key) = &self.idempotency_key {
+            headers.push(("idempotency-key", key.clone()));
+        }
+        headers
+    }
+}
+
+/// Per-call options shared by every operation (`signal` is read by the wasm layer).
+pub const CALL_OPTION_NAMES: &[&str] = &["signal", "idempotencyKey"];
+
+/// `create`: a user request or a business request, told apart by `type`.
+pub fn create<V: JsonView>(input: Option<V>, call_options: Option<V>) -> Result<Request, InvalidInput> {
+    let input = input.ok_or_else(|| InvalidInput::new("request", "is required: { user_id, type } or { business_id, type: \"BUSINESS\" }"))?;
+    let input = required_object("request", input, &["user_id", "business_id", "type", "securities_account_number"])?;
+    let all_types: Vec<&'static str> = USER_GROUP_TYPES.iter().copied().chain([BUSINESS_GROUP_TYPE]).collect();
+    let group_type = member(&input, "type").ok_or_else(|| InvalidInput::new("type", format!("is required (one of {})", all_types.join(", "))))?;
+    let group_type = one_of("type", &group_type, &all_types)?;
+    let (owner_field, stray_field) = if group_type == BUSINESS_GROUP_TYPE { ("business_id", "user_id") } else { ("user_id", "business_id") };
+    if member(&input, stray_field).is_some() {
+        return Err(InvalidInput::new(stray_field, format!("is not allowed with type {group_type} (use {owner_field})")));
+    }
+    let owner = uuid_field(owner_field, member(&input, owner_field))?;
+    let mut body = format!(r#"{{"{owner_field}":"{}","type":"{group_type}""#, owner.hyphenated());
+    if let Some(number) = member(&input, "securities_account_number") {
+        // Checked to be nine ASCII digits, so it needs no JSON escaping.
+        body.push_str(&format!(r#","securities_account_number":"{}""#, securities_account_number("securities_account_number", &number)?));
+    }
+    body.push('}');
+    Ok(Request {
+        method: Method::Post,
+        path: "/account_groups".to_owned(),
+        query: String::new(),
+        body: Some(body),
+        idempotency_key: Some(idempotency_key(call_options)?),
+    })
+}
+
+/// The caller's idempotency key, else a fresh UUID v4.
+fn idempotency_key<V: JsonView>(call_options: Option<V>) -> Result<String, InvalidInput> {
+    let options = options_object("options", call_options, CALL_OPTION_NAMES)?;
+    match options.as_ref().and_then(|o| member(o, "idempotencyKey")) {
+        None => Ok(Uuid::new_v4().hyphenated().to_string()),
+        Some(key) => key
+            .string()
+            .filter(|k| parse_uuid(k).is_some_and(|u| u.get_version_num() <= 5))
+            .ok_or_else(|| InvalidInput::new("idempotencyKey", "must be a UUID of version 0 to 5, like a v4 from crypto.randomUUID() (the API rejects other versions, e.g. UUIDv7)")),
+    }
+}
+
+/// `get`.
+pub fn get<V: JsonView>(account_group_id: Option<V>) -> Result<Request, InvalidInput> {
+    let id = uuid_field("accountGroupId", account_group_id)?;
+    Ok(Request { method: Method::Get, path: format!("/account_groups/{}", id.hyphenated()), query: String::new(), body: None, idempotency_key: None })
+}
+
+/// `list`.
+pub fn list<V: JsonView>(query: Option<V>) -> Result<Request, InvalidInput> {
+    Ok(Request { method: Method::Get, path: "/account_groups".to_owned(), query: list_query(query)?, body: None, idempotency_key: None })
+}
+
+/// `listForUser`.
+pub fn list_for_user<V: JsonView>(user_id: Option<V>, query: Option<V>) -> Result<Request, InvalidInput> {
+    let user = uuid_field("userId", user_id)?;
+    Ok(Request {
+        method: Method::Get,
+        path: format!("/users/{}/account_groups", user.hyphenated()),
+        query: list_query(query)?,
+        body: None,
+        idempotency_key: None,
+    })
+}
+
+/// `close`.
+pub fn close<V: JsonView>(account_group_id: Option<V>, options: Option<V>) -> Result<Request, InvalidInput> {
+    let id = uuid_field("accountGroupId", account_group_id)?;
+    let mut pairs = Vec::new();
+    if let Some(options) = options_object("closeOptions", options, &["closure_reason", "notification_only"])? {
+        if let Some(reason) = member(&options, "closure_reason") {
+            pairs.push(format!("closure_reason={}", one_of("closure_reason", &reason, CLOSURE_REASONS)?));
+        }
+        if let Some(flag) = member(&options, "notification_only") {
+            pairs.push(format!("notification_only={}", boolean("notification_only", &flag)?));
+        }
+    }
+    Ok(Request { method: Method::Delete, path: format!("/account_groups/{}", id.hyphenated()), query: pairs.join("&"), body: None, idempotency_key: None })
+}
+
+/// A list query in a fixed order. Every value is checked against a closed set or a range, so
+/// none needs percent-encoding.
+fn list_query<V: JsonView>(query: Option<V>) -> Result<String, InvalidInput> {
+    let Some(query) = options_object("query", query, &["sort", "order", "offset", "limit"])? else {
+        return Ok(String::new());
+    };
+    let mut pairs = Vec::new();
+    if let Some(v) = member(&query, "sort") {
+        pairs.push(format!("sort={}", one_of("sort", &v, SORT_FIELDS)?));
+    }
+    if let Some(v) = member(&query, "order") {
+        pairs.push(format!("order={}", one_of("order", &v, SORT_ORDERS)?));
+    }
+    if let Some(v) = member(&query, "offset") {
+        pairs.push(format!("offset={}", integer_in("offset", &v, 0, MAX_OFFSET)?));
+    }
+    if let Some(v) = member(&query, "limit") {
+        pairs.push(format!("limit={}", integer_in("limit", &v, 1, MAX_LIMIT)?));
+    }
+    Ok(pairs.join("&"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    const USER: &str = "413715f2-5401-4b97-8055-034a6b879f8c";
+
+    fn create_json(input: Value) -> Result<Request, InvalidInput> {
+        create(Some(&input), None)
+    }
+
+    #[test]
+    fn builds_a_user_create_with_a_fresh_v4_key() {
+        let r = create_json(json!({"user_id": USER.to_uppercase(), "type": "PERSONAL", "securities_account_number": "123456789"})).unwrap();
+        assert_eq!(r.method, Method::Post);
+        assert_eq!(r.path, "/account_groups");
+        let body: Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
+        assert_eq!(body, json!({"user_id": USER, "type": "PERSONAL", "securities_account_number": "123456789"}));
+        let key = Uuid::parse_str(r.idempotency_key.as_deref().unwrap()).unwrap();
+        assert_eq!(key.get_version_num(), 4);
+        let again = create_json(json!({"user_id": USER, "type": "PERSONAL"})).unwrap();
+        assert_ne!(again.idempotency_key, r.idempotency_key);
+    }
+
+    #[test]
+    fn builds_a_business_create_and_keeps_a_given_key() {
+        let key = "ccb07f42-4104-44ad-8e1f-c660bb7b269c";
+        let r = create(Some(&json!({"business_id": USER, "type": "BUSINESS"})), Some(&json!({"idempotencyKey": key}))).unwrap();
+        assert_eq!(r.body.as_deref(), Some(r#"{"business_id":"413715f2-5401-4b97-8055-034a6b879f8c","type":"BUSINESS"}"#));
+        assert_eq!(r.idempotency_key.as_deref(), Some(key));
+    }
+
+    #[test]
+    fn rejects_each_bad_create_input_naming_the_field() {
+        for (input, field) in [
+            (json!({"user_id": USER}), "type"),
+            (json!({"user_id": USER, "type": "SAVINGS"}), "type"),
+            (json!({"user_id": USER, "type": "personal"}), "type"),
+            (json!({"type": "PERSONAL"}), "user_id"),
+            (json!({"user_id": "nope", "type": "PERSONAL"}), "user_id"),
+            (json!({"user_id": 7, "type": "PERSONAL"}), "user_id"),
+            (json!({"business_id": USER, "type": "PERSONAL"}), "business_id"),
+            (json!({"user_id": USER, "type": "BUSINESS"}), "user_id"),
+            (json!({"user_id": USER, "type": "PERSONAL", "securities_account_number": "12345689"}), "securities_account_number"),
+            (json!({"user_id": USER, "type": "PERSONAL", "securities_account_number": null}), "securities_account_number"),
+            (json!({"user_id": USER, "type": "PERSONAL", "usr_id": USER}), "request"),
+            (json!("PERSONAL"), "request"),
+        ] {
+            let e = create_json(input.clone()).unwrap_err();
+            assert_eq!(e.field, field, "{input} gave {e}");
+        }
+        let e = create::<&Value>(None, None).unwrap_err();
+        assert_eq!(e.field, "request");
+    }
+
+    #[test]
+    fn rejects_idempotency_keys_the_api_would_refuse() {
+        for bad in [json!("not-a-uuid"), json!("01890a5d-ac96-774b-bcce-b302099a8057"), json!(5)] {
+            let e = create(Some(&json!({"user_id": USER, "type": "ISA"})), Some(&json!({"idempotencyKey": bad}))).unwrap_err();
+            assert_eq!(e.field, "idempotencyKey");
+        }
+    }
+
+    #[test]
+    fn builds_list_queries_in_a_fixed_order() {
+        let r = list(Some(&json!({"limit": 10, "offset": 20, "order": "DESC", "sort": "updated_at"}))).unwrap();
+        assert_eq!(r.url("https://x"), "https://x/account_groups?sort=updated_at&order=DESC&offset=20&limit=10");
+        assert_eq!(list::<&Value>(None).unwrap().url("https://x"), "https://x/account_groups");
+        let r = list_for_user(Some(&json!(USER)), Some(&json!({"limit": 1}))).unwrap();
+        assert_eq!(r.url(""), format!("/users/{USER}/account_groups?limit=1"));
+    }
+
+    #[test]
+    fn rejects_each_bad_list_query() {
+        for (query, field) in [
+            (json!({"limit": 0}), "limit"),
+            (json!({"limit": 1001}), "limit"),
+            (json!({"limit": 2.5}), "limit"),
+            (json!({"offset": -1}), "offset"),
+            (json!({"offset": "3"}), "offset"),
+            (json!({"sort": "id"}), "sort"),
+            (json!({"order": "asc"}), "order"),
+            (json!({"pageSize": 3}), "query"),
+        ] {
+            assert_eq!(list(Some(&query)).unwrap_err().field, field, "{query}");
+        }
+        assert_eq!(list_for_user(Some(&json!("../x")), None).unwrap_err().field, "userId");
+    }
+
+    #[test]
+    fn builds_get_and_close_with_canonical_ids() {
+        let id = "9D95820D-4333-46B6-98DE-04AB7512E76F";
+        assert_eq!(get(Some(&json!(id))).unwrap().path, "/account_groups/9d95820d-4333-46b6-98de-04ab7512e76f");
+        let r = close(Some(&json!(id)), Some(&json!({"closure_reason": "aml", "notification_only": true}))).unwrap();
+        assert_eq!(r.method, Method::Delete);
+        assert_eq!(r.query, "closure_reason=aml&notification_only=true");
+        assert_eq!(close(Some(&json!(id)), Some(&json!({"closure_reason": "bored"}))).unwrap_err().field, "closure_reason");
+        assert_eq!(close(Some(&json!(id)), Some(&json!({"notification_only": "yes"}))).unwrap_err().field, "notification_only");
+        assert_eq!(get(Some(&json!("9d95820d-4333-46b6-98de-04ab7512e76f/../../x"))).unwrap_err().field, "accountGroupId");
+    }
+
+    #[test]
+    fn headers_carry_the_client_identity_and_only_the_needed_extras() {
+        let config = ClientConfig {
+            base_url: "https://x".into(),
+            client_id: "363f3305-7ab0-4e82-a158-f9d382ad08b6".into(),
+            api_version: "1".into(),
+            access_token: "t".into(),
+        };
+        let names = |r: &Request| r.headers(&config, "tok").into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        let get = get(Some(&json!(USER))).unwrap();
+        assert_eq!(names(&get), ["accept", "authorization", "upvest-client-id", "upvest-api-version"]);
+        assert!(get.headers(&config, "tok").contains(&("authorization", "Bearer tok".to_owned())));
+        let post = create_json(json!({"user_id": USER, "type": "CHILD"})).unwrap();
+        assert_eq!(names(&post)[4..], ["content-type", "idempotency-key"]);
+    }
+}

@@ -1,0 +1,297 @@
+//! Judging responses: which statuses are success for an operation, and whether a success body has
+//! the shape the contract promises. Bodies are checked, not rebuilt: the caller gets the parsed
+//! value as it came, so fields and enum values added by later API versions are kept.
+
+use super::error::{ClientError, UnexpectedResponse};
+use super::json::{JsonKind, JsonView};
+use super::model::BUSINESS_GROUP_TYPE;
+use super::problem::Problem;
+use super::validate::parse_uuid;
+
+/// What a successful response of an operation carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    /// One account group, with status 200.
+    Group,
+    /// A page of account groups, with status 200.
+    Page,
+    /// Nothing, with status 202.
+    Accepted,
+}
+
+impl Expected {
+    /// The success status of the operation.
+    pub fn status(self) -> u16 {
+        match self {
+            Expected::Group | Expected::Page => 200,
+            Expected::Accepted => 202,
+        }
+    }
+
+    /// Checks a success body; the error says what is wrong, with the path to it.
+    pub fn check<V: JsonView>(self, body: &V) -> Result<(), String> {
+        match self {
+            Expected::Group => check_group("", body),
+            Expected::Page => check_page(body),
+            Expected::Accepted => Ok(()),
+        }
+    }
+}
+
+/// Whether a `content-type` announces JSON (`application/json`, `application/problem+json`, …).
+pub fn is_json_media_type(content_type: Option<&str>) -> bool {
+    let media = content_type.and_then(|c| c.split(';').next()).map(|m| m.trim().to_ascii_lowercase()).unwrap_or_default();
+    media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"))
+}
+
+/// What a response means for an operation: its body when it succeeded, or the error. `parsed` is
+/// the body read as JSON, or `None` when it was not JSON (or not announced as JSON).
+pub fn interpret<V: JsonView>(
+    expected: Expected,
+    status: u16,
+    request_id: Option<String>,
+    content_type: Option<&str>,
+    parsed: Option<V>,
+) -> Result<Option<V>, ClientError> {
+    let unexpected = |reason: String| ClientError::Response(UnexpectedResponse { status, request_id: request_id.clone(), reason });
+    if status == expected.status() {
+        if expected == Expected::Accepted {
+            return Ok(None);
+        }
+        if !is_json_media_type(content_type) {
+            return Err(unexpected(format!("content-type is {:?}, not application/json", content_type.unwrap_or(""))));
+        }
+        let body = parsed.ok_or_else(|| unexpected("the body is not valid JSON".to_owned()))?;
+        expected.check(&body).map_err(unexpected)?;
+        return Ok(Some(body));
+    }
+    if (400..=599).contains(&status) {
+        return Err(ClientError::Problem(Problem::from_response(status, request_id.clone(), parsed.as_ref())));
+    }
+    Err(unexpected(match status {
+        300..=399 | 0 => format!("status {status}: redirects are not followed, so that credentials stay with the configured host"),
+        _ => format!("status {status} is not one this operation returns (expected {})", expected.status()),
+    }))
+}
+
+/// An account group, user or business.
+pub fn check_group<V: JsonView>(at: &str, group: &V) -> Result<(), String> {
+    object(at, group)?;
+    uuid(at, group, "id")?;
+    timestamp(at, group, "created_at")?;
+    timestamp(at, group, "updated_at")?;
+    // Open enums: any string is kept.
+    let group_type = string(at, group, "type")?;
+    string(at, group, "status")?;
+    string(at, group, "securities_account_number")?;
+    if group_type == BUSINESS_GROUP_TYPE || group.field("business_id").is_some() {
+        return uuid(at, group, "business_id").map(drop);
+    }
+    let users = group.field("users").filter(|u| u.kind() == JsonKind::Array).ok_or_else(|| format!("{at}users must be an array"))?;
+    for i in 0..users.length() {
+        let path = format!("{at}users[{i}].");
+        let user = users.item(i).ok_or_else(|| format!("{path} is missing"))?;
+        object(&path, &user)?;
+        if user.field("id").is_some() {
+            uuid(&path, &user, "id")?;
+        }
+        if user.field("type").is_some() {
+            string(&path, &user, "type")?;
+        }
+    }
+    Ok(())
+}
+
+/// A page: `meta` with its four counters, and `data` holding exactly `meta.count` groups.
+pub fn check_page<V: JsonView>(page: &V) -> Result<(), String> {
+    object("", page)?;
+    let meta = page.field("meta").ok_or("meta is missing")?;
+    object("meta.", &meta)?;
+    let mut counters = [0f64; 4];
+    for (slot, name) in counters.iter_mut().zip(["offset", "limit", "count", "total_count"]) {
+        *slot = meta
+            .field(name)
+            .and_then(|v| v.number())
+            .filter(|n| n.fract() == 0.0 && *n >= 0.0)
+            .ok_or_else(|| format!("meta.{name} must be a non-negative integer"))?;
+    }
+    let data = page.field("data").filter(|d| d.kind() == JsonKind::Array).ok_or("data must be an array")?;
+    if data.length() as f64 != counters[2] {
+        return Err(format!("meta.count is {} but data holds {} items", counters[2], data.length()));
+    }
+    for i in 0..data.length() {
+        let item = data.item(i).ok_or_else(|| format!("data[{i}] is missing"))?;
+        check_group(&format!("data[{i}]."), &item)?;
+    }
+    Ok(())
+}
+
+fn object<V: JsonView>(at: &str, value: &V) -> Result<(), String> {
+    if value.kind() == JsonKind::Object {
+        Ok(())
+    } else {
+        let name = if at.is_empty() { "the body" } else { at.trim_end_matches('.') };
+        Err(format!("{name} must be an object (got {})", value.kind().describe()))
+    }
+}
+
+fn string<V: JsonView>(at: &str, value: &V, name: &str) -> Result<String, String> {
+    value.field(name).and_then(|v| v.string()).ok_or_else(|| format!("{at}{name} must be a string"))
+}
+
+fn uuid<V: JsonView>(at: &str, value: &V, name: &str) -> Result<String, String> {
+    string(at, value, name)?;
+    value
+        .field(name)
+        .and_then(|v| v.string())
+        .filter(|s| parse_uuid(s).is_some())
+        .ok_or_else(|| format!("{at}{name} must be a UUID"))
+}
+
+fn timestamp<V: JsonView>(at: &str, value: &V, name: &str) -> Result<(), String> {
+    let text = string(at, value, name)?;
+    if is_rfc3339(&text) {
+        Ok(())
+    } else {
+        Err(format!("{at}{name} must be an RFC 3339 date-time"))
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, checked by shape.
+pub fn is_rfc3339(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| b.get(range).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let head = b.len() >= 20
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && matches!(b[10], b'T' | b't' | b' ')
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19);
+    if !head {
+        return false;
+    }
+    let mut rest = &text[19..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let n = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return false;
+        }
+        rest = &fraction[n..];
+    }
+    match rest.as_bytes() {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn group() -> Value {
+        json!({
+            "id": "9d95820d-4333-46b6-98de-04ab7512e76f",
+            "created_at": "2020-08-24T14:15:22Z",
+            "updated_at": "2020-08-24T14:15:22.123+02:00",
+            "type": "PERSONAL",
+            "status": "ACTIVE",
+            "users": [{"id": "413715f2-5401-4b97-8055-034a6b879f8c", "type": "OWNER"}],
+            "securities_account_number": "123456789"
+        })
+    }
+
+    #[test]
+    fn accepts_contract_groups_with_new_fields_and_enum_values() {
+        let mut g = group();
+        g["status"] = json!("INACTIVE");
+        g["type"] = json!("JUNIOR_ISA");
+        g["new_field"] = json!({"nested": true});
+        g["users"][0]["type"] = json!("TRUSTEE");
+        assert_eq!(Expected::Group.check(&&g), Ok(()));
+        let business = json!({
+            "id": "5b1c2d3e-4f50-4a61-8b72-93a4b5c6d7e8", "created_at": "2020-08-24T14:15:22Z",
+            "updated_at": "2020-08-24T14:15:22Z", "business_id": "0c9f4a6e-1d2b-4c3a-9e8f-7a6b5c4d3e2f",
+            "type": "BUSINESS", "status": "PENDING_APPROVAL", "securities_account_number": "123456789"
+        });
+        assert_eq!(Expected::Group.check(&&business), Ok(()));
+    }
+
+    #[test]
+    fn names_what_breaks_the_contract() {
+        let cases: Vec<(fn(&mut Value), &str)> = vec![
+            (|g| g["id"] = json!("x"), "id must be a UUID"),
+            (|g| g["created_at"] = json!("yesterday"), "created_at must be an RFC 3339 date-time"),
+            (|g| g["status"] = json!(1), "status must be a string"),
+            (|g| { g.as_object_mut().unwrap().remove("users"); }, "users must be an array"),
+            (|g| g["users"][0]["id"] = json!("../x"), "users[0].id must be a UUID"),
+            (|g| g["users"][0] = json!(3), "users[0] must be an object (got a number)"),
+            (|g| { g["type"] = json!("BUSINESS"); }, "business_id must be a string"),
+        ];
+        for (break_it, reason) in cases {
+            let mut g = group();
+            break_it(&mut g);
+            assert_eq!(Expected::Group.check(&&g), Err(reason.to_owned()));
+        }
+        assert_eq!(Expected::Group.check(&&json!([])), Err("the body must be an object (got an array)".to_owned()));
+    }
+
+    #[test]
+    fn checks_pages_and_their_counters() {
+        let page = json!({"meta": {"offset": 0, "limit": 100, "count": 1, "total_count": 1, "sort": "id"}, "data": [group()]});
+        assert_eq!(Expected::Page.check(&&page), Ok(()));
+        let mut torn = page.clone();
+        torn["meta"]["count"] = json!(2);
+        assert_eq!(Expected::Page.check(&&torn), Err("meta.count is 2 but data holds 1 items".to_owned()));
+        let mut bad_item = page.clone();
+        bad_item["data"][0]["id"] = json!(null);
+        assert_eq!(Expected::Page.check(&&bad_item), Err("data[0].id must be a string".to_owned()));
+        let mut negative = page;
+        negative["meta"]["total_count"] = json!(-1);
+        assert_eq!(Expected::Page.check(&&negative), Err("meta.total_count must be a non-negative integer".to_owned()));
+    }
+
+    #[test]
+    fn interprets_statuses_content_types_and_bodies() {
+        let g = group();
+        let ok = interpret(Expected::Group, 200, None, Some("application/json; charset=utf-8"), Some(&g));
+        assert_eq!(ok, Ok(Some(&g)));
+        assert_eq!(interpret::<&Value>(Expected::Accepted, 202, None, None, None), Ok(None));
+        let reason = |r: Result<Option<&Value>, ClientError>| match r {
+            Err(ClientError::Response(u)) => u.reason,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(reason(interpret(Expected::Group, 200, None, Some("text/html"), Some(&g))), "content-type is \"text/html\", not application/json");
+        assert_eq!(reason(interpret(Expected::Group, 200, None, Some("application/json"), None)), "the body is not valid JSON");
+        assert!(reason(interpret::<&Value>(Expected::Group, 302, None, None, None)).contains("redirects are not followed"));
+        assert!(reason(interpret::<&Value>(Expected::Accepted, 200, None, None, None)).contains("expected 202"));
+        let problem = json!({"type": "https://docs.upvest.co/errors/conflict", "status": 409});
+        match interpret(Expected::Accepted, 409, Some("rid".into()), Some("application/problem+json"), Some(&problem)) {
+            Err(ClientError::Problem(p)) => assert_eq!((p.status, p.slug(), p.request_id.as_deref()), (409, "conflict", Some("rid"))),
+            other => panic!("{other:?}"),
+        }
+        match interpret::<&Value>(Expected::Group, 503, None, Some("text/plain"), None) {
+            Err(ClientError::Problem(p)) => assert_eq!((p.status, p.from_body), (503, false)),
+            other => panic!("{other:?}"),
+        }
+        assert!(is_json_media_type(Some("application/problem+json")));
+        assert!(!is_json_media_type(Some("text/json-ish")));
+    }
+
+    #[test]
+    fn rfc3339_shapes() {
+        for ok in ["2020-08-24T14:15:22Z", "2021-07-21T14:10:00.00Z", "2020-08-24T14:15:22-05:30"] {
+            assert!(is_rfc3339(ok), "{ok}");
+        }
+        for bad in ["2020-08-24", "2020-08-24T14:15:22", "2020-08-24T14:15:22.Z", "2020-08-24T14:15:22+0200", "２０２０-08-24T14:15:22Z"] {
+            assert!(!is_rfc3339(bad), "{bad}");
+        }
+    }
+}

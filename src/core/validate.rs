@@ -1,0 +1,180 @@
+//! Rules for single values, shared by every operation's input checks.
+
+use super::error::InvalidInput;
+use super::json::{JsonKind, JsonView};
+use uuid::Uuid;
+
+/// How much of a rejected value an error message quotes.
+const QUOTE_LIMIT: usize = 40;
+
+/// The value as an error message shows it: strings quoted and cut short, other kinds named.
+pub fn describe<V: JsonView>(value: &V) -> String {
+    match (value.kind(), value.string(), value.number()) {
+        (JsonKind::String, Some(s), _) => quote(&s),
+        (JsonKind::Number, _, Some(n)) => format!("{n}"),
+        (JsonKind::Bool, _, _) => format!("{}", value.boolean().unwrap_or_default()),
+        (kind, _, _) => kind.describe().to_owned(),
+    }
+}
+
+/// A string as messages quote it: in double quotes, cut short when long.
+pub fn quote(s: &str) -> String {
+    if s.chars().count() <= QUOTE_LIMIT {
+        format!("{s:?}")
+    } else {
+        let cut: String = s.chars().take(QUOTE_LIMIT).collect();
+        format!("{cut:?}…")
+    }
+}
+
+/// Parses a UUID in its canonical 8-4-4-4-12 form (either case) and nothing else, so that a
+/// value put into a URL path can never carry `/`, `?` or `..`.
+pub fn parse_uuid(text: &str) -> Option<Uuid> {
+    let canonical_shape = text.len() == 36
+        && text.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        });
+    if canonical_shape {
+        Uuid::try_parse(text).ok()
+    } else {
+        None
+    }
+}
+
+/// A required UUID string.
+pub fn uuid_field<V: JsonView>(field: &str, value: Option<V>) -> Result<Uuid, InvalidInput> {
+    let value = value.ok_or_else(|| InvalidInput::new(field, "is required (a UUID string)"))?;
+    value
+        .string()
+        .and_then(|s| parse_uuid(&s))
+        .ok_or_else(|| InvalidInput::new(field, format!("must be a UUID string like \"9d95820d-4333-46b6-98de-04ab7512e76f\" (got {})", describe(&value))))
+}
+
+/// A string that must be one of `allowed`.
+pub fn one_of<V: JsonView>(field: &str, value: &V, allowed: &[&'static str]) -> Result<&'static str, InvalidInput> {
+    value
+        .string()
+        .and_then(|s| allowed.iter().copied().find(|a| *a == s))
+        .ok_or_else(|| InvalidInput::new(field, format!("must be one of {} (got {})", allowed.join(", "), describe(value))))
+}
+
+/// A string of exactly nine ASCII digits.
+pub fn securities_account_number<V: JsonView>(field: &str, value: &V) -> Result<String, InvalidInput> {
+    value
+        .string()
+        .filter(|s| s.len() == 9 && s.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(|| InvalidInput::new(field, format!("must be a string of exactly 9 digits, matching ^[0-9]{{9}}$ (got {})", describe(value))))
+}
+
+/// A whole number in `min..=max`.
+pub fn integer_in<V: JsonView>(field: &str, value: &V, min: u32, max: u32) -> Result<u32, InvalidInput> {
+    value
+        .number()
+        .filter(|n| n.fract() == 0.0 && *n >= f64::from(min) && *n <= f64::from(max))
+        .map(|n| n as u32)
+        .ok_or_else(|| InvalidInput::new(field, format!("must be an integer from {min} to {max} (got {})", describe(value))))
+}
+
+/// A boolean.
+pub fn boolean<V: JsonView>(field: &str, value: &V) -> Result<bool, InvalidInput> {
+    value
+        .boolean()
+        .ok_or_else(|| InvalidInput::new(field, format!("must be true or false (got {})", describe(value))))
+}
+
+/// An optional object whose member names must all be in `allowed` (typo protection). `undefined`
+/// and `null` both mean "no options"; anything else that is not a plain object is rejected.
+pub fn options_object<V: JsonView>(what: &str, value: Option<V>, allowed: &[&str]) -> Result<Option<V>, InvalidInput> {
+    match value {
+        None => Ok(None),
+        Some(v) if matches!(v.kind(), JsonKind::Undefined | JsonKind::Null) => Ok(None),
+        Some(v) => required_object(what, v, allowed).map(Some),
+    }
+}
+
+/// A plain object whose member names must all be in `allowed`.
+pub fn required_object<V: JsonView>(what: &str, value: V, allowed: &[&str]) -> Result<V, InvalidInput> {
+    if value.kind() != JsonKind::Object {
+        return Err(InvalidInput::new(what, format!("must be an object (got {})", value.kind().describe())));
+    }
+    if let Some(unknown) = value.keys().into_iter().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(InvalidInput::new(
+            what,
+            format!("has an unknown field {} (allowed: {})", quote(&unknown), allowed.join(", ")),
+        ));
+    }
+    Ok(value)
+}
+
+/// A member that is present and not `undefined`. `null` counts as present, so that it is
+/// rejected by the member's own rule rather than silently dropped.
+pub fn member<V: JsonView>(object: &V, name: &str) -> Option<V> {
+    object.field(name).filter(|v| v.kind() != JsonKind::Undefined)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn uuid_accepts_only_the_canonical_form() {
+        assert!(parse_uuid("9d95820d-4333-46b6-98de-04ab7512e76f").is_some());
+        assert!(parse_uuid("9D95820D-4333-46B6-98DE-04AB7512E76F").is_some());
+        for bad in [
+            "",
+            "9d95820d433346b698de04ab7512e76f",
+            "{9d95820d-4333-46b6-98de-04ab7512e76f}",
+            "urn:uuid:9d95820d-4333-46b6-98de-04ab7512e76f",
+            "9d95820d-4333-46b6-98de-04ab7512e76/",
+            "../../../../../../../../../../../etc",
+            "9d95820d-4333-46b6-98de-04ab7512e76f ",
+        ] {
+            assert!(parse_uuid(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn messages_name_the_field_the_rule_and_the_value() {
+        let e = uuid_field("user_id", Some(&json!(42))).unwrap_err();
+        assert_eq!(e.field, "user_id");
+        assert!(e.rule.contains("must be a UUID string") && e.rule.contains("got 42"), "{e}");
+        let e = uuid_field::<&serde_json::Value>("user_id", None).unwrap_err();
+        assert_eq!(e.to_string(), "user_id is required (a UUID string)");
+        let e = one_of("type", &&json!("personal"), &["PERSONAL", "ISA"]).unwrap_err();
+        assert_eq!(e.to_string(), "type must be one of PERSONAL, ISA (got \"personal\")");
+    }
+
+    #[test]
+    fn long_values_are_cut_in_messages() {
+        let long = json!("x".repeat(500));
+        let e = securities_account_number("securities_account_number", &&long).unwrap_err();
+        assert!(e.rule.len() < 200, "{e}");
+    }
+
+    #[test]
+    fn securities_account_numbers_are_nine_ascii_digits() {
+        assert!(securities_account_number("s", &&json!("123456789")).is_ok());
+        for bad in [json!("12345689"), json!("1234567890"), json!("12345678a"), json!("١٢٣٤٥٦٧٨٩"), json!(123456789)] {
+            assert!(securities_account_number("s", &&bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn integers_are_whole_and_in_range() {
+        assert_eq!(integer_in("limit", &&json!(1000), 1, 1000), Ok(1000));
+        for bad in [json!(0), json!(1001), json!(1.5), json!(-1), json!("10"), json!(null)] {
+            assert!(integer_in("limit", &&bad, 1, 1000).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn options_objects_reject_unknown_fields_and_non_objects() {
+        assert!(options_object("query", Some(&json!(null)), &["limit"]).unwrap().is_none());
+        let e = options_object("query", Some(&json!({"limt": 5})), &["limit"]).unwrap_err();
+        assert_eq!(e.to_string(), "query has an unknown field \"limt\" (allowed: limit)");
+        let e = options_object("query", Some(&json!([1])), &["limit"]).unwrap_err();
+        assert_eq!(e.to_string(), "query must be an object (got an array)");
+    }
+}

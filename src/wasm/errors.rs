@@ -1,0 +1,54 @@
+//! Core errors become instances of the classes in `js/errors.js`, in this one place.
+
+use crate::core::error::ClientError;
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/js/errors.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = createError)]
+    fn create_error(kind: &str, message: &str, fields: &Object) -> JsValue;
+}
+
+/// A JS error for a core error. `raw_body` is the parsed response body, kept on a `ProblemError`
+/// as `problem`; `cause` is what a JS callee threw or rejected with.
+pub fn to_js(error: &ClientError, raw_body: Option<&JsValue>, cause: Option<&JsValue>) -> JsValue {
+    let fields = Object::new();
+    let set = |name: &str, value: JsValue| {
+        // Setting a data property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&fields, &JsValue::from_str(name), &value);
+    };
+    let text = |value: &Option<String>| value.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str);
+    let kind = match error {
+        ClientError::InvalidInput(e) => {
+            set("field", e.field.as_str().into());
+            set("rule", e.rule.as_str().into());
+            "InvalidInputError"
+        }
+        ClientError::Problem(p) => {
+            set("status", p.status.into());
+            set("type", p.problem_type.as_str().into());
+            set("title", text(&p.title));
+            set("detail", text(&p.detail));
+            set("instance", text(&p.instance));
+            set("requestId", text(&p.request_id));
+            set("problem", if p.from_body { raw_body.cloned().unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED });
+            "ProblemError"
+        }
+        ClientError::Response(r) => {
+            set("status", r.status.into());
+            set("requestId", text(&r.request_id));
+            "ResponseError"
+        }
+        ClientError::Network(_) => "NetworkError",
+        ClientError::Timeout { after_ms } => {
+            set("timeoutMs", (*after_ms).into());
+            "TimeoutError"
+        }
+        ClientError::Signer(_) => "SignerError",
+    };
+    if let Some(cause) = cause {
+        set("cause", cause.clone());
+    }
+    create_error(kind, &error.to_string(), &fields)
+}
