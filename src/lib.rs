@@ -9,3 +9,6 @@ pub mod core;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+
+#[cfg(target_arch = "wasm32")]
+pub use wasm::AccountGroups;

@@ -5,3 +5,5 @@ mod client;
 mod errors;
 mod http;
 mod js_json;
+
+pub use client::AccountGroups;

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Every test: native Rust, wasm-bindgen-test in Node and in headless Chromium, and node --test
+# over the built package, each against a fresh mock on 127.0.0.1. Any failure fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source .tools/env.sh
+mkdir -p test-output
+summary=()
+passed_total=0
+
+# Runs a suite, keeps its output in test-output/<name>.log, and records its count of passed tests.
+suite() {
+  local name=$1 pattern=$2
+  shift 2
+  echo
+  echo "=== $name"
+  local log="test-output/$name.log" status=0
+  "$@" 2>&1 | tee "$log" || status=$?
+  [ "$status" -eq 0 ] || { echo "test: suite '$name' failed (exit $status); see $log"; exit "$status"; }
+  local count
+  count=$(grep -Eo "$pattern" "$log" | grep -Eo '[0-9]+' | awk '{ n += $1 } END { print n + 0 }')
+  [ "$count" -gt 0 ] || { echo "test: suite '$name' ran no test"; exit 1; }
+  summary+=("$(printf '%-28s %4d passed' "$name" "$count")")
+  passed_total=$((passed_total + count))
+}
+
+suite native 'test result: ok\. [0-9]+ passed' cargo test --workspace --color never
+echo "=== build"
+cargo build --release -p upvest-mock
+bash scripts/build.sh
+wasm_test() { # runs wasm-pack test with the wasm toolchain's environment
+  ( source .tools/wasm-env.sh && wasm-pack test --mode no-install "$@" )
+}
+suite wasm-node 'test result: ok\. [0-9]+ passed' \
+  node scripts/with-mock.mjs -- bash -c "$(declare -f wasm_test); wasm_test --node . --test wasm_node"
+suite wasm-chromium 'test result: ok\. [0-9]+ passed' \
+  node scripts/with-mock.mjs -- bash -c "$(declare -f wasm_test); wasm_test --headless --chrome --chromedriver \"\$CHROMEDRIVER\" . --test wasm_browser"
+suite node-pkg '^# pass [0-9]+' node scripts/with-mock.mjs -- node --test tests/node/
+
+echo
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+echo "tests: $passed_total passed, 0 failed"
