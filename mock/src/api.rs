@@ -263,3 +263,136 @@ fn close(store: &mut Store, id: &Uuid, query: Option<&str>) -> Result<Reply, Rep
         Closure::WrongState(status) => Err(Reply::problem(409, "conflict", format!("the account group is {status}; only an ACTIVE group can be closed"))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+    use std::time::Duration;
+
+    const USER: &str = "413715f2-5401-4b97-8055-034a6b879f8c";
+
+    fn request(method: Method, path: &str, query: Option<&str>, extra: &[(&'static str, &str)], body: &str) -> ApiRequest {
+        let mut headers = hyper::HeaderMap::new();
+        for (name, value) in [
+            ("authorization", "Bearer t0k3n"),
+            ("upvest-client-id", "363f3305-7ab0-4e82-a158-f9d382ad08b6"),
+            ("accept", "application/json"),
+        ]
+        .iter()
+        .chain(extra)
+        {
+            headers.insert(*name, value.parse().unwrap());
+        }
+        ApiRequest { method, path: path.into(), query: query.map(Into::into), headers, body: Bytes::from(body.to_owned()) }
+    }
+
+    fn body(reply: &Reply) -> Value {
+        serde_json::from_slice(&reply.body).unwrap_or(Value::Null)
+    }
+
+    fn create(store: &mut Store, key: &str, json: &str) -> Reply {
+        let headers = [("content-type", "application/json"), ("idempotency-key", key)];
+        handle(store, &request(Method::POST, "/account_groups", None, &headers, json))
+    }
+
+    #[test]
+    fn accept_headers() {
+        for ok in ["application/json", "*/*", "text/html, application/*;q=0.5", "application/json; charset=utf-8"] {
+            assert!(accepts_json(ok), "{ok}");
+        }
+        for refused in ["text/html", "application/json;q=0", "application/xml"] {
+            assert!(!accepts_json(refused), "{refused}");
+        }
+    }
+
+    #[test]
+    fn common_headers_are_checked_first() {
+        let mut store = Store::new(Duration::ZERO);
+        let no_auth = {
+            let mut r = request(Method::GET, "/account_groups", None, &[], "");
+            r.headers.remove("authorization");
+            r
+        };
+        assert_eq!(handle(&mut store, &no_auth).status, 401);
+        let xml = request(Method::GET, "/account_groups", None, &[("accept", "application/xml")], "");
+        assert_eq!(handle(&mut store, &xml).status, 406);
+        let bad_client = request(Method::GET, "/account_groups", None, &[("upvest-client-id", "nope")], "");
+        let reply = handle(&mut store, &bad_client);
+        assert_eq!(reply.status, 401);
+        assert!(body(&reply)["detail"].as_str().unwrap().contains("upvest-client-id"));
+        assert_eq!(handle(&mut store, &request(Method::PUT, "/account_groups", None, &[], "")).status, 405);
+    }
+
+    #[test]
+    fn creates_replays_and_refuses_a_reused_key() {
+        let mut store = Store::new(Duration::ZERO);
+        let key = "ccb07f42-4104-44ad-8e1f-c660bb7b269c";
+        let json = format!(r#"{{"user_id":"{USER}","type":"PERSONAL"}}"#);
+        let first = create(&mut store, key, &json);
+        assert_eq!(first.status, 200);
+        let replay = create(&mut store, key, &format!(r#"{{ "type": "PERSONAL", "user_id": "{USER}" }}"#));
+        assert_eq!((replay.status, body(&replay)), (200, body(&first)));
+        let (_, total) = store.page(None, Order { by_updated: false, descending: false }, 0, 10);
+        assert_eq!(total, 1, "a replay creates nothing");
+        let other = create(&mut store, key, &format!(r#"{{"user_id":"{USER}","type":"ISA"}}"#));
+        assert_eq!(other.status, 409);
+    }
+
+    #[test]
+    fn create_validates_like_the_api() {
+        let mut store = Store::new(Duration::ZERO);
+        let key = "ccb07f42-4104-44ad-8e1f-c660bb7b269c";
+        let missing_key = handle(&mut store, &request(Method::POST, "/account_groups", None, &[("content-type", "application/json")], "{}"));
+        assert_eq!(body(&missing_key)["type"], "https://docs.upvest.co/errors/missing_idempotency_key");
+        for (json, needle) in [
+            (format!(r#"{{"user_id":"{USER}"}}"#), "type"),
+            (format!(r#"{{"user_id":"{USER}","type":"BUSINESS"}}"#), "user_id"),
+            (format!(r#"{{"user_id":"{USER}","type":"ISA","securities_account_number":"12345678"}}"#), "securities_account_number"),
+            (format!(r#"{{"user_id":"{USER}","type":"ISA","extra":1}}"#), "extra"),
+            ("[1]".to_owned(), "object"),
+            ("{".to_owned(), "JSON"),
+        ] {
+            let reply = create(&mut store, key, &json);
+            assert_eq!(reply.status, 400, "{json}");
+            assert!(body(&reply)["detail"].as_str().unwrap().contains(needle), "{json}: {:?}", body(&reply));
+        }
+    }
+
+    #[test]
+    fn lists_with_defaults_paging_and_user_filter() {
+        let mut store = Store::new(Duration::ZERO);
+        store.seed(30, SystemTime::now());
+        let page = body(&handle(&mut store, &request(Method::GET, "/account_groups", Some("offset=25&limit=10"), &[], "")));
+        assert_eq!(page["meta"], json!({"offset": 25, "limit": 10, "count": 5, "total_count": 30, "sort": "created_at", "order": "ASC"}));
+        let defaults = body(&handle(&mut store, &request(Method::GET, "/account_groups", None, &[], "")));
+        assert_eq!(defaults["meta"]["limit"], 100);
+        for bad in ["limit=0", "limit=1001", "offset=-1", "sort=id", "order=asc", "limit=5&limit=6"] {
+            assert_eq!(handle(&mut store, &request(Method::GET, "/account_groups", Some(bad), &[], "")).status, 400, "{bad}");
+        }
+        let user = "5eed0000-0000-4000-8000-000000000001";
+        let mine = body(&handle(&mut store, &request(Method::GET, &format!("/users/{user}/account_groups"), None, &[], "")));
+        assert!(mine["data"].as_array().unwrap().iter().all(|g| g["users"][0]["id"] == user));
+    }
+
+    #[test]
+    fn close_moves_active_groups_through_closing_to_closed() {
+        let mut store = Store::new(Duration::ZERO);
+        let key = "ccb07f42-4104-44ad-8e1f-c660bb7b269c";
+        let created = body(&create(&mut store, key, &format!(r#"{{"user_id":"{USER}","type":"PERSONAL"}}"#)));
+        let path = format!("/account_groups/{}", created["id"].as_str().unwrap());
+        assert_eq!(handle(&mut store, &request(Method::DELETE, &path, Some("closure_reason=aml"), &[], "")).status, 202);
+        let after = body(&handle(&mut store, &request(Method::GET, &path, None, &[], "")));
+        assert_eq!(after["status"], "CLOSED", "a zero close delay settles at once");
+        assert_eq!(handle(&mut store, &request(Method::DELETE, &path, None, &[], "")).status, 409);
+        assert_eq!(handle(&mut store, &request(Method::DELETE, &path, Some("closure_reason=bored"), &[], "")).status, 400);
+        let unknown = "/account_groups/9d95820d-4333-46b6-98de-04ab7512e76f";
+        assert_eq!(handle(&mut store, &request(Method::GET, unknown, None, &[], "")).status, 404);
+    }
+
+    #[test]
+    fn query_values_are_percent_decoded() {
+        assert_eq!(percent_decode("a%20b+c%2"), "a b c%2");
+        assert_eq!(query_pairs(Some("sort=updated_at&x")), vec![("sort".into(), "updated_at".into()), ("x".into(), "".into())]);
+    }
+}
