@@ -31,11 +31,13 @@ export interface AccountGroupUser {
   id?: string;
   /** How the user relates to the group. */
   type?: AccountGroupUserRelation;
-  /** Fields added by later API versions are kept. */
-  [extra: string]: unknown;
 }
 
-/** Fields every account group has. Timestamps are RFC 3339 strings. */
+/**
+ * Fields every account group has. Timestamps are RFC 3339 strings. Fields that later API versions
+ * add are kept on the object at runtime; they are left out of the type, so that a misspelt field
+ * name is a compile error.
+ */
 interface AccountGroupBase {
   /** The group's id (UUID). */
   id: string;
@@ -47,14 +49,16 @@ interface AccountGroupBase {
   status: AccountGroupStatus;
   /** The nine-digit securities account number. */
   securities_account_number: string;
-  /** Fields added by later API versions are kept. */
-  [extra: string]: unknown;
 }
 
 /** An account group held by one or more users. */
 export interface UserAccountGroup extends AccountGroupBase {
-  /** A user group type (a type added by a later API version arrives as its string). */
-  type: Exclude<Open<UserAccountGroupType>, 'BUSINESS'>;
+  /**
+   * A user group type. It is the discriminant of `AccountGroup`, so it is typed as the known set;
+   * a type added by a later API version still arrives, as its string, and such a group is
+   * checked to carry `users` like any user group.
+   */
+  type: UserAccountGroupType;
   /** The users linked to the group. */
   users: AccountGroupUser[];
 }
@@ -119,8 +123,6 @@ export interface ListMeta {
   sort?: string;
   /** The sort order. */
   order?: Open<SortOrder>;
-  /** Fields added by later API versions are kept. */
-  [extra: string]: unknown;
 }
 
 /** One page of account groups, as the API returns it. */
@@ -138,6 +140,35 @@ export interface CloseOptions {
   /** Only announce an intended future closure. */
   notification_only?: boolean;
 }
+
+/** Options of `iterate` and `iterateForUser`. */
+export interface IterateQuery {
+  /** Sort field; the API's default is `created_at`. */
+  sort?: SortField;
+  /** Sort order; the API's default is `ASC`. */
+  order?: SortOrder;
+  /** How many groups each page request asks for, 1 to 1000; default 100. */
+  pageSize?: number;
+}
+
+/** What every response carried besides its body. */
+export interface ResponseMeta {
+  /** The HTTP status. */
+  status: number;
+  /** The `upvest-request-id` header: log it, and quote it to Upvest support. */
+  requestId: string | undefined;
+}
+
+/**
+ * A result with its response's metadata under `lastResponse`, a non-enumerable property: it is
+ * not part of the API's body, so it neither serialises nor counts in deep equality.
+ */
+export type WithResponse<T> = T & { readonly lastResponse: ResponseMeta };
+
+/** The sandbox host: the default `baseUrl`. */
+export declare const SANDBOX_BASE_URL: 'https://sandbox.upvest.co';
+/** The live host. */
+export declare const PRODUCTION_BASE_URL: 'https://api.upvest.co';
 
 /** Options every call takes. */
 export interface CallOptions {
@@ -174,16 +205,30 @@ export class AccountGroups {
   constructor(options: AccountGroupsOptions);
   /** Releases the wasm memory held by this client. */
   free(): void;
-  /** Creates an account group for a user or a business. */
-  create(request: CreateUserAccountGroupRequest, options?: CreateOptions): Promise<UserAccountGroup>;
-  create(request: CreateBusinessAccountGroupRequest, options?: CreateOptions): Promise<BusinessAccountGroup>;
-  create(request: CreateAccountGroupRequest, options?: CreateOptions): Promise<AccountGroup>;
+  /**
+   * Creates an account group for a user or a business. Every attempt of one call sends the same
+   * `idempotency-key`, so the API creates the group at most once.
+   */
+  create(request: CreateUserAccountGroupRequest, options?: CreateOptions): Promise<WithResponse<UserAccountGroup>>;
+  create(request: CreateBusinessAccountGroupRequest, options?: CreateOptions): Promise<WithResponse<BusinessAccountGroup>>;
+  create(request: CreateAccountGroupRequest, options?: CreateOptions): Promise<WithResponse<AccountGroup>>;
   /** Fetches one account group. */
-  get(accountGroupId: string, options?: CallOptions): Promise<AccountGroup>;
+  get(accountGroupId: string, options?: CallOptions): Promise<WithResponse<AccountGroup>>;
   /** Fetches one page of the tenant's account groups. */
-  list(query?: ListQuery, options?: CallOptions): Promise<AccountGroupList>;
+  list(query?: ListQuery, options?: CallOptions): Promise<WithResponse<AccountGroupList>>;
   /** Fetches one page of a user's account groups. */
-  listForUser(userId: string, query?: ListQuery, options?: CallOptions): Promise<AccountGroupList>;
-  /** Starts closing an account group; resolves once the API accepted it (202). */
-  close(accountGroupId: string, closeOptions?: CloseOptions, options?: CallOptions): Promise<void>;
+  listForUser(userId: string, query?: ListQuery, options?: CallOptions): Promise<WithResponse<AccountGroupList>>;
+  /**
+   * Starts closing an account group (`CLOSING`, later `CLOSED`); resolves with the response's
+   * status (202) and request id once the API accepted it.
+   */
+  close(accountGroupId: string, closeOptions?: CloseOptions, options?: CallOptions): Promise<ResponseMeta>;
+  /**
+   * Every account group, for `for await`: pages are fetched one at a time, only when the loop
+   * has used up the previous one, and none after the loop ends (`break`, `return`, a throw).
+   * Bad input rejects the first step.
+   */
+  iterate(query?: IterateQuery, options?: CallOptions): AsyncIterableIterator<AccountGroup>;
+  /** Every account group of one user, for `for await`, fetched lazily like `iterate`. */
+  iterateForUser(userId: string, query?: IterateQuery, options?: CallOptions): AsyncIterableIterator<AccountGroup>;
 }

@@ -75,6 +75,8 @@ if [ -z "$use_route" ]; then
     [ -x "/usr/bin/$t" ] || fail "/usr/bin/$t is missing after installing rustc-web and cargo-web"
     ln -sf "/usr/bin/$t" ".tools/debian-rust/bin/$t"
   done
+  # Debian's rustc ships no rust-lld; lld-22's wasm-ld links instead.
+  [ -x /usr/bin/wasm-ld-22 ] || fail "/usr/bin/wasm-ld-22 is missing after installing lld-22"
 fi
 
 # 2. wasm-bindgen's CLI at exactly the version in Cargo.lock, and wasm-pack.
@@ -122,6 +124,7 @@ fi
     echo "export RUSTC=$root/.tools/debian-rust/bin/rustc RUSTDOC=$root/.tools/debian-rust/bin/rustdoc"
     echo "export RUSTC_BOOTSTRAP=1"
     echo "export CARGO_UNSTABLE_BUILD_STD=std,panic_abort"
+    echo "export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/bin/wasm-ld-22"
   fi
 } > .tools/wasm-env.sh
 say "ready in $(( $(date +%s) - started )) s (wasm route: $use_route, wasm-bindgen $wasm_bindgen_version)"

@@ -5,6 +5,7 @@ pub mod config;
 pub mod error;
 pub mod json;
 pub mod model;
+pub mod paging;
 pub mod problem;
 pub mod request;
 pub mod response;

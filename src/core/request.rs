@@ -73,11 +73,25 @@ impl Request {
     }
 }
 
-/// Per-call options shared by every operation (`signal` is read by the wasm layer).
-pub const CALL_OPTION_NAMES: &[&str] = &["signal", "idempotencyKey"];
+/// Options every call takes (`signal` is read by the wasm layer).
+pub const CALL_OPTION_NAMES: &[&str] = &["signal"];
+
+/// Options `create` takes.
+pub const CREATE_OPTION_NAMES: &[&str] = &["signal", "idempotencyKey"];
+
+/// Checks a call's options object for unknown names (typo protection).
+pub fn call_options<V: JsonView>(options: Option<V>, allowed: &[&str]) -> Result<Option<V>, InvalidInput> {
+    options_object("options", options, allowed)
+}
+
+/// A GET without a body.
+pub(crate) fn get_request(path: String, query: String) -> Request {
+    Request { method: Method::Get, path, query, body: None, idempotency_key: None }
+}
 
 /// `create`: a user request or a business request, told apart by `type`.
-pub fn create<V: JsonView>(input: Option<V>, call_options: Option<V>) -> Result<Request, InvalidInput> {
+pub fn create<V: JsonView>(input: Option<V>, options: Option<V>) -> Result<Request, InvalidInput> {
+    let options = call_options(options, CREATE_OPTION_NAMES)?;
     let input = input.ok_or_else(|| InvalidInput::new("request", "is required: { user_id, type } or { business_id, type: \"BUSINESS\" }"))?;
     let input = required_object("request", input, &["user_id", "business_id", "type", "securities_account_number"])?;
     let all_types: Vec<&'static str> = USER_GROUP_TYPES.iter().copied().chain([BUSINESS_GROUP_TYPE]).collect();
@@ -99,13 +113,12 @@ pub fn create<V: JsonView>(input: Option<V>, call_options: Option<V>) -> Result<
         path: "/account_groups".to_owned(),
         query: String::new(),
         body: Some(body),
-        idempotency_key: Some(idempotency_key(call_options)?),
+        idempotency_key: Some(idempotency_key(options)?),
     })
 }
 
 /// The caller's idempotency key, else a fresh UUID v4.
-fn idempotency_key<V: JsonView>(call_options: Option<V>) -> Result<String, InvalidInput> {
-    let options = options_object("options", call_options, CALL_OPTION_NAMES)?;
+fn idempotency_key<V: JsonView>(options: Option<V>) -> Result<String, InvalidInput> {
     match options.as_ref().and_then(|o| member(o, "idempotencyKey")) {
         None => Ok(Uuid::new_v4().hyphenated().to_string()),
         Some(key) => key
@@ -116,37 +129,35 @@ fn idempotency_key<V: JsonView>(call_options: Option<V>) -> Result<String, Inval
 }
 
 /// `get`.
-pub fn get<V: JsonView>(account_group_id: Option<V>) -> Result<Request, InvalidInput> {
+pub fn get<V: JsonView>(account_group_id: Option<V>, options: Option<V>) -> Result<Request, InvalidInput> {
+    call_options(options, CALL_OPTION_NAMES)?;
     let id = uuid_field("accountGroupId", account_group_id)?;
-    Ok(Request { method: Method::Get, path: format!("/account_groups/{}", id.hyphenated()), query: String::new(), body: None, idempotency_key: None })
+    Ok(get_request(format!("/account_groups/{}", id.hyphenated()), String::new()))
 }
 
 /// `list`.
-pub fn list<V: JsonView>(query: Option<V>) -> Result<Request, InvalidInput> {
-    Ok(Request { method: Method::Get, path: "/account_groups".to_owned(), query: list_query(query)?, body: None, idempotency_key: None })
+pub fn list<V: JsonView>(query: Option<V>, options: Option<V>) -> Result<Request, InvalidInput> {
+    call_options(options, CALL_OPTION_NAMES)?;
+    Ok(get_request("/account_groups".to_owned(), list_query(query)?))
 }
 
 /// `listForUser`.
-pub fn list_for_user<V: JsonView>(user_id: Option<V>, query: Option<V>) -> Result<Request, InvalidInput> {
+pub fn list_for_user<V: JsonView>(user_id: Option<V>, query: Option<V>, options: Option<V>) -> Result<Request, InvalidInput> {
+    call_options(options, CALL_OPTION_NAMES)?;
     let user = uuid_field("userId", user_id)?;
-    Ok(Request {
-        method: Method::Get,
-        path: format!("/users/{}/account_groups", user.hyphenated()),
-        query: list_query(query)?,
-        body: None,
-        idempotency_key: None,
-    })
+    Ok(get_request(format!("/users/{}/account_groups", user.hyphenated()), list_query(query)?))
 }
 
 /// `close`.
-pub fn close<V: JsonView>(account_group_id: Option<V>, options: Option<V>) -> Result<Request, InvalidInput> {
+pub fn close<V: JsonView>(account_group_id: Option<V>, close_options: Option<V>, options: Option<V>) -> Result<Request, InvalidInput> {
+    call_options(options, CALL_OPTION_NAMES)?;
     let id = uuid_field("accountGroupId", account_group_id)?;
     let mut pairs = Vec::new();
-    if let Some(options) = options_object("closeOptions", options, &["closure_reason", "notification_only"])? {
-        if let Some(reason) = member(&options, "closure_reason") {
+    if let Some(close_options) = options_object("closeOptions", close_options, &["closure_reason", "notification_only"])? {
+        if let Some(reason) = member(&close_options, "closure_reason") {
             pairs.push(format!("closure_reason={}", one_of("closure_reason", &reason, CLOSURE_REASONS)?));
         }
-        if let Some(flag) = member(&options, "notification_only") {
+        if let Some(flag) = member(&close_options, "notification_only") {
             pairs.push(format!("notification_only={}", boolean("notification_only", &flag)?));
         }
     }
@@ -239,11 +250,20 @@ mod tests {
     }
 
     #[test]
+    fn rejects_unknown_call_options() {
+        let e = get(Some(&json!(USER)), Some(&json!({"idempotencyKey": USER}))).unwrap_err();
+        assert_eq!(e.to_string(), "options has an unknown field \"idempotencyKey\" (allowed: signal)");
+        let e = create(Some(&json!({"user_id": USER, "type": "ISA"})), Some(&json!({"idempotency_key": USER}))).unwrap_err();
+        assert_eq!(e.field, "options");
+        assert_eq!(list::<&Value>(None, Some(&json!(7))).unwrap_err().field, "options");
+    }
+
+    #[test]
     fn builds_list_queries_in_a_fixed_order() {
-        let r = list(Some(&json!({"limit": 10, "offset": 20, "order": "DESC", "sort": "updated_at"}))).unwrap();
+        let r = list(Some(&json!({"limit": 10, "offset": 20, "order": "DESC", "sort": "updated_at"})), None).unwrap();
         assert_eq!(r.url("https://x"), "https://x/account_groups?sort=updated_at&order=DESC&offset=20&limit=10");
-        assert_eq!(list::<&Value>(None).unwrap().url("https://x"), "https://x/account_groups");
-        let r = list_for_user(Some(&json!(USER)), Some(&json!({"limit": 1}))).unwrap();
+        assert_eq!(list::<&Value>(None, None).unwrap().url("https://x"), "https://x/account_groups");
+        let r = list_for_user(Some(&json!(USER)), Some(&json!({"limit": 1})), None).unwrap();
         assert_eq!(r.url(""), format!("/users/{USER}/account_groups?limit=1"));
     }
 
@@ -259,21 +279,21 @@ mod tests {
             (json!({"order": "asc"}), "order"),
             (json!({"pageSize": 3}), "query"),
         ] {
-            assert_eq!(list(Some(&query)).unwrap_err().field, field, "{query}");
+            assert_eq!(list(Some(&query), None).unwrap_err().field, field, "{query}");
         }
-        assert_eq!(list_for_user(Some(&json!("../x")), None).unwrap_err().field, "userId");
+        assert_eq!(list_for_user(Some(&json!("../x")), None, None).unwrap_err().field, "userId");
     }
 
     #[test]
     fn builds_get_and_close_with_canonical_ids() {
         let id = "9D95820D-4333-46B6-98DE-04AB7512E76F";
-        assert_eq!(get(Some(&json!(id))).unwrap().path, "/account_groups/9d95820d-4333-46b6-98de-04ab7512e76f");
-        let r = close(Some(&json!(id)), Some(&json!({"closure_reason": "aml", "notification_only": true}))).unwrap();
+        assert_eq!(get(Some(&json!(id)), None).unwrap().path, "/account_groups/9d95820d-4333-46b6-98de-04ab7512e76f");
+        let r = close(Some(&json!(id)), Some(&json!({"closure_reason": "aml", "notification_only": true})), None).unwrap();
         assert_eq!(r.method, Method::Delete);
         assert_eq!(r.query, "closure_reason=aml&notification_only=true");
-        assert_eq!(close(Some(&json!(id)), Some(&json!({"closure_reason": "bored"}))).unwrap_err().field, "closure_reason");
-        assert_eq!(close(Some(&json!(id)), Some(&json!({"notification_only": "yes"}))).unwrap_err().field, "notification_only");
-        assert_eq!(get(Some(&json!("9d95820d-4333-46b6-98de-04ab7512e76f/../../x"))).unwrap_err().field, "accountGroupId");
+        assert_eq!(close(Some(&json!(id)), Some(&json!({"closure_reason": "bored"})), None).unwrap_err().field, "closure_reason");
+        assert_eq!(close(Some(&json!(id)), Some(&json!({"notification_only": "yes"})), None).unwrap_err().field, "notification_only");
+        assert_eq!(get(Some(&json!("9d95820d-4333-46b6-98de-04ab7512e76f/../../x")), None).unwrap_err().field, "accountGroupId");
     }
 
     #[test]
@@ -285,7 +305,7 @@ mod tests {
             access_token: "t".into(),
         };
         let names = |r: &Request| r.headers(&config, "tok").into_iter().map(|(n, _)| n).collect::<Vec<_>>();
-        let get = get(Some(&json!(USER))).unwrap();
+        let get = get(Some(&json!(USER)), None).unwrap();
         assert_eq!(names(&get), ["accept", "authorization", "upvest-client-id", "upvest-api-version"]);
         assert!(get.headers(&config, "tok").contains(&("authorization", "Bearer tok".to_owned())));
         let post = create_json(json!({"user_id": USER, "type": "CHILD"})).unwrap();

@@ -6,7 +6,7 @@ use super::error::{ClientError, UnexpectedResponse};
 use super::json::{JsonKind, JsonView};
 use super::model::BUSINESS_GROUP_TYPE;
 use super::problem::Problem;
-use super::validate::parse_uuid;
+use super::validate::{number_text, parse_uuid, quote};
 
 /// What a successful response of an operation carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +59,7 @@ pub fn interpret<V: JsonView>(
             return Ok(None);
         }
         if !is_json_media_type(content_type) {
-            return Err(unexpected(format!("content-type is {:?}, not application/json", content_type.unwrap_or(""))));
+            return Err(unexpected(format!("content-type is {}, not application/json", quote(content_type.unwrap_or("")))));
         }
         let body = parsed.ok_or_else(|| unexpected("the body is not valid JSON".to_owned()))?;
         expected.check(&body).map_err(unexpected)?;
@@ -117,7 +117,7 @@ pub fn check_page<V: JsonView>(page: &V) -> Result<(), String> {
     }
     let data = page.field("data").filter(|d| d.kind() == JsonKind::Array).ok_or("data must be an array")?;
     if data.length() as f64 != counters[2] {
-        return Err(format!("meta.count is {} but data holds {} items", counters[2], data.length()));
+        return Err(format!("meta.count is {} but data holds {} items", number_text(counters[2]), data.length()));
     }
     for i in 0..data.length() {
         let item = data.item(i).ok_or_else(|| format!("data[{i}] is missing"))?;

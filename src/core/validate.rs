@@ -11,19 +11,41 @@ const QUOTE_LIMIT: usize = 40;
 pub fn describe<V: JsonView>(value: &V) -> String {
     match (value.kind(), value.string(), value.number()) {
         (JsonKind::String, Some(s), _) => quote(&s),
-        (JsonKind::Number, _, Some(n)) => format!("{n}"),
+        (JsonKind::Number, _, Some(n)) => number_text(n),
         (JsonKind::Bool, _, _) => format!("{}", value.boolean().unwrap_or_default()),
         (kind, _, _) => kind.describe().to_owned(),
     }
 }
 
-/// A string as messages quote it: in double quotes, cut short when long.
+/// A string as messages quote it: in double quotes, cut short when long, control characters
+/// replaced. (Hand-written rather than `{:?}`, whose escaping tables would weigh on the wasm.)
 pub fn quote(s: &str) -> String {
-    if s.chars().count() <= QUOTE_LIMIT {
-        format!("{s:?}")
+    let mut out = String::with_capacity(s.len().min(QUOTE_LIMIT * 4) + 4);
+    out.push('"');
+    for (i, c) in s.chars().enumerate() {
+        if i == QUOTE_LIMIT {
+            out.push_str("\"…");
+            return out;
+        }
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A number as messages show it: whole numbers without a fraction.
+pub fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        format!("{}", n as i64)
     } else {
-        let cut: String = s.chars().take(QUOTE_LIMIT).collect();
-        format!("{cut:?}…")
+        format!("{n}")
     }
 }
 
@@ -144,6 +166,15 @@ mod tests {
         assert_eq!(e.to_string(), "user_id is required (a UUID string)");
         let e = one_of("type", &&json!("personal"), &["PERSONAL", "ISA"]).unwrap_err();
         assert_eq!(e.to_string(), "type must be one of PERSONAL, ISA (got \"personal\")");
+    }
+
+    #[test]
+    fn quotes_escape_and_cut() {
+        assert_eq!(quote(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(quote("tab\there"), "\"tab\u{fffd}here\"");
+        assert_eq!(quote(&"é".repeat(50)), format!("\"{}\"…", "é".repeat(40)));
+        assert_eq!(number_text(42.0), "42");
+        assert_eq!(number_text(-1.5), "-1.5");
     }
 
     #[test]

@@ -1,15 +1,17 @@
 //! The exported `AccountGroups` class. Each method hands its arguments to the core, which checks
 //! them and builds the request, then runs the exchange and gives the core's verdict back to JS.
 
+use super::cursor::{iterable, Cursor};
 use super::errors::to_js;
 use super::http::{send, Attempt, Failure};
 use super::js_json::Js;
 use crate::core::config::ClientConfig;
 use crate::core::error::{ClientError, InvalidInput};
 use crate::core::json::JsonView;
+use crate::core::paging::Pager;
 use crate::core::request::{self, Request};
 use crate::core::response::{interpret, is_json_media_type, Expected};
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Object, Promise, Reflect};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -25,9 +27,17 @@ pub struct AccountGroups {
     inner: Rc<Inner>,
 }
 
-struct Inner {
+pub(super) struct Inner {
     config: ClientConfig,
     fetch: Option<Function>,
+}
+
+/// A response that met the contract.
+pub(super) struct Outcome {
+    /// The parsed body; `undefined` for a 202.
+    pub body: JsValue,
+    /// `{ status, requestId }`, as callers see it under `lastResponse`.
+    pub meta: Object,
 }
 
 #[wasm_bindgen]
@@ -36,7 +46,7 @@ impl AccountGroups {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<AccountGroups, JsValue> {
         let options = Js::optional(options);
-        let config = ClientConfig::parse(options.clone()).map_err(|e| to_js(&e.into(), None, None))?;
+        let config = ClientConfig::parse(options.clone()).map_err(input_error)?;
         let fetch = match options.as_ref().and_then(|o| o.field("fetch")) {
             None => None,
             Some(f) => Some(f.0.dyn_into::<Function>().map_err(|_| invalid("fetch", "must be a function like globalThis.fetch"))?),
@@ -46,49 +56,88 @@ impl AccountGroups {
 
     /// Creates an account group for a user or a business.
     pub fn create(&self, request: JsValue, options: JsValue) -> Promise {
-        let signal = signal_of(&options);
-        self.run(Expected::Group, signal, move || request::create(Js::optional(request), Js::optional(options)))
+        self.call(Expected::Group, options, move |options| request::create(Js::optional(request), options))
     }
 
     /// Fetches one account group by id.
     pub fn get(&self, account_group_id: JsValue, options: JsValue) -> Promise {
-        let signal = signal_of(&options);
-        self.run(Expected::Group, signal, move || request::get(Js::optional(account_group_id)))
+        self.call(Expected::Group, options, move |options| request::get(Js::optional(account_group_id), options))
     }
 
     /// Fetches one page of the tenant's account groups.
     pub fn list(&self, query: JsValue, options: JsValue) -> Promise {
-        let signal = signal_of(&options);
-        self.run(Expected::Page, signal, move || request::list(Js::optional(query)))
+        self.call(Expected::Page, options, move |options| request::list(Js::optional(query), options))
     }
 
     /// Fetches one page of a user's account groups.
     #[wasm_bindgen(js_name = listForUser)]
     pub fn list_for_user(&self, user_id: JsValue, query: JsValue, options: JsValue) -> Promise {
-        let signal = signal_of(&options);
-        self.run(Expected::Page, signal, move || request::list_for_user(Js::optional(user_id), Js::optional(query)))
+        self.call(Expected::Page, options, move |options| request::list_for_user(Js::optional(user_id), Js::optional(query), options))
     }
 
-    /// Starts closing an account group; resolves once the API accepted (202).
+    /// Starts closing an account group; resolves with `{ status, requestId }` once accepted (202).
     pub fn close(&self, account_group_id: JsValue, close_options: JsValue, options: JsValue) -> Promise {
-        let signal = signal_of(&options);
-        self.run(Expected::Accepted, signal, move || request::close(Js::optional(account_group_id), Js::optional(close_options)))
+        self.call(Expected::Accepted, options, move |options| {
+            request::close(Js::optional(account_group_id), Js::optional(close_options), options)
+        })
+    }
+
+    /// Every account group, page by page as the loop asks for them.
+    pub fn iterate(&self, query: JsValue, options: JsValue) -> JsValue {
+        self.iterable(None, query, options)
+    }
+
+    /// Every account group of one user, page by page as the loop asks for them.
+    #[wasm_bindgen(js_name = iterateForUser)]
+    pub fn iterate_for_user(&self, user_id: JsValue, query: JsValue, options: JsValue) -> JsValue {
+        self.iterable(Some(Js::optional(user_id)), query, options)
     }
 }
 
 impl AccountGroups {
-    /// Builds the request (its errors reject the promise: async methods never throw) and runs it.
-    fn run(&self, expected: Expected, signal: Option<AbortSignal>, build: impl FnOnce() -> Result<Request, InvalidInput> + 'static) -> Promise {
+    /// Runs one call. Input errors reject the promise (async methods never throw), before any
+    /// request is sent.
+    fn call(
+        &self,
+        expected: Expected,
+        options: JsValue,
+        build: impl FnOnce(Option<Js>) -> Result<Request, InvalidInput> + 'static,
+    ) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
-            let request = build().map_err(|e| to_js(&e.into(), None, None))?;
-            inner.execute(&request, expected, signal.as_ref()).await
+            let signal = signal_of(&options)?;
+            let request = build(Js::optional(options)).map_err(input_error)?;
+            let outcome = inner.execute(&request, expected, signal.as_ref()).await?;
+            if expected == Expected::Accepted {
+                return Ok(outcome.meta.into());
+            }
+            // Non-enumerable, so the body still equals (and serialises as) what the API sent.
+            let descriptor = Object::new();
+            let _ = Reflect::set(&descriptor, &"value".into(), &outcome.meta);
+            Object::define_property(outcome.body.unchecked_ref::<Object>(), &JsValue::from_str("lastResponse"), &descriptor);
+            Ok(outcome.body)
         })
+    }
+
+    fn iterable(&self, user_id: Option<Option<Js>>, query: JsValue, options: JsValue) -> JsValue {
+        // Bad input surfaces as the rejection of the first `next()`, so `iterate` itself never
+        // throws and `for await` sees every error in one place.
+        let checked = (|| {
+            let signal = signal_of(&options)?;
+            request::call_options(Js::optional(options.clone()), request::CALL_OPTION_NAMES).map_err(input_error)?;
+            let pager = Pager::new(user_id, Js::optional(query)).map_err(input_error)?;
+            Ok((pager, signal))
+        })();
+        let (pager, signal) = match checked {
+            Ok((pager, signal)) => (Ok(pager), signal),
+            Err(error) => (Err(error), None),
+        };
+        iterable(Cursor::new(self.inner.clone(), pager, signal))
     }
 }
 
 impl Inner {
-    async fn execute(&self, request: &Request, expected: Expected, signal: Option<&AbortSignal>) -> Result<JsValue, JsValue> {
+    pub(super) async fn execute(&self, request: &Request, expected: Expected, signal: Option<&AbortSignal>) -> Result<Outcome, JsValue> {
         let url = request.url(&self.config.base_url);
         let headers = request.headers(&self.config, &self.config.access_token);
         let attempt = Attempt { method: request.method, url: &url, headers: &headers, body: request.body.as_deref(), signal };
@@ -99,22 +148,29 @@ impl Inner {
         let content_type = exchange.content_type.as_deref();
         let parsed = if is_json_media_type(content_type) { js_sys::JSON::parse(&exchange.body).ok().map(Js) } else { None };
         let raw = parsed.as_ref().map(|p| p.0.clone());
+        let meta = Object::new();
+        let _ = Reflect::set(&meta, &"status".into(), &exchange.status.into());
+        let request_id = exchange.request_id.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str);
+        let _ = Reflect::set(&meta, &"requestId".into(), &request_id);
         match interpret(expected, exchange.status, exchange.request_id, content_type, parsed) {
-            Ok(body) => Ok(body.map_or(JsValue::UNDEFINED, |b| b.0)),
+            Ok(body) => Ok(Outcome { body: body.map_or(JsValue::UNDEFINED, |b| b.0), meta }),
             Err(error) => Err(to_js(&error, raw.as_ref(), None)),
         }
     }
 }
 
-/// The `signal` of a call's options, when it is an `AbortSignal`. Other values are left to the
-/// core's option check.
-fn signal_of(options: &JsValue) -> Option<AbortSignal> {
-    if !options.is_object() {
-        return None;
+/// The `signal` of a call's options: absent, or an `AbortSignal`.
+fn signal_of(options: &JsValue) -> Result<Option<AbortSignal>, JsValue> {
+    match Js(options.clone()).field("signal") {
+        None => Ok(None),
+        Some(signal) => signal.0.dyn_into::<AbortSignal>().map(Some).map_err(|_| invalid("signal", "must be an AbortSignal")),
     }
-    Reflect::get(options, &JsValue::from_str("signal")).ok().and_then(|s| s.dyn_into::<AbortSignal>().ok())
 }
 
 fn invalid(field: &str, rule: &str) -> JsValue {
-    to_js(&ClientError::InvalidInput(InvalidInput::new(field, rule)), None, None)
+    input_error(InvalidInput::new(field, rule))
+}
+
+fn input_error(error: InvalidInput) -> JsValue {
+    to_js(&ClientError::InvalidInput(error), None, None)
 }

@@ -38,6 +38,9 @@ pub struct Attempt<'a> {
 }
 
 pub async fn send(fetch: Option<&Function>, attempt: &Attempt<'_>) -> Result<Exchange, Failure> {
+    if let Some(signal) = attempt.signal.filter(|s| s.aborted()) {
+        return Err(Failure::Aborted(signal.reason()));
+    }
     let headers = Headers::new().map_err(network)?;
     for (name, value) in attempt.headers {
         headers.append(name, value).map_err(network)?;

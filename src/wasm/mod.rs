@@ -2,6 +2,7 @@
 //! here; every decision is the core's.
 
 mod client;
+mod cursor;
 mod errors;
 mod http;
 mod js_json;

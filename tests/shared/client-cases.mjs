@@ -1,0 +1,295 @@
+// The client's behaviour against the real mock, as cases that run unchanged in Node (node --test,
+// tests/node/client.test.mjs) and in headless Chromium (tests/browser/run.mjs). `api` is the
+// package module (the Node or the web build); `mockUrl` the mock's origin.
+import { deepEqual, equal, match, ok, rejects } from './assert.mjs';
+
+const clientId = '363f3305-7ab0-4e82-a158-f9d382ad08b6';
+const GROUP_ID = '9d95820d-4333-46b6-98de-04ab7512e76f';
+
+export function clientCases(api, mockUrl) {
+  const client = (extra = {}) => new api.AccountGroups({ baseUrl: mockUrl, clientId, accessToken: 'shared-token', ...extra });
+  const log = async () => (await fetch(`${mockUrl}/__mock/requests`)).json();
+  const requestsSince = async (before) => (await log()).slice(before);
+  /** A user no other case touches, with `count` groups created in order. */
+  const userWithGroups = async (count) => {
+    const userId = crypto.randomUUID();
+    const groups = [];
+    for (let i = 0; i < count; i += 1) groups.push(await client().create({ user_id: userId, type: i % 2 ? 'ISA' : 'PERSONAL' }));
+    return { userId, groups };
+  };
+  /** A client whose fetch answers every request with the given response. */
+  const answering = (body, init) => client({ fetch: async () => new Response(body, init) });
+
+  const cases = {
+    async 'create (user) sends the documented headers and returns the group'() {
+      const before = (await log()).length;
+      const userId = crypto.randomUUID();
+      const created = await client().create({ user_id: userId, type: 'CHILD', securities_account_number: '123450001' });
+      equal(created.type, 'CHILD');
+      equal(created.status, 'ACTIVE');
+      equal(created.securities_account_number, '123450001');
+      deepEqual(created.users, [{ id: userId, type: 'CHILD' }]);
+      const [sent] = await requestsSince(before);
+      equal(sent.method, 'POST');
+      equal(sent.headers['upvest-client-id'], clientId);
+      equal(sent.headers.authorization, 'Bearer shared-token');
+      equal(sent.headers['upvest-api-version'], '1');
+      equal(sent.headers.accept, 'application/json');
+      equal(sent.headers['content-type'], 'application/json');
+      match(sent.headers['idempotency-key'], /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      deepEqual(JSON.parse(sent.body), { user_id: userId, type: 'CHILD', securities_account_number: '123450001' });
+    },
+
+    async 'create (business) returns a business group'() {
+      const businessId = crypto.randomUUID();
+      const created = await client().create({ business_id: businessId, type: 'BUSINESS' });
+      equal(created.type, 'BUSINESS');
+      equal(created.business_id, businessId);
+      equal(created.users, undefined);
+    },
+
+    async 'create with an idempotency key replays the first success'() {
+      const idempotencyKey = crypto.randomUUID();
+      const request = { user_id: crypto.randomUUID(), type: 'LEGAL_ENTITY' };
+      const first = await client().create(request, { idempotencyKey });
+      const again = await client().create(request, { idempotencyKey });
+      equal(again.id, first.id);
+    },
+
+    async 'get returns the group with its request id under lastResponse'() {
+      const created = await client().create({ user_id: crypto.randomUUID(), type: 'FRENCH_PEA' });
+      const fetched = await client().get(created.id);
+      deepEqual(fetched, created);
+      equal(fetched.lastResponse.status, 200);
+      match(fetched.lastResponse.requestId, /^[0-9a-f-]{36}$/);
+      ok(!Object.keys(fetched).includes('lastResponse'), 'lastResponse is not enumerable');
+      ok(!JSON.stringify(fetched).includes('lastResponse'), 'lastResponse does not serialise');
+      equal(created.lastResponse.status, 200);
+    },
+
+    async 'list returns meta and data exactly as the API sends them'() {
+      const page = await client().list({ limit: 2, offset: 1 });
+      equal(page.meta.offset, 1);
+      equal(page.meta.limit, 2);
+      equal(page.meta.count, page.data.length);
+      ok(page.meta.total_count >= page.data.length);
+      equal(page.meta.sort, 'created_at');
+      match(page.lastResponse.requestId, /^[0-9a-f-]{36}$/);
+      const [sent] = (await log()).slice(-1);
+      equal(sent.query, 'offset=1&limit=2');
+    },
+
+    async 'listForUser pages with both sort fields and both orders'() {
+      const { userId, groups } = await userWithGroups(5);
+      const ids = (page) => page.data.map((g) => g.id);
+      const created = groups.map((g) => g.id);
+      deepEqual(ids(await client().listForUser(userId, { sort: 'created_at', order: 'ASC' })), created);
+      deepEqual(ids(await client().listForUser(userId, { sort: 'created_at', order: 'DESC' })), [...created].reverse());
+      const firstTwo = await client().listForUser(userId, { limit: 2 });
+      const rest = await client().listForUser(userId, { limit: 2, offset: 2 });
+      deepEqual([...ids(firstTwo), ...ids(rest)], created.slice(0, 4));
+      equal(firstTwo.meta.total_count, 5);
+      // Closing the first group makes it the most recently updated.
+      await client().close(created[0]);
+      const byUpdate = ids(await client().listForUser(userId, { sort: 'updated_at', order: 'ASC' }));
+      equal(byUpdate.at(-1), created[0]);
+      equal(ids(await client().listForUser(userId, { sort: 'updated_at', order: 'DESC' }))[0], created[0]);
+    },
+
+    async 'close resolves on 202 with the request id, then the group is CLOSING'() {
+      const created = await client().create({ user_id: crypto.randomUUID(), type: 'PERSONAL' });
+      const before = (await log()).length;
+      const accepted = await client().close(created.id, { closure_reason: 'user_initiated', notification_only: false });
+      equal(accepted.status, 202);
+      match(accepted.requestId, /^[0-9a-f-]{36}$/);
+      const [sent] = await requestsSince(before);
+      equal(sent.method, 'DELETE');
+      equal(sent.query, 'closure_reason=user_initiated&notification_only=false');
+      equal((await client().get(created.id)).status, 'CLOSING');
+      const again = await rejects(client().close(created.id));
+      ok(again instanceof api.ProblemError);
+      equal(again.status, 409);
+    },
+
+    async 'iterate walks every page lazily and stops at total_count'() {
+      const { userId, groups } = await userWithGroups(7);
+      const before = (await log()).length;
+      const iterable = client().iterateForUser(userId, { pageSize: 3 });
+      equal((await requestsSince(before)).length, 0, 'nothing is fetched before the loop asks');
+      const seen = [];
+      for await (const group of iterable) seen.push(group.id);
+      deepEqual(seen, groups.map((g) => g.id));
+      const queries = (await requestsSince(before)).map((r) => r.query);
+      deepEqual(queries, ['offset=0&limit=3', 'offset=3&limit=3', 'offset=6&limit=3']);
+    },
+
+    async 'iterate fetches no further page after break'() {
+      const { userId } = await userWithGroups(7);
+      const before = (await log()).length;
+      let taken = 0;
+      for await (const group of client().iterateForUser(userId, { pageSize: 2, sort: 'updated_at', order: 'DESC' })) {
+        ok(group.id);
+        taken += 1;
+        if (taken === 3) break;
+      }
+      const queries = (await requestsSince(before)).map((r) => r.query);
+      deepEqual(queries, ['sort=updated_at&order=DESC&offset=0&limit=2', 'sort=updated_at&order=DESC&offset=2&limit=2']);
+    },
+
+    async 'iterate over all groups uses the default page size'() {
+      const before = (await log()).length;
+      const first = await client().iterate().next();
+      equal(first.done, false);
+      equal((await requestsSince(before))[0].query, 'offset=0&limit=100');
+    },
+
+    async 'an unknown id is a ProblemError with the RFC 7807 fields'() {
+      const error = await rejects(client().get(GROUP_ID));
+      ok(error instanceof api.ProblemError && error instanceof api.UpvestError && error instanceof Error);
+      equal(error.name, 'ProblemError');
+      equal(error.status, 404);
+      equal(error.type, 'https://docs.upvest.co/errors/not_found');
+      equal(error.title, 'Not Found');
+      match(error.detail, /no account group/);
+      equal(error.instance, undefined);
+      match(error.requestId, /^[0-9a-f-]{36}$/);
+      equal(error.problem.request_id, error.requestId);
+    },
+
+    async 'a non-problem error status is still a ProblemError'() {
+      const error = await rejects(answering('<html>bad gateway</html>', { status: 502, headers: { 'content-type': 'text/html', 'upvest-request-id': 'r-1' } }).get(GROUP_ID));
+      ok(error instanceof api.ProblemError);
+      equal(error.status, 502);
+      equal(error.type, 'about:blank');
+      equal(error.title, 'Bad Gateway');
+      equal(error.requestId, 'r-1');
+      equal(error.problem, undefined);
+    },
+
+    async 'a body that breaks the contract is a ResponseError'() {
+      const json = { 'content-type': 'application/json', 'upvest-request-id': 'r-2' };
+      for (const [body, reason] of [
+        ['{"id": "x"', /not valid JSON/],
+        ['{"id": "not-a-uuid"}', /id must be a UUID/],
+        ['[]', /must be an object/],
+      ]) {
+        const error = await rejects(answering(body, { status: 200, headers: json }).get(GROUP_ID));
+        ok(error instanceof api.ResponseError, String(error));
+        equal(error.status, 200);
+        equal(error.requestId, 'r-2');
+        match(error.message, reason);
+      }
+      const html = await rejects(answering('<p>hi</p>', { status: 200, headers: { 'content-type': 'text/html' } }).get(GROUP_ID));
+      match(html.message, /content-type/);
+    },
+
+    async 'a refused connection is a NetworkError'() {
+      const error = await rejects(client({ baseUrl: 'http://127.0.0.1:9' }).get(GROUP_ID));
+      ok(error instanceof api.NetworkError, String(error));
+      ok(error.cause !== undefined, 'the platform error is kept as cause');
+    },
+
+    async 'an aborted call rejects with the signal reason and sends nothing'() {
+      const before = (await log()).length;
+      const controller = new AbortController();
+      const reason = new Error('operator cancelled');
+      controller.abort(reason);
+      const error = await rejects(client().get(GROUP_ID, { signal: controller.signal }));
+      equal(error, reason);
+      equal((await requestsSince(before)).length, 0);
+    },
+
+    async 'the fetch option replaces the global fetch and the default host is the sandbox'() {
+      const seen = [];
+      const recording = new api.AccountGroups({
+        clientId,
+        accessToken: 't',
+        fetch: async (url, init) => {
+          seen.push([url, init.method]);
+          return new Response(null, { status: 202 });
+        },
+      });
+      await recording.close(GROUP_ID);
+      deepEqual(seen, [[`${api.SANDBOX_BASE_URL}/account_groups/${GROUP_ID}`, 'DELETE']]);
+      equal(api.SANDBOX_BASE_URL, 'https://sandbox.upvest.co');
+      equal(api.PRODUCTION_BASE_URL, 'https://api.upvest.co');
+    },
+
+    async 'every bad input is an InvalidInputError naming the field, and nothing is sent'() {
+      const before = (await log()).length;
+      for (const [call, field, rule] of badInputs(client())) {
+        const error = await rejects(call(), `${field} should be refused`);
+        ok(error instanceof api.InvalidInputError, `${field}: ${error}`);
+        equal(error.field, field);
+        match(error.message, rule, field);
+      }
+      equal((await requestsSince(before)).length, 0, 'no request reached the mock');
+    },
+
+    async 'bad constructor options throw InvalidInputError'() {
+      for (const [options, field] of [
+        [undefined, 'options'],
+        [{ clientId, accessToken: 't', baseUrl: 'http://example.com' }, 'baseUrl'],
+        [{ clientId: 'nope', accessToken: 't' }, 'clientId'],
+        [{ clientId, accessToken: 'has spaces' }, 'accessToken'],
+        [{ clientId, accessToken: 't', apiVersion: 1 }, 'apiVersion'],
+        [{ clientId, accessToken: 't', fetch: 'fetch' }, 'fetch'],
+        [{ clientId, accessToken: 't', baseURL: mockUrl }, 'options'],
+      ]) {
+        let thrown;
+        try {
+          new api.AccountGroups(options);
+        } catch (error) {
+          thrown = error;
+        }
+        ok(thrown instanceof api.InvalidInputError, `${field}: ${thrown}`);
+        equal(thrown.field, field);
+      }
+    },
+  };
+  return Object.entries(cases).map(([name, run]) => ({ name, run }));
+}
+
+/** Each bad input: the call, the field its error names, and what the message says. */
+export function badInputs(client) {
+  const user = '413715f2-5401-4b97-8055-034a6b879f8c';
+  return [
+    [() => client.create(), 'request', /is required/],
+    [() => client.create('PERSONAL'), 'request', /must be an object/],
+    [() => client.create({ user_id: user }), 'type', /is required/],
+    [() => client.create({ user_id: user, type: 'SAVINGS' }), 'type', /must be one of PERSONAL, LEGAL_ENTITY, FRENCH_PEA, ISA, CHILD, BUSINESS/],
+    [() => client.create({ user_id: user, type: 'personal' }), 'type', /must be one of/],
+    [() => client.create({ type: 'ISA' }), 'user_id', /is required/],
+    [() => client.create({ user_id: 'not-a-uuid', type: 'ISA' }), 'user_id', /must be a UUID string/],
+    [() => client.create({ user_id: 42, type: 'ISA' }), 'user_id', /got 42/],
+    [() => client.create({ business_id: user, type: 'ISA' }), 'business_id', /not allowed with type ISA/],
+    [() => client.create({ user_id: user, type: 'BUSINESS' }), 'user_id', /not allowed with type BUSINESS/],
+    [() => client.create({ user_id: user, type: 'ISA', securities_account_number: '12345689' }), 'securities_account_number', /exactly 9 digits/],
+    [() => client.create({ user_id: user, type: 'ISA', securities_account_number: 123456789 }), 'securities_account_number', /exactly 9 digits/],
+    [() => client.create({ user_id: user, type: 'ISA', securities_account_number: null }), 'securities_account_number', /got null/],
+    [() => client.create({ user_id: user, type: 'ISA', usr_id: user }), 'request', /unknown field "usr_id"/],
+    [() => client.create({ user_id: user, type: 'ISA' }, { idempotencyKey: 'abc' }), 'idempotencyKey', /UUID of version 0 to 5/],
+    [() => client.create({ user_id: user, type: 'ISA' }, { idempotencyKey: '01890a5d-ac96-774b-bcce-b302099a8057' }), 'idempotencyKey', /UUIDv7/],
+    [() => client.create({ user_id: user, type: 'ISA' }, { idempotency_key: user }), 'options', /unknown field "idempotency_key"/],
+    [() => client.get(), 'accountGroupId', /is required/],
+    [() => client.get('../users'), 'accountGroupId', /must be a UUID/],
+    [() => client.get(`${user}/close`), 'accountGroupId', /must be a UUID/],
+    [() => client.get(user, { signal: 'stop' }), 'signal', /AbortSignal/],
+    [() => client.list({ limit: 0 }), 'limit', /from 1 to 1000/],
+    [() => client.list({ limit: 1001 }), 'limit', /from 1 to 1000/],
+    [() => client.list({ limit: 2.5 }), 'limit', /integer/],
+    [() => client.list({ offset: -1 }), 'offset', /integer from 0/],
+    [() => client.list({ offset: '10' }), 'offset', /got "10"/],
+    [() => client.list({ sort: 'id' }), 'sort', /created_at, updated_at/],
+    [() => client.list({ order: 'asc' }), 'order', /ASC, DESC/],
+    [() => client.list({ pageSize: 10 }), 'query', /unknown field "pageSize"/],
+    [() => client.list([]), 'query', /must be an object/],
+    [() => client.listForUser('nope'), 'userId', /must be a UUID/],
+    [() => client.close(user, { closure_reason: 'bored' }), 'closure_reason', /must be one of dunning/],
+    [() => client.close(user, { notification_only: 'yes' }), 'notification_only', /true or false/],
+    [() => client.close(user, { reason: 'aml' }), 'closeOptions', /unknown field "reason"/],
+    [() => client.iterate({ pageSize: 0 }).next(), 'pageSize', /from 1 to 1000/],
+    [() => client.iterate({ limit: 10 }).next(), 'query', /unknown field "limit"/],
+    [() => client.iterateForUser('nope').next(), 'userId', /must be a UUID/],
+  ];
+}

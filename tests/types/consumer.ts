@@ -1,0 +1,106 @@
+// A strict TypeScript consumer of the published declarations: `tsc -p tests/types` must pass.
+// Every `@ts-expect-error` line is a mistake the types must catch (tsc fails if one compiles).
+import {
+  AccountGroups,
+  InvalidInputError,
+  NetworkError,
+  PRODUCTION_BASE_URL,
+  ProblemError,
+  ResponseError,
+  SANDBOX_BASE_URL,
+  SignerError,
+  TimeoutError,
+  UpvestError,
+  type AccountGroup,
+  type AccountGroupList,
+  type AccountGroupStatus,
+  type ResponseMeta,
+} from 'upvest-account-groups';
+
+const client = new AccountGroups({ baseUrl: SANDBOX_BASE_URL, clientId: 'c', accessToken: 't', apiVersion: '1', fetch: globalThis.fetch });
+const live: 'https://api.upvest.co' = PRODUCTION_BASE_URL;
+
+export async function everyMethod(signal: AbortSignal): Promise<void> {
+  const user = await client.create({ user_id: 'u', type: 'PERSONAL' }, { idempotencyKey: crypto.randomUUID(), signal });
+  const users: string[] = user.users.map((u) => u.id ?? '');
+  const business = await client.create({ business_id: 'b', type: 'BUSINESS', securities_account_number: '123456789' });
+  const businessId: string = business.business_id;
+  const requestId: string | undefined = business.lastResponse.requestId;
+
+  const group: AccountGroup = await client.get('id', { signal });
+  if (group.type === 'BUSINESS') {
+    const id: string = group.business_id;
+    // @ts-expect-error a business group has no users
+    group.users;
+    void id;
+  } else {
+    const first = group.users[0];
+    const relation: string | undefined = first?.type;
+    // @ts-expect-error a user group has no business_id
+    const nope: string = group.business_id;
+    void relation;
+    void nope;
+  }
+  const status: AccountGroupStatus = group.status;
+  const knownOrNew: boolean = status === 'ACTIVE' || status === 'SOMETHING_NEW';
+
+  const page: AccountGroupList = await client.list({ sort: 'updated_at', order: 'DESC', offset: 0, limit: 10 });
+  const total: number = page.meta.total_count;
+  const mine = await client.listForUser('u', { limit: 5 }, { signal });
+  const accepted: ResponseMeta = await client.close('id', { closure_reason: 'aml', notification_only: true });
+  const code: number = accepted.status;
+
+  for await (const g of client.iterate({ pageSize: 50, sort: 'created_at' })) {
+    const id: string = g.id;
+    void id;
+  }
+  for await (const g of client.iterateForUser('u')) {
+    if (g.type !== 'BUSINESS') void g.users;
+  }
+  void [users, businessId, requestId, knownOrNew, total, mine, code, live];
+}
+
+export async function everyError(): Promise<string> {
+  try {
+    await client.get('id');
+  } catch (error) {
+    if (error instanceof ProblemError) {
+      const fields: [number, string, string | undefined, string | undefined, string | undefined, string | undefined] = [
+        error.status, error.type, error.title, error.detail, error.instance, error.requestId,
+      ];
+      return `${fields.join()} ${JSON.stringify(error.problem)}`;
+    }
+    if (error instanceof InvalidInputError) return `${error.field} ${error.rule}`;
+    if (error instanceof ResponseError) return `${error.status} ${error.requestId}`;
+    if (error instanceof TimeoutError) return `${error.timeoutMs}`;
+    if (error instanceof NetworkError || error instanceof SignerError) return String(error.cause);
+    if (error instanceof UpvestError) return error.name;
+  }
+  return '';
+}
+
+export async function mistakes(): Promise<void> {
+  // @ts-expect-error clientId is required
+  new AccountGroups({ accessToken: 't' });
+  // @ts-expect-error an unknown type
+  await client.create({ user_id: 'u', type: 'SAVINGS' });
+  // @ts-expect-error BUSINESS needs business_id, not user_id
+  await client.create({ user_id: 'u', type: 'BUSINESS' });
+  // @ts-expect-error user types need user_id
+  await client.create({ business_id: 'b', type: 'ISA' });
+  // @ts-expect-error a typo in a field name
+  await client.create({ user_id: 'u', type: 'ISA', securities_acount_number: '123456789' });
+  // @ts-expect-error the sort field is closed
+  await client.list({ sort: 'id' });
+  // @ts-expect-error limit is a number
+  await client.list({ limit: '10' });
+  // @ts-expect-error iterate takes pageSize, not limit
+  client.iterate({ limit: 10 });
+  // @ts-expect-error closure reasons are a closed set
+  await client.close('id', { closure_reason: 'bored' });
+  // @ts-expect-error get takes no idempotency key
+  await client.get('id', { idempotencyKey: 'k' });
+  const group = await client.get('id');
+  // @ts-expect-error lastResponse is read-only
+  group.lastResponse = { status: 1, requestId: undefined };
+}
