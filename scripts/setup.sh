@@ -17,6 +17,7 @@ tools=${UPVEST_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/upvest-account-groups}
 route=${UPVEST_WASM_ROUTE:-auto}
 wasm_pack_version=0.15.1
 binaryen_version=132
+schemathesis_version=4.32.5
 
 say() { echo "setup: $*" >&2; }
 fail() { echo "setup: FAILED: $*" >&2; exit 1; }
@@ -107,11 +108,21 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 [ -x node_modules/.bin/wasm-opt ] || fail "node_modules/.bin/wasm-opt is missing (npm package binaryen@$binaryen_version)"
 
+# 5. schemathesis, in a virtualenv of its own in the tool cache.
+need python3 "schemathesis checks the mock against the contract"
+schemathesis_dir="$tools/schemathesis-$schemathesis_version"
+if [ ! -x "$schemathesis_dir/bin/schemathesis" ]; then
+  say "pip install schemathesis==$schemathesis_version (into $schemathesis_dir)"
+  rm -rf "$schemathesis_dir"
+  python3 -m venv "$schemathesis_dir" >&2 || fail "python3 -m venv failed (Debian: apt-get install python3-venv)"
+  "$schemathesis_dir/bin/pip" install -q "schemathesis==$schemathesis_version" >&2 || fail "pip install schemathesis==$schemathesis_version failed"
+fi
+
 # The environment the other scripts source.
 {
   echo "# Written by scripts/setup.sh; sourced by the build and test scripts."
   echo "export UPVEST_WASM_ROUTE_USED=$use_route"
-  echo "export PATH=\"$wasm_bindgen_bin:$wasm_pack_bin:$root/node_modules/.bin:\$PATH\""
+  echo "export PATH=\"$wasm_bindgen_bin:$wasm_pack_bin:$schemathesis_dir/bin:$root/node_modules/.bin:\$PATH\""
   echo "export CHROMEDRIVER=/usr/bin/chromedriver"
   echo "export WASM_BINDGEN_TEST_TIMEOUT=60"
 } > .tools/env.sh

@@ -2,6 +2,8 @@
 //! route's own input, then the state change.
 
 use crate::app::ApiRequest;
+use crate::auth::Auth;
+use crate::form;
 use crate::reply::Reply;
 use crate::store::{Closure, IdempotentRecord, Order, Owner, Store};
 use hyper::Method;
@@ -18,7 +20,7 @@ pub fn serves(path: &str) -> bool {
     path == "/account_groups" || path.starts_with("/account_groups/") || path.starts_with("/users/")
 }
 
-pub fn handle(store: &mut Store, request: &ApiRequest) -> Reply {
+pub fn handle(store: &mut Store, auth: &Auth, request: &ApiRequest) -> Reply {
     let segments: Vec<&str> = request.path.trim_start_matches('/').split('/').collect();
     let method = &request.method;
     let allowed = match segments.as_slice() {
@@ -31,7 +33,10 @@ pub fn handle(store: &mut Store, request: &ApiRequest) -> Reply {
         return Reply::problem(405, "method_not_allowed", format!("{method} is not allowed here")).with_header("allow", allowed.to_owned());
     }
     let client = match check_common_headers(request) {
-        Ok(client) => client,
+        Ok((client, token)) => match auth.check(&token, &client, *method != Method::GET) {
+            Ok(()) => client,
+            Err(reply) => return reply,
+        },
         Err(reply) => return reply,
     };
     store.settle(SystemTime::now());
@@ -52,8 +57,8 @@ fn header<'a>(request: &'a ApiRequest, name: &str) -> Option<&'a str> {
     request.headers.get(name).map(|v| v.to_str().unwrap_or("\u{fffd}"))
 }
 
-/// The checks every endpoint makes; returns the client id.
-fn check_common_headers(request: &ApiRequest) -> Result<String, Reply> {
+/// The checks every endpoint makes; returns the client id and the bearer token.
+fn check_common_headers(request: &ApiRequest) -> Result<(String, String), Reply> {
     if let Some(accept) = header(request, "accept") {
         if !accepts_json(accept) {
             return Err(Reply::problem(406, "not_acceptable", format!("accept {accept:?} does not allow application/json")));
@@ -72,11 +77,11 @@ fn check_common_headers(request: &ApiRequest) -> Result<String, Reply> {
             return Err(Reply::problem(400, "invalid_request", format!("upvest-api-version {version:?} is not supported (only 1)")));
         }
     }
-    Ok(client)
+    Ok((client, bearer.to_owned()))
 }
 
 /// Whether an `accept` header admits `application/json` (with a non-zero quality).
-fn accepts_json(accept: &str) -> bool {
+pub fn accepts_json(accept: &str) -> bool {
     accept.split(',').any(|range| {
         let mut parts = range.split(';').map(str::trim);
         let media = parts.next().unwrap_or("").to_ascii_lowercase();
@@ -166,42 +171,6 @@ fn get(store: &Store, id: &Uuid) -> Result<Reply, Reply> {
         .ok_or_else(|| Reply::problem(404, "not_found", format!("no account group with id {id}")))
 }
 
-/// Query parameters as name/value pairs, percent-decoded.
-fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
-    query
-        .unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(name), percent_decode(value))
-        })
-        .collect()
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// One query parameter, given at most once.
 fn single<'a>(pairs: &'a [(String, String)], name: &str) -> Result<Option<&'a str>, Reply> {
     let mut values = pairs.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str());
@@ -224,7 +193,7 @@ fn integer(pairs: &[(String, String)], name: &str, min: u64, max: u64, default: 
 }
 
 fn list(store: &Store, user: Option<&Uuid>, query: Option<&str>) -> Result<Reply, Reply> {
-    let pairs = query_pairs(query);
+    let pairs = form::pairs(query);
     let sort = single(&pairs, "sort")?.unwrap_or("created_at");
     if !["created_at", "updated_at"].contains(&sort) {
         return Err(bad_request("sort must be created_at or updated_at"));
@@ -242,7 +211,7 @@ fn list(store: &Store, user: Option<&Uuid>, query: Option<&str>) -> Result<Reply
 }
 
 fn close(store: &mut Store, id: &Uuid, query: Option<&str>) -> Result<Reply, Reply> {
-    let pairs = query_pairs(query);
+    let pairs = form::pairs(query);
     if let Some(reason) = single(&pairs, "closure_reason")? {
         if !CLOSURE_REASONS.contains(&reason) {
             return Err(bad_request(format!("closure_reason must be one of {}", CLOSURE_REASONS.join(", "))));
@@ -272,6 +241,10 @@ mod tests {
 
     const USER: &str = "413715f2-5401-4b97-8055-034a6b879f8c";
 
+    fn open_auth() -> Auth {
+        Auth::new(false, "s".into(), Duration::from_secs(60))
+    }
+
     fn request(method: Method, path: &str, query: Option<&str>, extra: &[(&'static str, &str)], body: &str) -> ApiRequest {
         let mut headers = hyper::HeaderMap::new();
         for (name, value) in [
@@ -293,7 +266,7 @@ mod tests {
 
     fn create(store: &mut Store, key: &str, json: &str) -> Reply {
         let headers = [("content-type", "application/json"), ("idempotency-key", key)];
-        handle(store, &request(Method::POST, "/account_groups", None, &headers, json))
+        handle(store, &open_auth(), &request(Method::POST, "/account_groups", None, &headers, json))
     }
 
     #[test]
@@ -314,14 +287,14 @@ mod tests {
             r.headers.remove("authorization");
             r
         };
-        assert_eq!(handle(&mut store, &no_auth).status, 401);
+        assert_eq!(handle(&mut store, &open_auth(), &no_auth).status, 401);
         let xml = request(Method::GET, "/account_groups", None, &[("accept", "application/xml")], "");
-        assert_eq!(handle(&mut store, &xml).status, 406);
+        assert_eq!(handle(&mut store, &open_auth(), &xml).status, 406);
         let bad_client = request(Method::GET, "/account_groups", None, &[("upvest-client-id", "nope")], "");
-        let reply = handle(&mut store, &bad_client);
+        let reply = handle(&mut store, &open_auth(), &bad_client);
         assert_eq!(reply.status, 401);
         assert!(body(&reply)["detail"].as_str().unwrap().contains("upvest-client-id"));
-        assert_eq!(handle(&mut store, &request(Method::PUT, "/account_groups", None, &[], "")).status, 405);
+        assert_eq!(handle(&mut store, &open_auth(), &request(Method::PUT, "/account_groups", None, &[], "")).status, 405);
     }
 
     #[test]
@@ -343,7 +316,7 @@ mod tests {
     fn create_validates_like_the_api() {
         let mut store = Store::new(Duration::ZERO);
         let key = "ccb07f42-4104-44ad-8e1f-c660bb7b269c";
-        let missing_key = handle(&mut store, &request(Method::POST, "/account_groups", None, &[("content-type", "application/json")], "{}"));
+        let missing_key = handle(&mut store, &open_auth(), &request(Method::POST, "/account_groups", None, &[("content-type", "application/json")], "{}"));
         assert_eq!(body(&missing_key)["type"], "https://docs.upvest.co/errors/missing_idempotency_key");
         for (json, needle) in [
             (format!(r#"{{"user_id":"{USER}"}}"#), "type"),
@@ -363,15 +336,15 @@ mod tests {
     fn lists_with_defaults_paging_and_user_filter() {
         let mut store = Store::new(Duration::ZERO);
         store.seed(30, SystemTime::now());
-        let page = body(&handle(&mut store, &request(Method::GET, "/account_groups", Some("offset=25&limit=10"), &[], "")));
+        let page = body(&handle(&mut store, &open_auth(), &request(Method::GET, "/account_groups", Some("offset=25&limit=10"), &[], "")));
         assert_eq!(page["meta"], json!({"offset": 25, "limit": 10, "count": 5, "total_count": 30, "sort": "created_at", "order": "ASC"}));
-        let defaults = body(&handle(&mut store, &request(Method::GET, "/account_groups", None, &[], "")));
+        let defaults = body(&handle(&mut store, &open_auth(), &request(Method::GET, "/account_groups", None, &[], "")));
         assert_eq!(defaults["meta"]["limit"], 100);
         for bad in ["limit=0", "limit=1001", "offset=-1", "sort=id", "order=asc", "limit=5&limit=6"] {
-            assert_eq!(handle(&mut store, &request(Method::GET, "/account_groups", Some(bad), &[], "")).status, 400, "{bad}");
+            assert_eq!(handle(&mut store, &open_auth(), &request(Method::GET, "/account_groups", Some(bad), &[], "")).status, 400, "{bad}");
         }
         let user = "5eed0000-0000-4000-8000-000000000001";
-        let mine = body(&handle(&mut store, &request(Method::GET, &format!("/users/{user}/account_groups"), None, &[], "")));
+        let mine = body(&handle(&mut store, &open_auth(), &request(Method::GET, &format!("/users/{user}/account_groups"), None, &[], "")));
         assert!(mine["data"].as_array().unwrap().iter().all(|g| g["users"][0]["id"] == user));
     }
 
@@ -381,18 +354,13 @@ mod tests {
         let key = "ccb07f42-4104-44ad-8e1f-c660bb7b269c";
         let created = body(&create(&mut store, key, &format!(r#"{{"user_id":"{USER}","type":"PERSONAL"}}"#)));
         let path = format!("/account_groups/{}", created["id"].as_str().unwrap());
-        assert_eq!(handle(&mut store, &request(Method::DELETE, &path, Some("closure_reason=aml"), &[], "")).status, 202);
-        let after = body(&handle(&mut store, &request(Method::GET, &path, None, &[], "")));
+        assert_eq!(handle(&mut store, &open_auth(), &request(Method::DELETE, &path, Some("closure_reason=aml"), &[], "")).status, 202);
+        let after = body(&handle(&mut store, &open_auth(), &request(Method::GET, &path, None, &[], "")));
         assert_eq!(after["status"], "CLOSED", "a zero close delay settles at once");
-        assert_eq!(handle(&mut store, &request(Method::DELETE, &path, None, &[], "")).status, 409);
-        assert_eq!(handle(&mut store, &request(Method::DELETE, &path, Some("closure_reason=bored"), &[], "")).status, 400);
+        assert_eq!(handle(&mut store, &open_auth(), &request(Method::DELETE, &path, None, &[], "")).status, 409);
+        assert_eq!(handle(&mut store, &open_auth(), &request(Method::DELETE, &path, Some("closure_reason=bored"), &[], "")).status, 400);
         let unknown = "/account_groups/9d95820d-4333-46b6-98de-04ab7512e76f";
-        assert_eq!(handle(&mut store, &request(Method::GET, unknown, None, &[], "")).status, 404);
+        assert_eq!(handle(&mut store, &open_auth(), &request(Method::GET, unknown, None, &[], "")).status, 404);
     }
 
-    #[test]
-    fn query_values_are_percent_decoded() {
-        assert_eq!(percent_decode("a%20b+c%2"), "a b c%2");
-        assert_eq!(query_pairs(Some("sort=updated_at&x")), vec![("sort".into(), "updated_at".into()), ("x".into(), "".into())]);
-    }
 }

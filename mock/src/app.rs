@@ -1,6 +1,8 @@
-//! One request's way through the mock: CORS, the request log, then the API, the control
-//! endpoints or the static files.
+//! One request's way through the mock: CORS, the request log, injected faults, then the API,
+//! the token endpoint, the control endpoints or the static files.
 
+use crate::auth::Auth;
+use crate::faults::{Effect, Faults};
 use crate::options::Options;
 use crate::reply::Reply;
 use crate::store::Store;
@@ -20,6 +22,8 @@ pub struct App {
     options: Options,
     store: Mutex<Store>,
     log: Mutex<Vec<Value>>,
+    faults: Faults,
+    auth: Auth,
 }
 
 /// A request as the handlers see it.
@@ -31,10 +35,23 @@ pub struct ApiRequest {
     pub body: Bytes,
 }
 
+/// Closes a connection without a response (the `drop` fault).
+#[derive(Debug)]
+pub struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped on purpose")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
 impl App {
     pub fn new(options: Options) -> App {
         let store = Mutex::new(App::fresh_store(&options));
-        App { options, store, log: Mutex::new(Vec::new()) }
+        let auth = Auth::new(options.strict_tokens, options.client_secret.clone(), Duration::from_secs(options.token_ttl_s));
+        App { options, store, log: Mutex::new(Vec::new()), faults: Faults::default(), auth }
     }
 
     fn fresh_store(options: &Options) -> Store {
@@ -43,7 +60,7 @@ impl App {
         store
     }
 
-    pub async fn handle(&self, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
+    pub async fn handle(&self, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Dropped> {
         let request_id = uuid::Uuid::new_v4().hyphenated().to_string();
         let (parts, body) = request.into_parts();
         let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
@@ -53,14 +70,37 @@ impl App {
                 return Ok(reply.into_response(&request_id, &cors_headers()));
             }
         };
-        let incoming = ApiRequest {
+        let request = ApiRequest {
             method: parts.method,
             path: parts.uri.path().to_owned(),
             query: parts.uri.query().map(str::to_owned),
             headers: parts.headers,
             body,
         };
-        let reply = self.route(&incoming);
+        let faultable = request.method != Method::OPTIONS && (api::serves(&request.path) || request.path == "/auth/token");
+        let effect = if faultable {
+            self.record(&request);
+            self.faults.take(request.method.as_str(), &request.path).unwrap_or_default()
+        } else {
+            Effect::default()
+        };
+        if effect.delay_ms > 0 {
+            tokio::time::sleep(Duration::from_millis(effect.delay_ms)).await;
+        }
+        let reply = match effect.status {
+            Some(status) => {
+                let reply = Reply::problem(status, slug_for(status), "injected by a /__mock/faults rule");
+                match effect.retry_after {
+                    Some(seconds) => reply.with_header("retry-after", seconds.to_string()),
+                    None => reply,
+                }
+            }
+            None => self.route(&request),
+        };
+        if effect.drop {
+            return Err(Dropped);
+        }
+        let reply = if effect.malformed { truncated(reply) } else { reply };
         Ok(reply.into_response(&request_id, &cors_headers()))
     }
 
@@ -69,18 +109,23 @@ impl App {
             return preflight(request);
         }
         if let Some(control) = request.path.strip_prefix("/__mock/") {
-            return self.control(&request.method, control);
+            return self.control(request, control);
         }
         if api::serves(&request.path) {
-            self.record(request);
             let mut store = self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            return api::handle(&mut store, request);
+            return api::handle(&mut store, &self.auth, request);
+        }
+        if request.path == "/auth/token" {
+            return match request.method {
+                Method::POST => self.auth.issue(request),
+                _ => Reply::problem(405, "method_not_allowed", "use POST").with_header("allow", "POST".to_owned()),
+            };
         }
         statics::serve(&self.options, &request.method, &request.path)
     }
 
-    fn control(&self, method: &Method, what: &str) -> Reply {
-        match (method, what) {
+    fn control(&self, request: &ApiRequest, what: &str) -> Reply {
+        match (&request.method, what) {
             (&Method::GET, "requests") => {
                 let log = self.log.lock().unwrap_or_else(|p| p.into_inner());
                 Reply::json(200, &Value::Array(log.clone()))
@@ -88,9 +133,19 @@ impl App {
             (&Method::POST, "reset") => {
                 *self.store.lock().unwrap_or_else(|p| p.into_inner()) = App::fresh_store(&self.options);
                 self.log.lock().unwrap_or_else(|p| p.into_inner()).clear();
+                self.faults.clear();
+                self.auth.clear();
                 Reply::empty(204)
             }
-            _ => Reply::problem(404, "not_found", format!("no control endpoint {method} /__mock/{what}")),
+            (&Method::POST, "faults") => match self.faults.set(&request.body) {
+                Ok(count) => Reply::json(200, &json!({ "rules": count })),
+                Err(reason) => Reply::problem(400, "invalid_request", reason),
+            },
+            (&Method::DELETE, "faults") => {
+                self.faults.clear();
+                Reply::empty(204)
+            }
+            _ => Reply::problem(404, "not_found", format!("no control endpoint {} /__mock/{what}", request.method)),
         }
     }
 
@@ -111,12 +166,34 @@ impl App {
     }
 }
 
+/// The problem slug Upvest's docs use for an injected status.
+fn slug_for(status: u16) -> &'static str {
+    match status {
+        400 => "invalid_request",
+        401 => "unauthorised",
+        403 => "forbidden",
+        404 => "not_found",
+        409 => "conflict",
+        429 => "too_many_requests",
+        500 => "internal",
+        503 => "unavailable",
+        504 => "gateway_timeout",
+        _ => "error",
+    }
+}
+
+/// The `malformed` fault: status 200, a JSON content type, and the body cut in half.
+fn truncated(reply: Reply) -> Reply {
+    let half = reply.body.len() / 2;
+    Reply::bytes(200, "application/json", reply.body.slice(..half.max(1).min(reply.body.len())))
+}
+
 /// CORS for every response: any origin may call (the mock holds no cookies), and may read the
 /// request id.
 fn cors_headers() -> Vec<(&'static str, String)> {
     vec![
         ("access-control-allow-origin", "*".to_owned()),
-        ("access-control-expose-headers", "upvest-request-id".to_owned()),
+        ("access-control-expose-headers", "upvest-request-id, retry-after".to_owned()),
     ]
 }
 

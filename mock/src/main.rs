@@ -3,6 +3,9 @@
 
 mod api;
 mod app;
+mod auth;
+mod faults;
+mod form;
 mod options;
 mod reply;
 mod statics;

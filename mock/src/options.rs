@@ -2,12 +2,15 @@
 
 use std::path::PathBuf;
 
-pub const USAGE: &str = "usage: upvest-mock [--port N] [--seed N] [--close-delay-ms N] [--www DIR] [--pkg DIR]
-  --port N            port on 127.0.0.1 (0, the default, picks a free one)
-  --seed N            start with N account groups over several users (default 0)
-  --close-delay-ms N  how long a closed group stays CLOSING before it is CLOSED (default 5000)
-  --www DIR           serve DIR at / (the admin page)
-  --pkg DIR           serve DIR at /pkg/ (the package's web build)";
+pub const USAGE: &str = "usage: upvest-mock [flags]
+  --port N              port on 127.0.0.1 (0, the default, picks a free one)
+  --seed N              start with N account groups over several users (default 0)
+  --close-delay-ms N    how long a closed group stays CLOSING before it is CLOSED (default 5000)
+  --www DIR             serve DIR at / (the admin page)
+  --pkg DIR             serve DIR at /pkg/ (the package's web build)
+  --client-secret S     the secret POST /auth/token accepts (default mock-client-secret)
+  --token-ttl-s N       expires_in of issued tokens (default 3600)
+  --strict-tokens       accept only tokens issued by /auth/token, unexpired, with the needed scope";
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -16,11 +19,19 @@ pub struct Options {
     pub close_delay_ms: u64,
     pub www: Option<PathBuf>,
     pub pkg: Option<PathBuf>,
+    pub client_secret: String,
+    pub token_ttl_s: u64,
+    pub strict_tokens: bool,
 }
 
 impl Options {
     pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
-        let mut options = Options { close_delay_ms: 5000, ..Options::default() };
+        let mut options = Options {
+            close_delay_ms: 5000,
+            client_secret: "mock-client-secret".to_owned(),
+            token_ttl_s: 3600,
+            ..Options::default()
+        };
         let mut args = args.into_iter();
         while let Some(flag) = args.next() {
             let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -30,6 +41,9 @@ impl Options {
                 "--close-delay-ms" => options.close_delay_ms = number(&flag, &value()?)?,
                 "--www" => options.www = Some(PathBuf::from(value()?)),
                 "--pkg" => options.pkg = Some(PathBuf::from(value()?)),
+                "--client-secret" => options.client_secret = value()?,
+                "--token-ttl-s" => options.token_ttl_s = number(&flag, &value()?)?,
+                "--strict-tokens" => options.strict_tokens = true,
                 "-h" | "--help" => return Err("help".to_owned()),
                 other => return Err(format!("unknown flag {other}")),
             }
