@@ -77,6 +77,11 @@ for (const [cls, name] of [
 
 const classes = { ProblemError, InvalidInputError, NetworkError, TimeoutError, SignerError, ResponseError };
 
+/** @internal Whether a value is one of these errors (for passing them through unchanged). */
+export function isUpvestError(value) {
+  return value instanceof UpvestError;
+}
+
 /** @internal The one door from wasm to these classes. */
 export function createError(kind, message, fields) {
   const cls = classes[kind] ?? UpvestError;

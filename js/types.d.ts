@@ -185,19 +185,110 @@ export interface CreateOptions extends CallOptions {
 /** A `fetch`-compatible function. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
-/** Constructor options. */
-export interface AccountGroupsOptions {
+/** What a token provider resolves with: the token, or the token endpoint's answer. */
+export type ProvidedToken = string | { access_token: string; expires_in?: number };
+
+/**
+ * Supplies access tokens. Called lazily, once for any number of concurrent calls; its token is
+ * kept until shortly before `expires_in` runs out, and it is asked again once after a 401.
+ */
+export type TokenProvider = () => Promise<ProvidedToken>;
+
+/** The request a signer signs: every header is set, the signature headers are not. */
+export interface SignableRequest {
+  /** `GET`, `POST` or `DELETE`. */
+  method: 'GET' | 'POST' | 'DELETE';
+  /** The full URL, with the query. */
+  url: string;
+  /** The headers about to be sent, lower-case names. */
+  headers: Record<string, string>;
+  /** The body as sent (JSON, or the token request's form), if any. */
+  body: string | undefined;
+}
+
+/**
+ * Signs a request: resolves with the headers to add (e.g. `signature`, `signature-input`,
+ * `content-digest`, `upvest-signature-version`). It may not replace a header. It is called once
+ * per attempt, so a retry is signed afresh; a throw or rejection becomes a `SignerError`.
+ */
+export type Signer = (request: SignableRequest) => Promise<Record<string, string>>;
+
+/** What `onRequest` sees before each attempt. Secrets in `headers` are `[redacted]`. */
+export interface RequestEvent {
+  method: 'GET' | 'POST' | 'DELETE';
+  url: string;
+  path: string;
+  /** 1 for the first attempt, then 2, 3, … for retries. */
+  attempt: number;
+  headers: Record<string, string>;
+}
+
+/** What `onResponse` sees after each attempt. */
+export interface ResponseEvent {
+  method: 'GET' | 'POST' | 'DELETE';
+  url: string;
+  path: string;
+  attempt: number;
+  /** The HTTP status; 0 when no response arrived. */
+  status: number;
+  durationMs: number;
+  requestId: string | undefined;
+  /** The error class name when the attempt failed (`ProblemError`, `NetworkError`, `TimeoutError`, …). */
+  error: string | undefined;
+}
+
+/** Options shared by the client and `clientCredentials`. */
+interface TransportOptions {
+  /** A fetch implementation to use instead of the global one. */
+  fetch?: FetchLike;
+  /** Signs every request (see `createUpvestSigner` for Upvest's scheme). */
+  signer?: Signer;
+  /** Called before each attempt; what it throws is ignored. */
+  onRequest?: (event: RequestEvent) => void | Promise<void>;
+  /** Called after each attempt; what it throws is ignored. */
+  onResponse?: (event: ResponseEvent) => void | Promise<void>;
+}
+
+interface ClientOptionsBase extends TransportOptions {
   /** `https://…`, or `http://` on a loopback host; default `SANDBOX_BASE_URL`. */
   baseUrl?: string;
   /** The tenant's client id (UUID), sent as `upvest-client-id`. */
   clientId: string;
-  /** The OAuth bearer token. */
-  accessToken: string;
   /** The `upvest-api-version` header; default `"1"`. */
   apiVersion?: string;
-  /** A fetch implementation to use instead of the global one. */
-  fetch?: FetchLike;
+  /** Retries after the first attempt, 0 to 10; default 2. */
+  maxRetries?: number;
+  /** Backoff base: retry n waits a random time up to `retryBaseDelayMs × 2ⁿ`; default 500. */
+  retryBaseDelayMs?: number;
+  /** The longest wait before a retry, for backoff and for `Retry-After`; default 20000. */
+  maxRetryDelayMs?: number;
+  /** The time limit of one attempt, in ms; default 30000. */
+  timeoutMs?: number;
 }
+
+/** Constructor options: a fixed `accessToken`, or a `tokenProvider`. */
+export type AccountGroupsOptions =
+  | (ClientOptionsBase & { /** The OAuth bearer token. */ accessToken: string; tokenProvider?: undefined })
+  | (ClientOptionsBase & { /** Supplies tokens as needed. */ tokenProvider: TokenProvider; accessToken?: undefined });
+
+/** Options of `clientCredentials`. */
+export interface ClientCredentialsOptions extends TransportOptions {
+  /** The token endpoint, e.g. `https://sandbox.upvest.co/auth/token`. */
+  tokenUrl: string;
+  /** The tenant's client id (UUID). */
+  clientId: string;
+  /** The client secret. Never shown in an error. */
+  clientSecret: string;
+  /** The scopes to ask for, e.g. `['accounts:read']`; Upvest advises separate read and admin tokens. */
+  scopes: string[] | string;
+}
+
+/**
+ * A token provider for Upvest's OAuth client-credentials flow (`POST /auth/token`, form-encoded,
+ * signed by `signer` when given, without `authorization`). Pass it as `tokenProvider`. A refused
+ * token request rejects with the endpoint's `ProblemError`.
+ */
+export declare function clientCredentials(options: ClientCredentialsOptions): TokenProvider;
 
 /** A client for the Account Groups endpoints of the Upvest Investment API. */
 export class AccountGroups {

@@ -23,10 +23,11 @@ writeFileSync(join(pkg, 'node/package.json'), JSON.stringify({ type: 'commonjs' 
 writeFileSync(join(pkg, 'node/snippets/package.json'), JSON.stringify({ type: 'module' }) + '\n');
 const require = createRequire(join(pkg, 'node/'));
 const nodeErrors = errorsModule('node');
-// AccountGroupCursor is the machinery behind iterate(); users get an async iterable instead.
-const internal = new Set(['initSync', 'AccountGroupCursor']);
+// Machinery users reach through other exports: iterate() returns an async iterable over the
+// cursor, and clientCredentials() a function bound to its provider.
+const internal = new Set(['initSync', 'AccountGroupCursor', 'ClientCredentialsProvider']);
 const wasmNames = Object.keys(require('./upvest_account_groups.js')).filter((n) => !n.startsWith('__') && !internal.has(n));
-const errorNames = Object.keys(await import(join(pkg, 'node', nodeErrors))).filter((n) => n !== 'createError');
+const errorNames = Object.keys(await import(join(pkg, 'node', nodeErrors))).filter((n) => !['createError', 'isUpvestError'].includes(n));
 // Constants have one source, the Rust core's model.rs.
 const model = readFileSync(join(root, 'src/core/model.rs'), 'utf8');
 const constants = Object.fromEntries(

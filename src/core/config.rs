@@ -3,11 +3,26 @@
 use super::error::InvalidInput;
 use super::json::JsonView;
 use super::model::{DEFAULT_API_VERSION, SANDBOX_BASE_URL};
+use super::retry::RetryPolicy;
 use super::validate::{describe, member, options_object, quote, uuid_field};
 
-/// Every option the constructor accepts. Function-valued ones (`fetch`) are read by the wasm
-/// layer; listing them here lets the typo check pass them.
-pub const OPTION_NAMES: &[&str] = &["baseUrl", "clientId", "accessToken", "apiVersion", "fetch"];
+/// Every option the constructor accepts. Function-valued ones (`fetch`, `tokenProvider`,
+/// `signer`, the hooks) are read by the wasm layer; listing them here lets the typo check pass them.
+pub const OPTION_NAMES: &[&str] = &[
+    "baseUrl",
+    "clientId",
+    "accessToken",
+    "tokenProvider",
+    "apiVersion",
+    "fetch",
+    "signer",
+    "onRequest",
+    "onResponse",
+    "maxRetries",
+    "retryBaseDelayMs",
+    "maxRetryDelayMs",
+    "timeoutMs",
+];
 
 /// Checked constructor options.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,8 +33,10 @@ pub struct ClientConfig {
     pub client_id: String,
     /// The `upvest-api-version` header value.
     pub api_version: String,
-    /// A fixed bearer token.
-    pub access_token: String,
+    /// A fixed bearer token; `None` when a `tokenProvider` supplies them.
+    pub access_token: Option<String>,
+    /// Retries and time limits.
+    pub retry: RetryPolicy,
 }
 
 impl ClientConfig {
@@ -42,10 +59,14 @@ impl ClientConfig {
                 .filter(|s| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
                 .ok_or_else(|| InvalidInput::new("apiVersion", format!("must be a major version number as a string, like \"1\" (got {})", describe(&v))))?,
         };
-        let access_token = member(&options, "accessToken")
-            .ok_or_else(|| InvalidInput::new("accessToken", "is required"))
-            .and_then(|v| check_access_token(&v))?;
-        Ok(ClientConfig { base_url, client_id, api_version, access_token })
+        let access_token = match (member(&options, "accessToken"), member(&options, "tokenProvider")) {
+            (Some(token), None) => Some(check_access_token(&token)?),
+            (None, Some(_)) => None,
+            (Some(_), Some(_)) => return Err(InvalidInput::new("accessToken", "and tokenProvider exclude each other: give one")),
+            (None, None) => return Err(InvalidInput::new("accessToken", "is required, or a tokenProvider")),
+        };
+        let retry = RetryPolicy::parse(&options)?;
+        Ok(ClientConfig { base_url, client_id, api_version, access_token, retry })
     }
 }
 
@@ -171,5 +192,11 @@ mod tests {
         assert_eq!(e.field, "clientId");
         let e = ClientConfig::parse::<&serde_json::Value>(None).unwrap_err();
         assert_eq!(e.field, "options");
+        let e = ClientConfig::parse(Some(&json!({"clientId": CLIENT}))).unwrap_err();
+        assert_eq!(e.to_string(), "accessToken is required, or a tokenProvider");
+        let e = ClientConfig::parse(Some(&json!({"clientId": CLIENT, "accessToken": "t", "tokenProvider": {}}))).unwrap_err();
+        assert!(e.to_string().contains("exclude each other"));
+        let c = ClientConfig::parse(Some(&json!({"clientId": CLIENT, "tokenProvider": {}, "maxRetries": 0}))).unwrap();
+        assert_eq!((c.access_token, c.retry.max_retries), (None, 0));
     }
 }

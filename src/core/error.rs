@@ -54,6 +54,8 @@ pub enum ClientError {
     },
     /// The signer callback failed.
     Signer(String),
+    /// The token provider failed or gave something that is not a token.
+    TokenProvider(String),
 }
 
 impl From<InvalidInput> for ClientError {
@@ -71,6 +73,7 @@ impl fmt::Display for ClientError {
             ClientError::Network(m) => write!(f, "Network error: {m}"),
             ClientError::Timeout { after_ms } => write!(f, "Request timed out after {after_ms} ms"),
             ClientError::Signer(m) => write!(f, "Signer failed: {m}"),
+            ClientError::TokenProvider(m) => write!(f, "Token provider failed: {m}"),
         }
     }
 }

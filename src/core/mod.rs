@@ -9,4 +9,6 @@ pub mod paging;
 pub mod problem;
 pub mod request;
 pub mod response;
+pub mod retry;
+pub mod token;
 pub mod validate;

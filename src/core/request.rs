@@ -1,7 +1,6 @@
 //! Request building: each operation's checked input becomes a method, a path, a query and a
 //! body. Headers that depend on the client (token, client id) are added per attempt.
 
-use super::config::ClientConfig;
 use super::error::InvalidInput;
 use super::json::JsonView;
 use super::model::{BUSINESS_GROUP_TYPE, CLOSURE_REASONS, MAX_LIMIT, MAX_OFFSET, SORT_FIELDS, SORT_ORDERS, USER_GROUP_TYPES};
@@ -39,8 +38,10 @@ pub struct Request {
     pub path: String,
     /// The query string without `?`, empty when there is none.
     pub query: String,
-    /// The JSON body, for POST.
+    /// The body, for POST: JSON, or a form for the token request.
     pub body: Option<String>,
+    /// The body's media type.
+    pub content_type: Option<&'static str>,
     /// The idempotency key, for POST: the same on every attempt of one call.
     pub idempotency_key: Option<String>,
 }
@@ -55,16 +56,17 @@ impl Request {
         }
     }
 
-    /// Every header of an attempt, in a stable order: the client's, then the request's own.
-    pub fn headers(&self, config: &ClientConfig, access_token: &str) -> Vec<(&'static str, String)> {
-        let mut headers = vec![
-            ("accept", "application/json".to_owned()),
-            ("authorization", format!("Bearer {access_token}")),
-            ("upvest-client-id", config.client_id.clone()),
-            ("upvest-api-version", config.api_version.clone()),
-        ];
-        if self.body.is_some() {
-            headers.push(("content-type", "application/json".to_owned()));
+    /// Every header of an attempt, in a stable order: the client's, then the request's own. The
+    /// token request goes without `authorization`.
+    pub fn headers(&self, client_id: &str, api_version: &str, access_token: Option<&str>) -> Vec<(&'static str, String)> {
+        let mut headers = vec![("accept", "application/json".to_owned())];
+        if let Some(token) = access_token {
+            headers.push(("authorization", format!("Bearer {token}")));
+        }
+        headers.push(("upvest-client-id", client_id.to_owned()));
+        headers.push(("upvest-api-version", api_version.to_owned()));
+        if let Some(content_type) = self.content_type {
+            headers.push(("content-type", content_type.to_owned()));
         }
         if let Some(key) = &self.idempotency_key {
             headers.push(("idempotency-key", key.clone()));
@@ -86,7 +88,20 @@ pub fn call_options<V: JsonView>(options: Option<V>, allowed: &[&str]) -> Result
 
 /// A GET without a body.
 pub(crate) fn get_request(path: String, query: String) -> Request {
-    Request { method: Method::Get, path, query, body: None, idempotency_key: None }
+    Request { method: Method::Get, path, query, body: None, content_type: None, idempotency_key: None }
+}
+
+/// The client-credentials token request. Its path is empty: [`Request::url`] with the token URL
+/// as the base gives the token URL itself.
+pub fn token(credentials: &super::token::ClientCredentials) -> Request {
+    Request {
+        method: Method::Post,
+        path: String::new(),
+        query: String::new(),
+        body: Some(credentials.form_body()),
+        content_type: Some("application/x-www-form-urlencoded"),
+        idempotency_key: None,
+    }
 }
 
 /// `create`: a user request or a business request, told apart by `type`.
@@ -113,6 +128,7 @@ pub fn create<V: JsonView>(input: Option<V>, options: Option<V>) -> Result<Reque
         path: "/account_groups".to_owned(),
         query: String::new(),
         body: Some(body),
+        content_type: Some("application/json"),
         idempotency_key: Some(idempotency_key(options)?),
     })
 }
@@ -161,7 +177,14 @@ pub fn close<V: JsonView>(account_group_id: Option<V>, close_options: Option<V>,
             pairs.push(format!("notification_only={}", boolean("notification_only", &flag)?));
         }
     }
-    Ok(Request { method: Method::Delete, path: format!("/account_groups/{}", id.hyphenated()), query: pairs.join("&"), body: None, idempotency_key: None })
+    Ok(Request {
+        method: Method::Delete,
+        path: format!("/account_groups/{}", id.hyphenated()),
+        query: pairs.join("&"),
+        body: None,
+        content_type: None,
+        idempotency_key: None,
+    })
 }
 
 /// A list query in a fixed order. Every value is checked against a closed set or a range, so
@@ -298,16 +321,12 @@ mod tests {
 
     #[test]
     fn headers_carry_the_client_identity_and_only_the_needed_extras() {
-        let config = ClientConfig {
-            base_url: "https://x".into(),
-            client_id: "363f3305-7ab0-4e82-a158-f9d382ad08b6".into(),
-            api_version: "1".into(),
-            access_token: "t".into(),
-        };
-        let names = |r: &Request| r.headers(&config, "tok").into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+        let client = "363f3305-7ab0-4e82-a158-f9d382ad08b6";
+        let names = |r: &Request| r.headers(client, "1", Some("tok")).into_iter().map(|(n, _)| n).collect::<Vec<_>>();
         let get = get(Some(&json!(USER)), None).unwrap();
         assert_eq!(names(&get), ["accept", "authorization", "upvest-client-id", "upvest-api-version"]);
-        assert!(get.headers(&config, "tok").contains(&("authorization", "Bearer tok".to_owned())));
+        assert!(get.headers(client, "1", Some("tok")).contains(&("authorization", "Bearer tok".to_owned())));
+        assert!(get.headers(client, "1", None).iter().all(|(n, _)| *n != "authorization"));
         let post = create_json(json!({"user_id": USER, "type": "CHILD"})).unwrap();
         assert_eq!(names(&post)[4..], ["content-type", "idempotency-key"]);
     }

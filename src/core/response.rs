@@ -17,13 +17,15 @@ pub enum Expected {
     Page,
     /// Nothing, with status 202.
     Accepted,
+    /// An OAuth token, with status 200.
+    Token,
 }
 
 impl Expected {
     /// The success status of the operation.
     pub fn status(self) -> u16 {
         match self {
-            Expected::Group | Expected::Page => 200,
+            Expected::Group | Expected::Page | Expected::Token => 200,
             Expected::Accepted => 202,
         }
     }
@@ -34,9 +36,17 @@ impl Expected {
             Expected::Group => check_group("", body),
             Expected::Page => check_page(body),
             Expected::Accepted => Ok(()),
+            Expected::Token => super::token::check_token_response(body),
         }
     }
 }
+
+/// Bodies larger than this many MiB are refused rather than read (a 1000-group page is about
+/// 300 KB).
+pub const MAX_BODY_MIB: u32 = 16;
+
+/// [`MAX_BODY_MIB`] in bytes.
+pub const MAX_BODY_BYTES: f64 = MAX_BODY_MIB as f64 * 1024.0 * 1024.0;
 
 /// Whether a `content-type` announces JSON (`application/json`, `application/problem+json`, …).
 pub fn is_json_media_type(content_type: Option<&str>) -> bool {

@@ -1,16 +1,17 @@
 //! The exported `AccountGroups` class. Each method hands its arguments to the core, which checks
-//! them and builds the request, then runs the exchange and gives the core's verdict back to JS.
+//! them and builds the request; the transport runs it and the result goes back to JS.
 
 use super::cursor::{iterable, Cursor};
 use super::errors::to_js;
-use super::http::{send, Attempt, Failure};
 use super::js_json::Js;
+use super::tokens::TokenSource;
+use super::transport::{Outcome, Transport};
 use crate::core::config::ClientConfig;
 use crate::core::error::{ClientError, InvalidInput};
 use crate::core::json::JsonView;
 use crate::core::paging::Pager;
 use crate::core::request::{self, Request};
-use crate::core::response::{interpret, is_json_media_type, Expected};
+use crate::core::response::Expected;
 use js_sys::{Function, Object, Promise, Reflect};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -28,16 +29,9 @@ pub struct AccountGroups {
 }
 
 pub(super) struct Inner {
-    config: ClientConfig,
-    fetch: Option<Function>,
-}
-
-/// A response that met the contract.
-pub(super) struct Outcome {
-    /// The parsed body; `undefined` for a 202.
-    pub body: JsValue,
-    /// `{ status, requestId }`, as callers see it under `lastResponse`.
-    pub meta: Object,
+    base_url: String,
+    transport: Transport,
+    tokens: TokenSource,
 }
 
 #[wasm_bindgen]
@@ -47,11 +41,16 @@ impl AccountGroups {
     pub fn new(options: JsValue) -> Result<AccountGroups, JsValue> {
         let options = Js::optional(options);
         let config = ClientConfig::parse(options.clone()).map_err(input_error)?;
-        let fetch = match options.as_ref().and_then(|o| o.field("fetch")) {
-            None => None,
-            Some(f) => Some(f.0.dyn_into::<Function>().map_err(|_| invalid("fetch", "must be a function like globalThis.fetch"))?),
+        let tokens = match &config.access_token {
+            Some(token) => TokenSource::Fixed(token.clone()),
+            None => {
+                let provider = options.as_ref().and_then(|o| o.field("tokenProvider"));
+                let provider = provider.and_then(|p| p.0.dyn_into::<Function>().ok());
+                TokenSource::provider(provider.ok_or_else(|| invalid("tokenProvider", "must be a function returning a promise of a token"))?)
+            }
         };
-        Ok(AccountGroups { inner: Rc::new(Inner { config, fetch }) })
+        let transport = Transport::from_options(options.as_ref(), config.retry, config.client_id, config.api_version)?;
+        Ok(AccountGroups { inner: Rc::new(Inner { base_url: config.base_url, transport, tokens }) })
     }
 
     /// Creates an account group for a user or a business.
@@ -138,24 +137,7 @@ impl AccountGroups {
 
 impl Inner {
     pub(super) async fn execute(&self, request: &Request, expected: Expected, signal: Option<&AbortSignal>) -> Result<Outcome, JsValue> {
-        let url = request.url(&self.config.base_url);
-        let headers = request.headers(&self.config, &self.config.access_token);
-        let attempt = Attempt { method: request.method, url: &url, headers: &headers, body: request.body.as_deref(), signal };
-        let exchange = send(self.fetch.as_ref(), &attempt).await.map_err(|failure| match failure {
-            Failure::Aborted(reason) => reason,
-            Failure::Client(error, cause) => to_js(&error, None, cause.as_ref()),
-        })?;
-        let content_type = exchange.content_type.as_deref();
-        let parsed = if is_json_media_type(content_type) { js_sys::JSON::parse(&exchange.body).ok().map(Js) } else { None };
-        let raw = parsed.as_ref().map(|p| p.0.clone());
-        let meta = Object::new();
-        let _ = Reflect::set(&meta, &"status".into(), &exchange.status.into());
-        let request_id = exchange.request_id.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str);
-        let _ = Reflect::set(&meta, &"requestId".into(), &request_id);
-        match interpret(expected, exchange.status, exchange.request_id, content_type, parsed) {
-            Ok(body) => Ok(Outcome { body: body.map_or(JsValue::UNDEFINED, |b| b.0), meta }),
-            Err(error) => Err(to_js(&error, raw.as_ref(), None)),
-        }
+        self.transport.run(&self.base_url, request, expected, Some(&self.tokens), signal).await
     }
 }
 

@@ -8,6 +8,24 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     #[wasm_bindgen(js_name = createError)]
     fn create_error(kind: &str, message: &str, fields: &Object) -> JsValue;
+
+    #[wasm_bindgen(js_name = isUpvestError)]
+    fn is_upvest_error(value: &JsValue) -> bool;
+}
+
+/// What a user callback (token provider, signer) threw, as the caller should see it: an
+/// `UpvestError` passes through unchanged (a token endpoint's `ProblemError` stays one); anything
+/// else becomes `error`, with the thrown value as `cause`.
+pub fn from_callback(thrown: JsValue, error: impl FnOnce(String) -> ClientError) -> JsValue {
+    if is_upvest_error(&thrown) {
+        return thrown;
+    }
+    let message = js_sys::Reflect::get(&thrown, &JsValue::from_str("message"))
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| thrown.as_string())
+        .unwrap_or_else(|| "it threw a value that is not an Error".to_owned());
+    to_js(&error(message), None, Some(&thrown))
 }
 
 /// A JS error for a core error. `raw_body` is the parsed response body, kept on a `ProblemError`
@@ -46,6 +64,7 @@ pub fn to_js(error: &ClientError, raw_body: Option<&JsValue>, cause: Option<&JsV
             "TimeoutError"
         }
         ClientError::Signer(_) => "SignerError",
+        ClientError::TokenProvider(_) => "UpvestError",
     };
     if let Some(cause) = cause {
         set("cause", cause.clone());

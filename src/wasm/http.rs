@@ -1,8 +1,11 @@
 //! One HTTP exchange over `fetch`: the global one (bound like gloo-net does, so Node and browsers
-//! share the code), or one the caller supplies.
+//! share the code), or one the caller supplies; bounded by the attempt's time limit and the
+//! caller's signal.
 
-use crate::core::error::ClientError;
+use super::runtime::{until_aborted, AttemptTimer};
+use crate::core::error::{ClientError, UnexpectedResponse};
 use crate::core::request::Method;
+use crate::core::response::{MAX_BODY_BYTES, MAX_BODY_MIB};
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -19,10 +22,12 @@ pub struct Exchange {
     pub status: u16,
     pub request_id: Option<String>,
     pub content_type: Option<String>,
+    pub retry_after: Option<String>,
     pub body: String,
 }
 
-/// Why no response came back: a core error, or the caller's abort reason, passed on as it is.
+/// Why no usable response came back: a core error (with the platform's error as cause), or the
+/// caller's abort reason, passed on as it is.
 pub enum Failure {
     Client(ClientError, Option<JsValue>),
     Aborted(JsValue),
@@ -32,53 +37,71 @@ pub enum Failure {
 pub struct Attempt<'a> {
     pub method: Method,
     pub url: &'a str,
-    pub headers: &'a [(&'static str, String)],
+    pub headers: &'a [(String, String)],
     pub body: Option<&'a str>,
-    pub signal: Option<&'a AbortSignal>,
+    pub timeout_ms: u32,
+    pub caller: Option<&'a AbortSignal>,
 }
 
 pub async fn send(fetch: Option<&Function>, attempt: &Attempt<'_>) -> Result<Exchange, Failure> {
-    if let Some(signal) = attempt.signal.filter(|s| s.aborted()) {
+    if let Some(signal) = attempt.caller.filter(|s| s.aborted()) {
         return Err(Failure::Aborted(signal.reason()));
     }
+    let timer = AttemptTimer::new(attempt.timeout_ms, attempt.caller.cloned());
+    let result = exchange(fetch, attempt, &timer).await;
+    timer.dispose();
+    result.map_err(|error| match attempt.caller.filter(|s| s.aborted()) {
+        Some(signal) => Failure::Aborted(signal.reason()),
+        None if timer.timed_out() => Failure::Client(ClientError::Timeout { after_ms: attempt.timeout_ms }, None),
+        None => error,
+    })
+}
+
+async fn exchange(fetch: Option<&Function>, attempt: &Attempt<'_>, timer: &AttemptTimer) -> Result<Exchange, Failure> {
     let headers = Headers::new().map_err(network)?;
     for (name, value) in attempt.headers {
         headers.append(name, value).map_err(network)?;
     }
+    let signal = timer.signal();
     let init = RequestInit::new();
     init.set_method(attempt.method.as_str());
     init.set_headers(&headers);
     // A redirect would carry the credentials to another host; it is reported instead.
     init.set_redirect(RequestRedirect::Manual);
+    init.set_signal(Some(&signal));
     if let Some(body) = attempt.body {
         init.set_body(&JsValue::from_str(body));
     }
-    if let Some(signal) = attempt.signal {
-        init.set_signal(Some(signal));
-    }
-    let promise = match fetch {
+    let started = match fetch {
         Some(f) => f.call2(&JsValue::UNDEFINED, &JsValue::from_str(attempt.url), &init).map(|v| Promise::resolve(&v)),
         None => global_fetch(attempt.url, &init),
-    };
-    let aborted_or = |error: JsValue| match attempt.signal.filter(|s| s.aborted()) {
-        Some(signal) => Failure::Aborted(signal.reason()),
-        None => network(error),
-    };
-    let response: Response = JsFuture::from(promise.map_err(aborted_or)?).await.map_err(aborted_or)?.unchecked_into();
+    }
+    .map_err(network)?;
+    let response = JsFuture::from(until_aborted(&started, &signal)).await.map_err(network)?;
+    let response: Response = response.dyn_into().map_err(|_| network(JsValue::from_str("fetch resolved with something that is not a Response")))?;
     let status = response.status();
     let header = |name: &str| response.headers().get(name).ok().flatten();
     let request_id = header("upvest-request-id");
-    let content_type = header("content-type");
-    let text = response.text().map_err(aborted_or)?;
-    let body = JsFuture::from(text).await.map_err(aborted_or)?.as_string().unwrap_or_default();
-    Ok(Exchange { status, request_id, content_type, body })
+    let too_large = |request_id: Option<String>| {
+        let reason = format!("the body is larger than {MAX_BODY_MIB} MiB");
+        Failure::Client(ClientError::Response(UnexpectedResponse { status, request_id, reason }), None)
+    };
+    if header("content-length").and_then(|l| l.trim().parse::<f64>().ok()).is_some_and(|l| l > MAX_BODY_BYTES) {
+        return Err(too_large(request_id));
+    }
+    let text = response.text().map_err(network)?;
+    let body = JsFuture::from(until_aborted(&text, &signal)).await.map_err(network)?.as_string().unwrap_or_default();
+    if body.len() as f64 > MAX_BODY_BYTES {
+        return Err(too_large(request_id));
+    }
+    Ok(Exchange { status, content_type: header("content-type"), retry_after: header("retry-after"), request_id, body })
 }
 
 /// A rejected fetch as a `NetworkError`, keeping what the platform said (and its cause's code,
 /// where Node puts the reason).
 fn network(error: JsValue) -> Failure {
     let read = |value: &JsValue, name: &str| Reflect::get(value, &JsValue::from_str(name)).ok().and_then(|v| v.as_string());
-    let message = read(&error, "message").unwrap_or_else(|| "fetch failed".to_owned());
+    let message = read(&error, "message").or_else(|| error.as_string()).unwrap_or_else(|| "fetch failed".to_owned());
     let code = Reflect::get(&error, &JsValue::from_str("cause")).ok().and_then(|cause| read(&cause, "code"));
     let message = match code {
         Some(code) => format!("{message} ({code})"),

@@ -2,9 +2,13 @@
 //! here; every decision is the core's.
 
 mod client;
+mod credentials;
 mod cursor;
 mod errors;
 mod http;
 mod js_json;
+mod runtime;
+mod tokens;
+mod transport;
 
 pub use client::AccountGroups;

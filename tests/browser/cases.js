@@ -2,9 +2,10 @@
 // leaves the results on window.__results for tests/browser/run.mjs to read.
 import * as api from '/pkg/web/index.js';
 import { clientCases } from '../shared/client-cases.mjs';
+import { reliabilityCases } from '../shared/reliability-cases.mjs';
 
 const results = [];
-for (const { name, run } of clientCases(api, location.origin)) {
+for (const { name, run } of [...clientCases(api, location.origin), ...reliabilityCases(api, location.origin)]) {
   try {
     await run();
     results.push({ name, ok: true });

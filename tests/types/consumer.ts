@@ -15,6 +15,8 @@ import {
   type AccountGroupList,
   type AccountGroupStatus,
   type ResponseMeta,
+  type ResponseEvent,
+  clientCredentials,
 } from 'upvest-account-groups';
 
 const client = new AccountGroups({ baseUrl: SANDBOX_BASE_URL, clientId: 'c', accessToken: 't', apiVersion: '1', fetch: globalThis.fetch });
@@ -60,6 +62,21 @@ export async function everyMethod(signal: AbortSignal): Promise<void> {
   void [users, businessId, requestId, knownOrNew, total, mine, code, live];
 }
 
+export function everyOption(): AccountGroups {
+  const tokenProvider = clientCredentials({ tokenUrl: `${SANDBOX_BASE_URL}/auth/token`, clientId: 'c', clientSecret: 's', scopes: ['accounts:read'] });
+  return new AccountGroups({
+    clientId: 'c',
+    tokenProvider,
+    maxRetries: 3,
+    retryBaseDelayMs: 100,
+    maxRetryDelayMs: 5000,
+    timeoutMs: 10_000,
+    signer: async ({ method, url, headers, body }) => ({ signature: `${method}${url}${headers['accept']}${body ?? ''}` }),
+    onRequest: (event) => console.log(event.method, event.path, event.attempt),
+    onResponse: (event: ResponseEvent) => console.log(event.status, event.durationMs, event.requestId, event.error),
+  });
+}
+
 export async function everyError(): Promise<string> {
   try {
     await client.get('id');
@@ -82,6 +99,12 @@ export async function everyError(): Promise<string> {
 export async function mistakes(): Promise<void> {
   // @ts-expect-error clientId is required
   new AccountGroups({ accessToken: 't' });
+  // @ts-expect-error a token or a provider is required
+  new AccountGroups({ clientId: 'c' });
+  // @ts-expect-error not both
+  new AccountGroups({ clientId: 'c', accessToken: 't', tokenProvider: async () => 't' });
+  // @ts-expect-error a signer resolves with headers
+  new AccountGroups({ clientId: 'c', accessToken: 't', signer: async () => 'sig' });
   // @ts-expect-error an unknown type
   await client.create({ user_id: 'u', type: 'SAVINGS' });
   // @ts-expect-error BUSINESS needs business_id, not user_id

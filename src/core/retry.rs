@@ -1,0 +1,188 @@
+//! Retry policy: which failed attempts are tried again, and after how long.
+//!
+//! Retried: no response at all (a network error), and 429, 500, 502, 503, 504. Every operation
+//! qualifies: GET and DELETE are safe to repeat, and a POST is retried only because it carries an
+//! idempotency key that stays the same on every attempt. A timed-out attempt is not retried, so a
+//! call never waits much longer than `timeoutMs` on a server that hangs. Other 4xx are final.
+
+use super::error::InvalidInput;
+use super::json::JsonView;
+use super::validate::{integer_in, member};
+
+/// The retry and time-limit options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (0 to 10).
+    pub max_retries: u32,
+    /// The backoff before retry n is drawn from 0 to `base × 2ⁿ`, capped at `max_delay_ms`.
+    pub base_delay_ms: u32,
+    /// The longest wait before a retry, also for a server's `Retry-After`.
+    pub max_delay_ms: u32,
+    /// The time limit of one attempt.
+    pub timeout_ms: u32,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy { max_retries: 2, base_delay_ms: 500, max_delay_ms: 20_000, timeout_ms: 30_000 }
+    }
+}
+
+/// The options that set a [`RetryPolicy`].
+pub const RETRY_OPTION_NAMES: &[&str] = &["maxRetries", "retryBaseDelayMs", "maxRetryDelayMs", "timeoutMs"];
+
+impl RetryPolicy {
+    /// Reads the retry options from the constructor's options object.
+    pub fn parse<V: JsonView>(options: &V) -> Result<RetryPolicy, InvalidInput> {
+        let default = RetryPolicy::default();
+        let read = |name: &str, min: u32, max: u32, fallback: u32| match member(options, name) {
+            None => Ok(fallback),
+            Some(v) => integer_in(name, &v, min, max),
+        };
+        Ok(RetryPolicy {
+            max_retries: read("maxRetries", 0, 10, default.max_retries)?,
+            base_delay_ms: read("retryBaseDelayMs", 0, 60_000, default.base_delay_ms)?,
+            max_delay_ms: read("maxRetryDelayMs", 0, 300_000, default.max_delay_ms)?,
+            timeout_ms: read("timeoutMs", 1, 600_000, default.timeout_ms)?,
+        })
+    }
+
+    /// How long to wait before retrying, or `None` to give up. `retries_done` counts the retries
+    /// already made; `random` is uniform in [0, 1); `now_ms` is the clock, for an HTTP-date
+    /// `Retry-After`.
+    pub fn delay_after(&self, failure: &AttemptFailure, retries_done: u32, random: f64, now_ms: f64) -> Option<u32> {
+        if retries_done >= self.max_retries {
+            return None;
+        }
+        let retry_after = match failure {
+            AttemptFailure::Network => None,
+            AttemptFailure::Status { status, retry_after } if matches!(status, 429 | 500 | 502 | 503 | 504) => retry_after.as_deref(),
+            AttemptFailure::Status { .. } | AttemptFailure::Timeout => return None,
+        };
+        if let Some(wait) = retry_after.and_then(|value| retry_after_ms(value, now_ms)) {
+            return Some(wait.min(f64::from(self.max_delay_ms)) as u32);
+        }
+        let ceiling = (f64::from(self.base_delay_ms) * 2f64.powi(retries_done as i32)).min(f64::from(self.max_delay_ms));
+        Some((random.clamp(0.0, 1.0) * ceiling) as u32)
+    }
+}
+
+/// Why an attempt failed, as far as retrying cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttemptFailure {
+    /// No response arrived.
+    Network,
+    /// The attempt's time limit ran out.
+    Timeout,
+    /// An error status, with its `Retry-After` header.
+    Status {
+        /// The status.
+        status: u16,
+        /// The `Retry-After` header, as sent.
+        retry_after: Option<String>,
+    },
+}
+
+/// A `Retry-After` value in milliseconds from now: delay-seconds, or an HTTP date (a date in the
+/// past means now). `None` when it is neither.
+pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return value.parse::<f64>().ok().map(|s| s * 1000.0);
+    }
+    http_date_ms(value).map(|at| (at - now_ms).max(0.0))
+}
+
+/// Milliseconds since the epoch of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form
+/// RFC 9110 requires senders to use.
+pub fn http_date_ms(text: &str) -> Option<f64> {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let [_weekday, day, month, year, time, "GMT"] = parts.as_slice() else { return None };
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
+    let day: i64 = day.parse().ok().filter(|d| (1..=31).contains(d))?;
+    let year: i64 = year.parse().ok().filter(|y| (1970..=9999).contains(y))?;
+    let hms: Vec<i64> = time.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let [h, m, s] = hms.as_slice() else { return None };
+    if *h > 23 || *m > 59 || *s > 60 {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 86_400 + h * 3600 + m * 60 + s) * 1000) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn status(code: u16, retry_after: Option<&str>) -> AttemptFailure {
+        AttemptFailure::Status { status: code, retry_after: retry_after.map(str::to_owned) }
+    }
+
+    #[test]
+    fn retries_the_transient_failures_only() {
+        let policy = RetryPolicy::default();
+        for failure in [AttemptFailure::Network, status(429, None), status(500, None), status(502, None), status(503, None), status(504, None)] {
+            assert!(policy.delay_after(&failure, 0, 0.5, 0.0).is_some(), "{failure:?}");
+        }
+        for failure in [AttemptFailure::Timeout, status(400, None), status(401, None), status(404, None), status(409, None), status(501, None)] {
+            assert_eq!(policy.delay_after(&failure, 0, 0.5, 0.0), None, "{failure:?}");
+        }
+    }
+
+    #[test]
+    fn stops_after_max_retries() {
+        let policy = RetryPolicy { max_retries: 2, ..RetryPolicy::default() };
+        assert!(policy.delay_after(&AttemptFailure::Network, 1, 0.5, 0.0).is_some());
+        assert_eq!(policy.delay_after(&AttemptFailure::Network, 2, 0.5, 0.0), None);
+        let never = RetryPolicy { max_retries: 0, ..RetryPolicy::default() };
+        assert_eq!(never.delay_after(&AttemptFailure::Network, 0, 0.5, 0.0), None);
+    }
+
+    #[test]
+    fn backoff_is_full_jitter_exponential_and_capped() {
+        let policy = RetryPolicy { max_retries: 10, base_delay_ms: 100, max_delay_ms: 1000, timeout_ms: 1 };
+        let ceiling = |n| policy.delay_after(&status(503, None), n, 0.999_999, 0.0).unwrap();
+        assert_eq!([ceiling(0), ceiling(1), ceiling(2), ceiling(3), ceiling(4), ceiling(9)], [99, 199, 399, 799, 999, 999]);
+        assert_eq!(policy.delay_after(&status(503, None), 3, 0.0, 0.0), Some(0));
+    }
+
+    #[test]
+    fn retry_after_wins_when_present_and_is_capped() {
+        let policy = RetryPolicy { max_retries: 3, base_delay_ms: 100, max_delay_ms: 5000, timeout_ms: 1 };
+        assert_eq!(policy.delay_after(&status(429, Some("2")), 0, 0.0, 0.0), Some(2000));
+        assert_eq!(policy.delay_after(&status(429, Some("3600")), 0, 0.0, 0.0), Some(5000));
+        let now = http_date_ms("Wed, 25 Nov 2026 02:00:00 GMT").unwrap();
+        assert_eq!(policy.delay_after(&status(503, Some("Wed, 25 Nov 2026 02:00:03 GMT")), 0, 0.0, now), Some(3000));
+        assert_eq!(policy.delay_after(&status(503, Some("Wed, 25 Nov 2026 01:00:00 GMT")), 0, 0.0, now), Some(0));
+        // Unreadable: backoff as if it were absent.
+        assert_eq!(policy.delay_after(&status(503, Some("soon")), 0, 0.5, now), Some(50));
+    }
+
+    #[test]
+    fn http_dates() {
+        assert_eq!(http_date_ms("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777_000.0));
+        assert_eq!(http_date_ms("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0.0));
+        assert_eq!(http_date_ms("Sun, 06 Nov 1994 08:49:37 UTC"), None);
+        assert_eq!(http_date_ms("Sunday, 06-Nov-94 08:49:37 GMT"), None);
+        assert_eq!(retry_after_ms(" 7 ", 0.0), Some(7000.0));
+        assert_eq!(retry_after_ms("-1", 0.0), None);
+    }
+
+    #[test]
+    fn parses_and_bounds_the_options() {
+        let p = RetryPolicy::parse(&&json!({"maxRetries": 5, "timeoutMs": 100})).unwrap();
+        assert_eq!((p.max_retries, p.timeout_ms, p.base_delay_ms), (5, 100, 500));
+        assert_eq!(RetryPolicy::parse(&&json!({"maxRetries": 11})).unwrap_err().field, "maxRetries");
+        assert_eq!(RetryPolicy::parse(&&json!({"timeoutMs": 0})).unwrap_err().field, "timeoutMs");
+        assert_eq!(RetryPolicy::parse(&&json!({"maxRetryDelayMs": -1})).unwrap_err().field, "maxRetryDelayMs");
+    }
+}

@@ -1,0 +1,39 @@
+// The shared reliability cases (tests/shared/reliability-cases.mjs) in Node, plus what only Node
+// can set up: a redirecting server on loopback.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import * as api from '../../pkg/node/index.mjs';
+import { reliabilityCases } from '../shared/reliability-cases.mjs';
+
+for (const { name, run } of reliabilityCases(api, process.env.UPVEST_MOCK_URL)) {
+  test(name, run);
+}
+
+/** A server on 127.0.0.1 that answers with `handler`; resolves with its URL and a closer. */
+function serve(handler) {
+  const server = http.createServer(handler);
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })));
+}
+
+test('redirects are not followed, so credentials never reach another host', async () => {
+  const seenElsewhere = [];
+  const elsewhere = await serve((req, res) => {
+    seenElsewhere.push(req.headers.authorization);
+    res.end('{}');
+  });
+  const redirecting = await serve((req, res) => {
+    res.writeHead(302, { location: `${elsewhere.url}/account_groups`, 'upvest-request-id': 'r-302' });
+    res.end();
+  });
+  try {
+    const client = new api.AccountGroups({ baseUrl: redirecting.url, clientId: '363f3305-7ab0-4e82-a158-f9d382ad08b6', accessToken: 'secret' });
+    const error = await client.list().catch((e) => e);
+    assert.ok(error instanceof api.ResponseError, String(error));
+    assert.match(error.message, /redirects are not followed/);
+    assert.deepEqual(seenElsewhere, []);
+  } finally {
+    elsewhere.close();
+    redirecting.close();
+  }
+});
