@@ -290,6 +290,32 @@ export interface ClientCredentialsOptions extends TransportOptions {
  */
 export declare function clientCredentials(options: ClientCredentialsOptions): TokenProvider;
 
+/** Options of `createUpvestSigner`. */
+export interface UpvestSignerOptions {
+  /** The key id registered with Upvest (sent as `keyid`). */
+  keyId: string;
+  /**
+   * The private key: a PKCS#8 PEM string (`-----BEGIN PRIVATE KEY-----`), a Node `KeyObject`, or
+   * a WebCrypto `CryptoKey` with the `sign` usage.
+   */
+  privateKey: string | CryptoKey | { type: 'private'; export(options: { format: 'der'; type: 'pkcs8' }): Uint8Array };
+  /** The key's algorithm. */
+  algorithm: 'ed25519' | 'ecdsa-p521-sha512';
+  /** How long a signature stays valid (`expires - created`), 1 to 3600 s; default 30. */
+  ttlSeconds?: number;
+}
+
+/**
+ * A signer for Upvest's HTTP Message Signatures v15: label `sig1`, covering `@method`, `@path`,
+ * `@query` (with a query), `accept`, `authorization` (not on the token request),
+ * `content-length`, `content-type` and `content-digest` (with a body), `idempotency-key` (when
+ * sent) and `upvest-client-id`; parameters `keyid`, `created`, `expires`, `nonce`. It adds
+ * `signature`, `signature-input`, `content-digest` and `upvest-signature-version: 15`. Hashing
+ * and signing use the platform's WebCrypto. Pass it as `signer` to the client and to
+ * `clientCredentials`.
+ */
+export declare function createUpvestSigner(options: UpvestSignerOptions): Signer;
+
 /** A client for the Account Groups endpoints of the Upvest Investment API. */
 export class AccountGroups {
   /** Checks the options; throws `InvalidInputError` when one breaks a rule. */

@@ -24,8 +24,8 @@ writeFileSync(join(pkg, 'node/snippets/package.json'), JSON.stringify({ type: 'm
 const require = createRequire(join(pkg, 'node/'));
 const nodeErrors = errorsModule('node');
 // Machinery users reach through other exports: iterate() returns an async iterable over the
-// cursor, and clientCredentials() a function bound to its provider.
-const internal = new Set(['initSync', 'AccountGroupCursor', 'ClientCredentialsProvider']);
+// cursor, clientCredentials() and createUpvestSigner() functions bound to their state.
+const internal = new Set(['initSync', 'AccountGroupCursor', 'ClientCredentialsProvider', 'UpvestSignerState']);
 const wasmNames = Object.keys(require('./upvest_account_groups.js')).filter((n) => !n.startsWith('__') && !internal.has(n));
 const errorNames = Object.keys(await import(join(pkg, 'node', nodeErrors))).filter((n) => !['createError', 'isUpvestError'].includes(n));
 // Constants have one source, the Rust core's model.rs.

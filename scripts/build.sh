@@ -16,9 +16,9 @@ if [ -f pkg/.build-hash ] && [ "$(cat pkg/.build-hash)" = "$hash" ] && [ -z "${U
   exit 0
 fi
 
-echo "build: cargo build --release --target wasm32-unknown-unknown (route: $UPVEST_WASM_ROUTE_USED)" >&2
-( source .tools/wasm-env.sh && cargo build --release --target wasm32-unknown-unknown -p upvest-account-groups --lib )
-wasm=target/wasm32-unknown-unknown/release/upvest_account_groups.wasm
+echo "build: cargo build --profile wasm-release --target wasm32-unknown-unknown (route: $UPVEST_WASM_ROUTE_USED)" >&2
+( source .tools/wasm-env.sh && cargo build --profile wasm-release --target wasm32-unknown-unknown -p upvest-account-groups --lib )
+wasm=target/wasm32-unknown-unknown/wasm-release/upvest_account_groups.wasm
 
 rm -rf pkg
 for target in nodejs web; do

@@ -5,6 +5,7 @@ use crate::auth::Auth;
 use crate::faults::{Effect, Faults};
 use crate::options::Options;
 use crate::reply::Reply;
+use crate::signing::Verifier;
 use crate::store::Store;
 use crate::{api, statics};
 use bytes::Bytes;
@@ -24,6 +25,7 @@ pub struct App {
     log: Mutex<Vec<Value>>,
     faults: Faults,
     auth: Auth,
+    verifier: Option<Verifier>,
 }
 
 /// A request as the handlers see it.
@@ -48,10 +50,11 @@ impl std::fmt::Display for Dropped {
 impl std::error::Error for Dropped {}
 
 impl App {
-    pub fn new(options: Options) -> App {
+    pub fn new(options: Options) -> Result<App, String> {
         let store = Mutex::new(App::fresh_store(&options));
         let auth = Auth::new(options.strict_tokens, options.client_secret.clone(), Duration::from_secs(options.token_ttl_s));
-        App { options, store, log: Mutex::new(Vec::new()), faults: Faults::default(), auth }
+        let verifier = options.verify_key.as_deref().map(Verifier::from_pem).transpose()?;
+        Ok(App { options, store, log: Mutex::new(Vec::new()), faults: Faults::default(), auth, verifier })
     }
 
     fn fresh_store(options: &Options) -> Store {
@@ -95,13 +98,23 @@ impl App {
                     None => reply,
                 }
             }
-            None => self.route(&request),
+            None => match self.unsigned(&request, faultable) {
+                Some(reason) => Reply::problem(401, "unauthorised", reason),
+                None => self.route(&request),
+            },
         };
         if effect.drop {
             return Err(Dropped);
         }
         let reply = if effect.malformed { truncated(reply) } else { reply };
         Ok(reply.into_response(&request_id, &cors_headers()))
+    }
+
+    /// Why a request's signature is refused, when signatures are required (`--verify-key`).
+    fn unsigned(&self, request: &ApiRequest, signable: bool) -> Option<String> {
+        let verifier = self.verifier.as_ref().filter(|_| signable)?;
+        let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        verifier.verify(request, now).err()
     }
 
     fn route(&self, request: &ApiRequest) -> Reply {

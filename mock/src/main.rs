@@ -8,6 +8,7 @@ mod faults;
 mod form;
 mod options;
 mod reply;
+mod signing;
 mod statics;
 mod store;
 
@@ -39,7 +40,7 @@ async fn serve(options: options::Options) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", options.port))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
-    let app = Arc::new(app::App::new(options));
+    let app = Arc::new(app::App::new(options)?);
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "listening on http://{address}");

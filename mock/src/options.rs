@@ -10,7 +10,8 @@ pub const USAGE: &str = "usage: upvest-mock [flags]
   --pkg DIR             serve DIR at /pkg/ (the package's web build)
   --client-secret S     the secret POST /auth/token accepts (default mock-client-secret)
   --token-ttl-s N       expires_in of issued tokens (default 3600)
-  --strict-tokens       accept only tokens issued by /auth/token, unexpired, with the needed scope";
+  --strict-tokens       accept only tokens issued by /auth/token, unexpired, with the needed scope
+  --verify-key PEM      require Upvest v15 HTTP signatures by this public key (a PEM file, or the PEM itself)";
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -22,6 +23,7 @@ pub struct Options {
     pub client_secret: String,
     pub token_ttl_s: u64,
     pub strict_tokens: bool,
+    pub verify_key: Option<String>,
 }
 
 impl Options {
@@ -44,6 +46,11 @@ impl Options {
                 "--client-secret" => options.client_secret = value()?,
                 "--token-ttl-s" => options.token_ttl_s = number(&flag, &value()?)?,
                 "--strict-tokens" => options.strict_tokens = true,
+                "--verify-key" => {
+                    let given = value()?;
+                    let pem = if given.contains("-----BEGIN") { given } else { std::fs::read_to_string(&given).map_err(|e| format!("--verify-key {given}: {e}"))? };
+                    options.verify_key = Some(pem);
+                }
                 "-h" | "--help" => return Err("help".to_owned()),
                 other => return Err(format!("unknown flag {other}")),
             }

@@ -10,5 +10,9 @@ pub mod problem;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod signature;
 pub mod token;
 pub mod validate;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod fuzz;

@@ -88,7 +88,8 @@ pub enum AttemptFailure {
 pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return value.parse::<f64>().ok().map(|s| s * 1000.0);
+        // Whole seconds only; integer parsing keeps float parsing out of the wasm.
+        return value.parse::<u64>().ok().map(|s| s as f64 * 1000.0);
     }
     http_date_ms(value).map(|at| (at - now_ms).max(0.0))
 }

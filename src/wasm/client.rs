@@ -94,28 +94,25 @@ impl AccountGroups {
 }
 
 impl AccountGroups {
-    /// Runs one call. Input errors reject the promise (async methods never throw), before any
-    /// request is sent.
-    fn call(
-        &self,
-        expected: Expected,
-        options: JsValue,
-        build: impl FnOnce(Option<Js>) -> Result<Request, InvalidInput> + 'static,
-    ) -> Promise {
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            let signal = signal_of(&options)?;
-            let request = build(Js::optional(options)).map_err(input_error)?;
-            let outcome = inner.execute(&request, expected, signal.as_ref()).await?;
-            if expected == Expected::Accepted {
-                return Ok(outcome.meta.into());
-            }
-            // Non-enumerable, so the body still equals (and serialises as) what the API sent.
-            let descriptor = Object::new();
-            let _ = Reflect::set(&descriptor, &"value".into(), &outcome.meta);
-            Object::define_property(outcome.body.unchecked_ref::<Object>(), &JsValue::from_str("lastResponse"), &descriptor);
-            Ok(outcome.body)
-        })
+    /// Runs one call. The input is checked here, before any request; its errors reject the
+    /// promise (async methods never throw). One non-generic future for every operation keeps the
+    /// wasm small.
+    fn call(&self, expected: Expected, options: JsValue, build: impl FnOnce(Option<Js>) -> Result<Request, InvalidInput>) -> Promise {
+        let checked = signal_of(&options).and_then(|signal| Ok((build(Js::optional(options)).map_err(input_error)?, signal)));
+        future_to_promise(Self::finish(self.inner.clone(), expected, checked))
+    }
+
+    async fn finish(inner: Rc<Inner>, expected: Expected, checked: Result<(Request, Option<AbortSignal>), JsValue>) -> Result<JsValue, JsValue> {
+        let (request, signal) = checked?;
+        let outcome = inner.execute(&request, expected, signal.as_ref()).await?;
+        if expected == Expected::Accepted {
+            return Ok(outcome.meta.into());
+        }
+        // Non-enumerable, so the body still equals (and serialises as) what the API sent.
+        let descriptor = Object::new();
+        let _ = Reflect::set(&descriptor, &"value".into(), &outcome.meta);
+        Object::define_property(outcome.body.unchecked_ref::<Object>(), &JsValue::from_str("lastResponse"), &descriptor);
+        Ok(outcome.body)
     }
 
     fn iterable(&self, user_id: Option<Option<Js>>, query: JsValue, options: JsValue) -> JsValue {

@@ -86,7 +86,7 @@ async fn exchange(fetch: Option<&Function>, attempt: &Attempt<'_>, timer: &Attem
         let reason = format!("the body is larger than {MAX_BODY_MIB} MiB");
         Failure::Client(ClientError::Response(UnexpectedResponse { status, request_id, reason }), None)
     };
-    if header("content-length").and_then(|l| l.trim().parse::<f64>().ok()).is_some_and(|l| l > MAX_BODY_BYTES) {
+    if header("content-length").and_then(|l| l.trim().parse::<u64>().ok()).is_some_and(|l| l as f64 > MAX_BODY_BYTES) {
         return Err(too_large(request_id));
     }
     let text = response.text().map_err(network)?;

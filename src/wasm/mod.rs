@@ -8,6 +8,7 @@ mod errors;
 mod http;
 mod js_json;
 mod runtime;
+mod signer;
 mod tokens;
 mod transport;
 

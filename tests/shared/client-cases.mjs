@@ -1,13 +1,15 @@
 // The client's behaviour against the real mock, as cases that run unchanged in Node (node --test,
-// tests/node/client.test.mjs) and in headless Chromium (tests/browser/run.mjs). `api` is the
-// package module (the Node or the web build); `mockUrl` the mock's origin.
+// tests/node/client.test.mjs), in headless Chromium (tests/browser/run.mjs), and through the Prism
+// contract validator (tests/contract/prism.test.mjs). `api` is the package module (the Node or the
+// web build); `mockUrl` the mock's origin, used for its request log; `apiUrl` where API calls go
+// (the mock, or a proxy in front of it); `extra` options every client gets (e.g. a signer).
 import { deepEqual, equal, match, ok, rejects } from './assert.mjs';
 
 const clientId = '363f3305-7ab0-4e82-a158-f9d382ad08b6';
 const GROUP_ID = '9d95820d-4333-46b6-98de-04ab7512e76f';
 
-export function clientCases(api, mockUrl) {
-  const client = (extra = {}) => new api.AccountGroups({ baseUrl: mockUrl, clientId, accessToken: 'shared-token', ...extra });
+export function clientCases(api, mockUrl, { apiUrl = mockUrl, extra: always = {} } = {}) {
+  const client = (extra = {}) => new api.AccountGroups({ baseUrl: apiUrl, clientId, accessToken: 'shared-token', ...always, ...extra });
   const log = async () => (await fetch(`${mockUrl}/__mock/requests`)).json();
   const requestsSince = async (before) => (await log()).slice(before);
   /** A user no other case touches, with `count` groups created in order. */
@@ -202,6 +204,7 @@ export function clientCases(api, mockUrl) {
     async 'the fetch option replaces the global fetch and the default host is the sandbox'() {
       const seen = [];
       const recording = new api.AccountGroups({
+        ...always,
         clientId,
         accessToken: 't',
         fetch: async (url, init) => {

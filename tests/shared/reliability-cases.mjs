@@ -137,7 +137,7 @@ export function reliabilityCases(api, mockUrl) {
       const tokenProvider = async () => {
         calls += 1;
         await new Promise((r) => setTimeout(r, 20));
-        return { access_token: `t${calls}`, expires_in: 0.06 };
+        return { access_token: `t${calls}`, expires_in: 1 };
       };
       const provided = client({ accessToken: undefined, tokenProvider });
       equal(calls, 0, 'not called before the first request');
@@ -145,7 +145,8 @@ export function reliabilityCases(api, mockUrl) {
       equal(calls, 1, 'one call for ten concurrent requests');
       await provided.list({ limit: 1 });
       equal(calls, 1, 'cached');
-      await new Promise((r) => setTimeout(r, 80));
+      // A 1 s token is used for half its life (the refresh margin is 30 s or half, if shorter).
+      await new Promise((r) => setTimeout(r, 600));
       await provided.list({ limit: 1 });
       equal(calls, 2, 'asked again once the token neared expiry');
     },

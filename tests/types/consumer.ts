@@ -17,6 +17,7 @@ import {
   type ResponseMeta,
   type ResponseEvent,
   clientCredentials,
+  createUpvestSigner,
 } from 'upvest-account-groups';
 
 const client = new AccountGroups({ baseUrl: SANDBOX_BASE_URL, clientId: 'c', accessToken: 't', apiVersion: '1', fetch: globalThis.fetch });
@@ -63,7 +64,10 @@ export async function everyMethod(signal: AbortSignal): Promise<void> {
 }
 
 export function everyOption(): AccountGroups {
-  const tokenProvider = clientCredentials({ tokenUrl: `${SANDBOX_BASE_URL}/auth/token`, clientId: 'c', clientSecret: 's', scopes: ['accounts:read'] });
+  const upvestSigner = createUpvestSigner({ keyId: 'k', privateKey: '-----BEGIN PRIVATE KEY-----…', algorithm: 'ed25519', ttlSeconds: 30 });
+  // @ts-expect-error RSA is not an Upvest algorithm
+  createUpvestSigner({ keyId: 'k', privateKey: 'pem', algorithm: 'rsa' });
+  const tokenProvider = clientCredentials({ tokenUrl: `${SANDBOX_BASE_URL}/auth/token`, clientId: 'c', clientSecret: 's', scopes: ['accounts:read'], signer: upvestSigner });
   return new AccountGroups({
     clientId: 'c',
     tokenProvider,

@@ -1,0 +1,147 @@
+//! Property tests over everything the core reads from outside: response bodies, problem
+//! documents, headers, token provider results, and caller input. The property is simply that no
+//! input makes the core panic (a panic in wasm is a crash for the caller).
+//!
+//! `npm test` runs a short round; `scripts/fuzz.sh` runs a million cases per target:
+//! `UPVEST_FUZZ_CASES=1000000 cargo test --release -p upvest-account-groups fuzz`.
+
+use super::config::{check_base_url, ClientConfig};
+use super::json::JsonView;
+use super::paging::Pager;
+use super::problem::Problem;
+use super::request;
+use super::response::{interpret, is_json_media_type, is_rfc3339, Expected};
+use super::retry::{http_date_ms, retry_after_ms, AttemptFailure, RetryPolicy};
+use super::token::{ClientCredentials, Token};
+use super::validate::{number_text, quote};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use serde_json::{json, Map, Value};
+
+fn cases() -> u32 {
+    std::env::var("UPVEST_FUZZ_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(2_000)
+}
+
+/// Runs one property over `cases()` inputs and reports how many ran.
+fn check<S: Strategy>(name: &str, strategy: S, property: impl Fn(S::Value)) {
+    let total = cases();
+    let mut runner = TestRunner::new(Config { cases: total, failure_persistence: None, ..Config::default() });
+    runner
+        .run(&strategy, |value| {
+            property(value);
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    println!("fuzz {name}: {total} cases, 0 panics");
+}
+
+/// Strings that stress parsers: anything, plus the shapes validators look for.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[0-9a-fA-F-]{30,40}",
+        "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{0,4})?(Z|[+-][0-9]{2}:[0-9]{2})?.?",
+        "(https?|ftp)://[a-z0-9.:@\\[\\]/%?#-]{0,30}",
+        "[A-Z_]{0,12}",
+        "[0-9]{0,12}",
+        Just("9d95820d-4333-46b6-98de-04ab7512e76f".to_owned()),
+    ]
+}
+
+fn number() -> impl Strategy<Value = f64> {
+    prop_oneof![any::<f64>(), -5.0..2000.0f64, Just(f64::NAN), Just(f64::INFINITY), (0u32..2000).prop_map(f64::from)]
+}
+
+/// Arbitrary JSON, a few levels deep.
+fn value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        number().prop_map(|n| serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)),
+        text().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 64, 8, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec((prop_oneof![text(), field_name()], inner), 0..8).prop_map(|fields| Value::Object(fields.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+fn field_name() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "id", "created_at", "updated_at", "type", "status", "users", "business_id", "securities_account_number", "meta", "data",
+        "offset", "limit", "count", "total_count", "title", "detail", "instance", "request_id", "access_token", "expires_in",
+        "user_id", "sort", "order", "closure_reason", "notification_only", "idempotencyKey", "signal", "baseUrl", "clientId",
+        "accessToken", "tokenProvider", "maxRetries", "timeoutMs", "pageSize", "tokenUrl", "clientSecret", "scopes",
+    ])
+    .prop_map(str::to_owned)
+}
+
+/// A contract-valid page with some of its values replaced: it gets past the early checks.
+fn mutated_page() -> impl Strategy<Value = Value> {
+    let group = json!({
+        "id": "9d95820d-4333-46b6-98de-04ab7512e76f", "created_at": "2020-08-24T14:15:22Z",
+        "updated_at": "2020-08-24T14:15:22Z", "type": "PERSONAL", "status": "ACTIVE",
+        "users": [{"id": "413715f2-5401-4b97-8055-034a6b879f8c", "type": "OWNER"}], "securities_account_number": "123456789"
+    });
+    let page = json!({"meta": {"offset": 0, "limit": 2, "count": 2, "total_count": 2}, "data": [group.clone(), group]});
+    prop::collection::vec((prop::sample::select(vec!["", "/meta", "/data/0", "/data/1", "/data/0/users/0"]), field_name(), value()), 0..4).prop_map(move |edits| {
+        let mut page = page.clone();
+        for (place, name, replacement) in edits {
+            // Edits may break the shape later edits expect; those then edit nothing.
+            if let Some(object) = page.pointer_mut(place).and_then(Value::as_object_mut) {
+                object.insert(name, replacement);
+            }
+        }
+        page
+    })
+}
+
+#[test]
+fn fuzz_interpret_never_panics() {
+    let expected = prop::sample::select(vec![Expected::Group, Expected::Page, Expected::Accepted, Expected::Token]);
+    let body = prop_oneof![value(), mutated_page()];
+    let strategy = (expected, any::<u16>(), prop::option::of(text()), prop::option::of(text()), prop::option::of(body));
+    check("interpret", strategy, |(expected, status, request_id, content_type, body)| {
+        let _ = is_json_media_type(content_type.as_deref());
+        if let Err(e) = interpret(expected, status, request_id.clone(), content_type.as_deref(), body.as_ref()) {
+            let _ = e.to_string();
+        }
+        let view = body.as_ref();
+        let _ = Problem::from_response(status, request_id, view.as_ref()).to_string();
+        if let Some(body) = &body {
+            let _ = Pager::new::<&Value>(None, None).map(|mut p| p.advance_past(&body));
+            let _ = Token::from_provider(&body);
+        }
+    });
+}
+
+#[test]
+fn fuzz_headers_and_text_never_panic() {
+    check("headers", (text(), number(), any::<u32>(), 0.0..1.0f64), |(value, now, retries, random)| {
+        let _ = retry_after_ms(&value, now);
+        let _ = http_date_ms(&value);
+        let _ = is_rfc3339(&value);
+        let _ = check_base_url(&value);
+        let _ = quote(&value);
+        let _ = number_text(now);
+        let failure = AttemptFailure::Status { status: 503, retry_after: Some(value) };
+        let _ = RetryPolicy { max_retries: 10, ..RetryPolicy::default() }.delay_after(&failure, retries % 12, random, now);
+    });
+}
+
+#[test]
+fn fuzz_caller_input_never_panics() {
+    check("input", (value(), value(), value()), |(a, b, c)| {
+        let _ = request::create(Some(&a), Some(&b));
+        let _ = request::get(Some(&a), Some(&b));
+        let _ = request::list(Some(&a), Some(&b));
+        let _ = request::list_for_user(Some(&a), Some(&b), Some(&c));
+        let _ = request::close(Some(&a), Some(&b), Some(&c));
+        let _ = Pager::new(Some(Some(&a)), Some(&b));
+        let _ = ClientConfig::parse(Some(&a));
+        let _ = ClientCredentials::parse(Some(&a));
+        let _ = (&a).kind();
+    });
+}
