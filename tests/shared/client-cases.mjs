@@ -158,6 +158,16 @@ export function clientCases(api, mockUrl, { apiUrl = mockUrl, extra: always = {}
       equal(error.problem.request_id, error.requestId);
     },
 
+    async 'fields and enum values added by later API versions are kept'() {
+      const group = {
+        id: GROUP_ID, created_at: '2020-08-24T14:15:22Z', updated_at: '2020-08-24T14:15:22Z', type: 'PERSONAL',
+        status: 'INACTIVE', users: [{ id: GROUP_ID, type: 'TRUSTEE', since: 2024 }], securities_account_number: '123456789',
+        tax_residency: { country: 'DE' },
+      };
+      const fetched = await answering(JSON.stringify(group), { status: 200, headers: { 'content-type': 'application/json' } }).get(GROUP_ID);
+      deepEqual(fetched, group);
+    },
+
     async 'a non-problem error status is still a ProblemError'() {
       const error = await rejects(answering('<html>bad gateway</html>', { status: 502, headers: { 'content-type': 'text/html', 'upvest-request-id': 'r-1' } }).get(GROUP_ID));
       ok(error instanceof api.ProblemError);

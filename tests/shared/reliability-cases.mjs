@@ -276,7 +276,14 @@ export function reliabilityCases(api, mockUrl) {
       } catch (error) {
         errors.push(error);
       }
-      equal(errors.length, 5);
+      const wrongSecret = api.clientCredentials({ tokenUrl: `${mockUrl}/auth/token`, clientId, clientSecret: SECRET, scopes: ['accounts:read'] });
+      errors.push(await rejects(client({ accessToken: undefined, tokenProvider: wrongSecret }).list()));
+      try {
+        api.clientCredentials({ tokenUrl: 'http://example.com/auth/token', clientId, clientSecret: SECRET, scopes: ['x'] });
+      } catch (error) {
+        errors.push(error);
+      }
+      equal(errors.length, 7);
       ok(errors[0] instanceof api.TimeoutError);
       for (const error of errors) {
         for (const text of [String(error), JSON.stringify(error), error.message, error.stack ?? '']) {
