@@ -78,20 +78,31 @@ const manifest = {
         import: { types: './index.d.ts', default: './node/index.mjs' },
         require: { types: './index.d.cts', default: './node/index.cjs' },
       },
-      types: './index.d.ts',
-      default: './web/index.js',
+      browser: { types: './index.d.ts', default: './web/index.js' },
+      default: { types: './index.d.ts', default: './web/index.js' },
     },
+    // For bundlers that do not follow `new URL(…, import.meta.url)`: copy this next to the bundle.
+    './upvest_account_groups_bg.wasm': './web/upvest_account_groups_bg.wasm',
     './package.json': './package.json',
   },
-  files: ['index.d.ts', 'index.d.cts', 'node/', 'web/', 'README.md'],
+  files: ['index.d.ts', 'index.d.cts', 'node/', 'web/', 'README.md', 'LICENSE'],
 };
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
 copyFileSync(join(root, 'README.md'), join(pkg, 'README.md'));
+copyFileSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
 
-const size = (file) => {
+const sizes = (file) => {
   const bytes = readFileSync(join(pkg, file));
-  return `${file}: ${bytes.length} B raw, ${gzipSync(bytes, { level: 9 }).length} B gzip`;
+  return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 };
 for (const file of ['web/upvest_account_groups_bg.wasm', 'web/upvest_account_groups.js', 'node/upvest_account_groups.js']) {
-  console.error(`build: ${size(file)}`);
+  const { raw, gzip } = sizes(file);
+  console.error(`build: ${file}: ${raw} B raw, ${gzip} B gzip`);
 }
+const budget = JSON.parse(readFileSync(join(root, 'size-budget.json'), 'utf8')).wasmGzipBytes;
+const wasmGzip = sizes('web/upvest_account_groups_bg.wasm').gzip;
+if (wasmGzip > budget) {
+  console.error(`build: FAILED: the wasm is ${wasmGzip} B gzip, over the budget of ${budget} B in size-budget.json`);
+  process.exit(1);
+}
+console.error(`build: wasm within budget (${wasmGzip} of ${budget} B gzip)`);

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source .tools/env.sh
 
 inputs_hash() {
-  find src js Cargo.toml Cargo.lock scripts/build.sh scripts/assemble-pkg.mjs -type f -print0 | sort -z \
+  find src js Cargo.toml Cargo.lock scripts/build.sh scripts/assemble-pkg.mjs README.md LICENSE size-budget.json -type f -print0 | sort -z \
     | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
 }
 hash="$(inputs_hash)-$UPVEST_WASM_ROUTE_USED"
@@ -24,7 +24,7 @@ rm -rf pkg
 for target in nodejs web; do
   dir=pkg/${target/nodejs/node}
   wasm-bindgen --target "$target" --out-dir "$dir" --out-name upvest_account_groups \
-    --remove-name-section --remove-producers-section "$wasm"
+    --no-typescript --remove-name-section --remove-producers-section "$wasm"
   # The features rustc enables for wasm32 (reference types among them) must stay enabled.
   wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
     --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
