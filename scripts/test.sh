@@ -39,6 +39,7 @@ suite node-pkg '^# pass [0-9]+' node scripts/with-mock.mjs -- node --test --test
 suite contract-schemathesis 'generated, [0-9]+ passed' node scripts/with-mock.mjs --seed 20 -- bash scripts/contract-check.sh
 suite contract-prism '^# pass [0-9]+' node --test tests/contract/prism.test.mjs
 suite chromium-pkg 'chromium: [0-9]+ passed' node tests/browser/run.mjs
+suite admin-page '^# pass [0-9]+' node --test tests/admin/admin.test.mjs
 suite package 'package: [0-9]+ passed' node tests/package/run.mjs
 suite types 'types: [0-9]+ passed' bash -c 'tsc -p tests/types && echo "types: 1 passed (tsc --strict over tests/types/consumer.ts)"'
 

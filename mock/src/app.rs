@@ -92,7 +92,8 @@ impl App {
         }
         let reply = match effect.status {
             Some(status) => {
-                let reply = Reply::problem(status, slug_for(status), "injected by a /__mock/faults rule");
+                let detail = effect.detail.clone().unwrap_or_else(|| "injected by a /__mock/faults rule".to_owned());
+                let reply = Reply::problem(status, slug_for(status), detail);
                 match effect.retry_after {
                     Some(seconds) => reply.with_header("retry-after", seconds.to_string()),
                     None => reply,

@@ -13,6 +13,8 @@ pub struct Effect {
     pub status: Option<u16>,
     /// With `status`: a `Retry-After` header, in seconds.
     pub retry_after: Option<u64>,
+    /// With `status`: the problem's `detail` (for testing how clients show server text).
+    pub detail: Option<String>,
     /// Handle the request, then close the connection without answering: the change is made but
     /// its response is lost, which is what retried creates must survive.
     pub drop: bool,
@@ -46,7 +48,7 @@ pub struct Faults {
 
 impl Faults {
     /// Replaces the rules with a JSON list of `{ method?, path, times?, status?, retry_after?,
-    /// delay_ms?, drop?, malformed? }`; `path` may end in `*` to match a prefix.
+    /// detail?, delay_ms?, drop?, malformed? }`; `path` may end in `*` to match a prefix.
     pub fn set(&self, body: &[u8]) -> Result<usize, String> {
         let list: Value = serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
         let items = list.as_array().ok_or("the body must be a JSON list of rules")?;
@@ -75,7 +77,7 @@ impl Faults {
 
 fn rule(item: &Value) -> Result<Rule, String> {
     let object = item.as_object().ok_or("must be an object")?;
-    const KNOWN: [&str; 8] = ["method", "path", "times", "status", "retry_after", "delay_ms", "drop", "malformed"];
+    const KNOWN: [&str; 9] = ["method", "path", "times", "status", "retry_after", "detail", "delay_ms", "drop", "malformed"];
     if let Some(unknown) = object.keys().find(|k| !KNOWN.contains(&k.as_str())) {
         return Err(format!("unknown field {unknown}"));
     }
@@ -94,6 +96,7 @@ fn rule(item: &Value) -> Result<Rule, String> {
         delay_ms: number("delay_ms")?.unwrap_or(0),
         status,
         retry_after: number("retry_after")?,
+        detail: object.get("detail").map(|d| d.as_str().map(str::to_owned).ok_or("detail must be a string")).transpose()?,
         drop: flag("drop")?,
         malformed: flag("malformed")?,
     };
