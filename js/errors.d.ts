@@ -1,6 +1,6 @@
 /** The base class of every error this package throws or rejects with. */
 export class UpvestError extends Error {
-  name: 'UpvestError' | 'ProblemError' | 'InvalidInputError' | 'NetworkError' | 'TimeoutError' | 'SignerError' | 'ResponseError';
+  name: 'UpvestError' | 'ProblemError' | 'InvalidInputError' | 'NetworkError' | 'TimeoutError' | 'SignerError' | 'ResponseError' | 'WebhookError';
 }
 
 /** The API answered with an error status (RFC 7807 problem details). */
@@ -55,4 +55,10 @@ export class ResponseError extends UpvestError {
   status: number;
   /** The `upvest-request-id` of the response. */
   requestId: string | undefined;
+}
+
+/** A webhook delivery body that is not what Upvest sends: bad bytes, bad JSON, or an event of the
+ * wrong shape. The message names what is wrong, with its path (e.g. `payload[1].object.id`). */
+export class WebhookError extends UpvestError {
+  name: 'WebhookError';
 }

@@ -63,6 +63,10 @@ export class ResponseError extends UpvestError {
   }
 }
 
+/** A webhook delivery body that is not what Upvest sends: bad bytes, bad JSON, or an event of
+ * the wrong shape. The message names what is wrong, with its path. */
+export class WebhookError extends UpvestError {}
+
 for (const [cls, name] of [
   [UpvestError, 'UpvestError'],
   [ProblemError, 'ProblemError'],
@@ -71,11 +75,12 @@ for (const [cls, name] of [
   [TimeoutError, 'TimeoutError'],
   [SignerError, 'SignerError'],
   [ResponseError, 'ResponseError'],
+  [WebhookError, 'WebhookError'],
 ]) {
   Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
-const classes = { ProblemError, InvalidInputError, NetworkError, TimeoutError, SignerError, ResponseError };
+const classes = { ProblemError, InvalidInputError, NetworkError, TimeoutError, SignerError, ResponseError, WebhookError };
 
 /** @internal Whether a value is one of these errors (for passing them through unchanged). */
 export function isUpvestError(value) {

@@ -1,5 +1,6 @@
-// Timers and callbacks for the wasm core: what only JavaScript can do (setTimeout, listening to an
-// AbortSignal, calling user code without letting it break a call).
+// What only JavaScript can do, for the wasm core: timers, listening to an AbortSignal, calling
+// user code without letting it break a call, the async-iterator protocol, and text decoding.
+// (Kept in one file: each snippet is one more module a page loads before the wasm.)
 
 /** One attempt's time limit, joined with the caller's AbortSignal. */
 export class AttemptTimer {
@@ -79,4 +80,35 @@ export function callAsync(callback, argument) {
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/** @internal The wasm page cursor as an async iterable for `for await`. Calls to next() are
+ * chained, so a caller that does not await one before the next still gets items in order. */
+export function toAsyncIterable(cursor) {
+  let previous = Promise.resolve();
+  const iterator = {
+    next() {
+      const step = previous.then(() => cursor.next());
+      previous = step.catch(() => {});
+      return step;
+    },
+    // `break`, `return` or a throw inside `for await` lands here: no page is fetched after it.
+    return(value) {
+      cursor.finish();
+      return Promise.resolve({ done: true, value });
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}
+
+/** @internal A webhook's raw body as text: a string as it is; bytes decoded as strict UTF-8. */
+export function decodeBody(raw) {
+  if (typeof raw === 'string') return raw;
+  if (raw instanceof ArrayBuffer || ArrayBuffer.isView(raw)) {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(raw);
+  }
+  throw new TypeError('the raw body must be a string, a Uint8Array (a Buffer) or an ArrayBuffer');
 }

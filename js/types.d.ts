@@ -349,3 +349,90 @@ export class AccountGroups {
   /** Every account group of one user, for `for await`, fetched lazily like `iterate`. */
   iterateForUser(userId: string, query?: IterateQuery, options?: CallOptions): AsyncIterableIterator<AccountGroup>;
 }
+
+/** Account-group webhook event types (open: later types still arrive, as `AccountGroupEvent`). */
+export type AccountGroupEventType =
+  | 'ACCOUNT_GROUP.CREATED'
+  | 'ACCOUNT_GROUP.ACTIVATED'
+  | 'ACCOUNT_GROUP.CLOSING_INITIATED'
+  | 'ACCOUNT_GROUP.CLOSED'
+  | 'ACCOUNT_GROUP.LOCKED';
+
+/** Fields every webhook event has. */
+interface WebhookEventBase {
+  /** The event's id (UUID): deduplicate on it. */
+  id: string;
+  /** When the event happened, RFC 3339. */
+  created_at: string;
+  /** The webhook subscription's id (UUID). */
+  webhook_id: string;
+}
+
+/** An event about an account group; `object` is the group as of the event. */
+export interface AccountGroupEvent<T extends string = Open<AccountGroupEventType>> extends WebhookEventBase {
+  type: T;
+  object: AccountGroup;
+}
+
+/** An event of another category (its `object` is not checked by this package). */
+export interface OtherWebhookEvent extends WebhookEventBase {
+  type: string;
+  object: unknown;
+}
+
+/** One event of a delivery. Narrow with the `isAccountGroup…` guards. */
+export type WebhookEvent = AccountGroupEvent | OtherWebhookEvent;
+
+/** The raw request, as the `verify` hook sees it. */
+export interface WebhookRequest {
+  method: string | undefined;
+  url: string | undefined;
+  headers: Record<string, string | string[] | undefined> | Headers | undefined;
+  /** The raw body, exactly as given to `parseWebhookEvents`. */
+  body: string | Uint8Array | ArrayBuffer;
+}
+
+/** Options of `parseWebhookEvents`. */
+export interface ParseWebhookOptions {
+  /** Checks the delivery (e.g. Upvest's webhook signature) before anything is parsed; a rejection becomes a `SignerError`. */
+  verify?: (request: WebhookRequest) => Promise<void> | void;
+  /** The request's method, url and headers, passed on to `verify`. */
+  method?: string;
+  url?: string;
+  headers?: Record<string, string | string[] | undefined> | Headers;
+}
+
+/**
+ * Reads a webhook delivery: hand it the raw body (a string, a `Buffer`/`Uint8Array` or an
+ * `ArrayBuffer`, before any JSON parsing) and get its events, in the order sent. Accepts a bundle
+ * `{ "payload": [events] }`, a list of events, or one event. Anything else rejects with a
+ * `WebhookError` that names what is wrong.
+ */
+export declare function parseWebhookEvents(rawBody: string | Uint8Array | ArrayBuffer, options?: ParseWebhookOptions): Promise<WebhookEvent[]>;
+
+/** Remembers recent event ids (bounded), so that a redelivered event is handled once. */
+export declare class WebhookDeduplicator {
+  /** Keeps up to `size` ids (default 10,000); the oldest is forgotten first. */
+  constructor(options?: { size?: number });
+  /** True the first time an id is seen, and remembers it. */
+  isNew(id: string): boolean;
+  /** The events not seen before, remembering their ids. */
+  filter<E extends { id: string }>(events: E[]): E[];
+  /** How many ids are remembered. */
+  readonly size: number;
+  /** Releases the wasm memory it holds. */
+  free(): void;
+}
+
+/** Whether an event is about an account group (any type, including later ones). */
+export declare function isAccountGroupEvent(event: WebhookEvent): event is AccountGroupEvent;
+/** `ACCOUNT_GROUP.CREATED` */
+export declare function isAccountGroupCreated(event: WebhookEvent): event is AccountGroupEvent<'ACCOUNT_GROUP.CREATED'>;
+/** `ACCOUNT_GROUP.ACTIVATED` */
+export declare function isAccountGroupActivated(event: WebhookEvent): event is AccountGroupEvent<'ACCOUNT_GROUP.ACTIVATED'>;
+/** `ACCOUNT_GROUP.CLOSING_INITIATED` */
+export declare function isAccountGroupClosingInitiated(event: WebhookEvent): event is AccountGroupEvent<'ACCOUNT_GROUP.CLOSING_INITIATED'>;
+/** `ACCOUNT_GROUP.CLOSED` */
+export declare function isAccountGroupClosed(event: WebhookEvent): event is AccountGroupEvent<'ACCOUNT_GROUP.CLOSED'>;
+/** `ACCOUNT_GROUP.LOCKED` */
+export declare function isAccountGroupLocked(event: WebhookEvent): event is AccountGroupEvent<'ACCOUNT_GROUP.LOCKED'>;

@@ -160,6 +160,8 @@ fn create(store: &mut Store, client: &str, request: &ApiRequest) -> Result<Reply
         return Err(Reply::problem(409, "conflict", "the user already has a FRENCH_PEA account group"));
     }
     let response = store.insert(owner_of(owner), group_type, number, "ACTIVE", SystemTime::now()).to_json();
+    // Created and, as in Bring Your Own License setups, active at once.
+    store.events.extend([("ACCOUNT_GROUP.CREATED", response.clone()), ("ACCOUNT_GROUP.ACTIVATED", response.clone())]);
     store.remember(client, key, IdempotentRecord { body, response: response.clone() });
     Ok(Reply::json(200, &response))
 }

@@ -7,6 +7,7 @@ use crate::options::Options;
 use crate::reply::Reply;
 use crate::signing::Verifier;
 use crate::store::Store;
+use crate::webhooks::{Outbox, Target};
 use crate::{api, statics};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -26,6 +27,7 @@ pub struct App {
     faults: Faults,
     auth: Auth,
     verifier: Option<Verifier>,
+    outbox: Option<Outbox>,
 }
 
 /// A request as the handlers see it.
@@ -54,7 +56,35 @@ impl App {
         let store = Mutex::new(App::fresh_store(&options));
         let auth = Auth::new(options.strict_tokens, options.client_secret.clone(), Duration::from_secs(options.token_ttl_s));
         let verifier = options.verify_key.as_deref().map(Verifier::from_pem).transpose()?;
-        Ok(App { options, store, log: Mutex::new(Vec::new()), faults: Faults::default(), auth, verifier })
+        let target = options.webhook_url.as_deref().map(Target::parse).transpose()?;
+        let outbox = target.map(|t| Outbox::start(t, Duration::from_millis(options.webhook_retry_base_ms)));
+        Ok(App { options, store, log: Mutex::new(Vec::new()), faults: Faults::default(), auth, verifier, outbox })
+    }
+
+    /// With webhooks on, closing groups become CLOSED on time even when no request comes, so
+    /// their events go out: a clock settles the store a few times per closing delay.
+    pub fn start_clock(self: &std::sync::Arc<App>) {
+        if self.outbox.is_none() {
+            return;
+        }
+        let app = self.clone();
+        let tick = Duration::from_millis((self.options.close_delay_ms / 4).clamp(10, 100));
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(tick).await;
+                let mut store = app.store.lock().unwrap_or_else(|p| p.into_inner());
+                store.settle(SystemTime::now());
+                app.publish(&mut store);
+            }
+        });
+    }
+
+    /// Sends the store's new events as one bundle (or drops them when webhooks are off).
+    fn publish(&self, store: &mut Store) {
+        let events = std::mem::take(&mut store.events);
+        if let Some(outbox) = &self.outbox {
+            outbox.send(events);
+        }
     }
 
     fn fresh_store(options: &Options) -> Store {
@@ -127,7 +157,9 @@ impl App {
         }
         if api::serves(&request.path) {
             let mut store = self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            return api::handle(&mut store, &self.auth, request);
+            let reply = api::handle(&mut store, &self.auth, request);
+            self.publish(&mut store);
+            return reply;
         }
         if request.path == "/auth/token" {
             return match request.method {

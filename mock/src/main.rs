@@ -11,6 +11,7 @@ mod reply;
 mod signing;
 mod statics;
 mod store;
+mod webhooks;
 
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -41,6 +42,7 @@ async fn serve(options: options::Options) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", options.port))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let app = Arc::new(app::App::new(options)?);
+    app.start_clock();
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "listening on http://{address}");

@@ -11,7 +11,9 @@ pub const USAGE: &str = "usage: upvest-mock [flags]
   --client-secret S     the secret POST /auth/token accepts (default mock-client-secret)
   --token-ttl-s N       expires_in of issued tokens (default 3600)
   --strict-tokens       accept only tokens issued by /auth/token, unexpired, with the needed scope
-  --verify-key PEM      require Upvest v15 HTTP signatures by this public key (a PEM file, or the PEM itself)";
+  --verify-key PEM      require Upvest v15 HTTP signatures by this public key (a PEM file, or the PEM itself)
+  --webhook-url URL     deliver account-group webhook events to this loopback URL
+  --webhook-retry-base-ms N  a failed delivery is retried after 1, 2, 3, 5, 8 … times N ms (default 1000)";
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -24,6 +26,8 @@ pub struct Options {
     pub token_ttl_s: u64,
     pub strict_tokens: bool,
     pub verify_key: Option<String>,
+    pub webhook_url: Option<String>,
+    pub webhook_retry_base_ms: u64,
 }
 
 impl Options {
@@ -32,6 +36,7 @@ impl Options {
             close_delay_ms: 5000,
             client_secret: "mock-client-secret".to_owned(),
             token_ttl_s: 3600,
+            webhook_retry_base_ms: 1000,
             ..Options::default()
         };
         let mut args = args.into_iter();
@@ -46,6 +51,8 @@ impl Options {
                 "--client-secret" => options.client_secret = value()?,
                 "--token-ttl-s" => options.token_ttl_s = number(&flag, &value()?)?,
                 "--strict-tokens" => options.strict_tokens = true,
+                "--webhook-url" => options.webhook_url = Some(value()?),
+                "--webhook-retry-base-ms" => options.webhook_retry_base_ms = number(&flag, &value()?)?,
                 "--verify-key" => {
                     let given = value()?;
                     let pem = if given.contains("-----BEGIN") { given } else { std::fs::read_to_string(&given).map_err(|e| format!("--verify-key {given}: {e}"))? };

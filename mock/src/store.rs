@@ -74,6 +74,8 @@ pub enum Closure {
 
 #[derive(Debug, Default)]
 pub struct Store {
+    /// Webhook events of changes made since they were last taken: (type, group as of then).
+    pub events: Vec<(&'static str, Value)>,
     groups: Vec<Group>,
     index: HashMap<Uuid, usize>,
     idempotency: HashMap<(String, String), IdempotentRecord>,
@@ -140,6 +142,7 @@ impl Store {
                 group.status = "CLOSED".into();
                 group.updated_at = at;
                 group.closes_at = None;
+                self.events.push(("ACCOUNT_GROUP.CLOSED", group.to_json()));
             }
         }
     }
@@ -158,6 +161,8 @@ impl Store {
         group.status = "CLOSING".into();
         group.updated_at = now;
         group.closes_at = Some(now + close_delay);
+        let closing = group.to_json();
+        self.events.push(("ACCOUNT_GROUP.CLOSING_INITIATED", closing));
         Closure::Started
     }
 

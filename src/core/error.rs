@@ -56,6 +56,8 @@ pub enum ClientError {
     Signer(String),
     /// The token provider failed or gave something that is not a token.
     TokenProvider(String),
+    /// A webhook delivery body that is not what Upvest sends.
+    Webhook(String),
 }
 
 impl From<InvalidInput> for ClientError {
@@ -74,6 +76,7 @@ impl fmt::Display for ClientError {
             ClientError::Timeout { after_ms } => write!(f, "Request timed out after {after_ms} ms"),
             ClientError::Signer(m) => write!(f, "Signer failed: {m}"),
             ClientError::TokenProvider(m) => write!(f, "Token provider failed: {m}"),
+            ClientError::Webhook(m) => write!(f, "Invalid webhook delivery: {m}"),
         }
     }
 }

@@ -113,6 +113,7 @@ fn fuzz_interpret_never_panics() {
         if let Some(body) = &body {
             let _ = Pager::new::<&Value>(None, None).map(|mut p| p.advance_past(&body));
             let _ = Token::from_provider(&body);
+            let _ = super::webhook::events(&body);
         }
     });
 }

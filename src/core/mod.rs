@@ -13,6 +13,7 @@ pub mod retry;
 pub mod signature;
 pub mod token;
 pub mod validate;
+pub mod webhook;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz;

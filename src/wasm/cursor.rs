@@ -1,5 +1,6 @@
 //! Lazy iteration over every page: a cursor that fetches the next page only when the caller's
-//! loop has used up the current one. `js/iterate.js` makes it an async iterable.
+//! loop has used up the current one. `toAsyncIterable` in `js/runtime.js` makes it an async
+//! iterable.
 
 use super::client::Inner;
 use super::js_json::Js;
@@ -12,7 +13,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-#[wasm_bindgen(module = "/js/iterate.js")]
+#[wasm_bindgen(module = "/js/runtime.js")]
 extern "C" {
     #[wasm_bindgen(js_name = toAsyncIterable)]
     fn to_async_iterable(cursor: Cursor) -> JsValue;

@@ -65,6 +65,7 @@ pub fn to_js(error: &ClientError, raw_body: Option<&JsValue>, cause: Option<&JsV
         }
         ClientError::Signer(_) => "SignerError",
         ClientError::TokenProvider(_) => "UpvestError",
+        ClientError::Webhook(_) => "WebhookError",
     };
     if let Some(cause) = cause {
         set("cause", cause.clone());

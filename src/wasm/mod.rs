@@ -11,5 +11,6 @@ mod runtime;
 mod signer;
 mod tokens;
 mod transport;
+mod webhooks;
 
 pub use client::AccountGroups;

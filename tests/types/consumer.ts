@@ -18,7 +18,31 @@ import {
   type ResponseEvent,
   clientCredentials,
   createUpvestSigner,
+  parseWebhookEvents,
+  WebhookDeduplicator,
+  WebhookError,
+  isAccountGroupEvent,
+  isAccountGroupClosed,
 } from 'upvest-account-groups';
+
+export async function webhooks(raw: Uint8Array): Promise<string[]> {
+  const seen = new WebhookDeduplicator({ size: 100 });
+  try {
+    const events = await parseWebhookEvents(raw, { verify: async ({ body, headers }) => void [body, headers] });
+    return seen.filter(events).map((event) => {
+      if (isAccountGroupClosed(event)) {
+        const closed: 'ACCOUNT_GROUP.CLOSED' = event.type;
+        return `${closed} ${event.object.id}`;
+      }
+      if (isAccountGroupEvent(event)) return `${event.type} ${event.object.status}`;
+      // @ts-expect-error another category's object is unknown until checked
+      return event.object.id;
+    });
+  } catch (error) {
+    if (error instanceof WebhookError) return [error.message];
+    throw error;
+  }
+}
 
 const client = new AccountGroups({ baseUrl: SANDBOX_BASE_URL, clientId: 'c', accessToken: 't', apiVersion: '1', fetch: globalThis.fetch });
 const live: 'https://api.upvest.co' = PRODUCTION_BASE_URL;

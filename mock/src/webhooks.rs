@@ -1,0 +1,107 @@
+//! With `--webhook-url URL`: the mock delivers account-group events to a receiver as Upvest does:
+//! bundled per POST (`{ "payload": [events] }`, ordered by `created_at`), answered with any 2xx,
+//! otherwise retried after 1, 2, 3, 5, 8 … × `--webhook-retry-base-ms` (at most 600 ×), with
+//! no limit, and later deliveries wait behind a failing one.
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+use serde_json::{json, Value};
+use std::time::{Duration, SystemTime};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use uuid::Uuid;
+
+/// Where deliveries go: `http://host:port/path` on loopback.
+#[derive(Debug, Clone)]
+pub struct Target {
+    authority: String,
+    path: String,
+}
+
+impl Target {
+    pub fn parse(url: &str) -> Result<Target, String> {
+        let rest = url.strip_prefix("http://").ok_or("--webhook-url must be an http:// URL on loopback")?;
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h);
+        if !matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
+            return Err("--webhook-url must point at a loopback host".into());
+        }
+        Ok(Target { authority: authority.to_owned(), path: if path.is_empty() { "/".into() } else { path.to_owned() } })
+    }
+}
+
+/// Hands bundles to the delivery worker, which sends them one after another.
+#[derive(Clone)]
+pub struct Outbox {
+    sender: UnboundedSender<Vec<Value>>,
+    webhook_id: String,
+}
+
+impl Outbox {
+    pub fn start(target: Target, retry_base: Duration) -> Outbox {
+        let (sender, mut receiver) = unbounded_channel::<Vec<Value>>();
+        tokio::spawn(async move {
+            while let Some(bundle) = receiver.recv().await {
+                deliver(&target, retry_base, json!({ "payload": bundle }).to_string()).await;
+            }
+        });
+        Outbox { sender, webhook_id: Uuid::new_v4().hyphenated().to_string() }
+    }
+
+    /// Sends events of `(type, group)` as one bundle, in order, with increasing `created_at`.
+    pub fn send(&self, events: Vec<(&'static str, Value)>) {
+        if events.is_empty() {
+            return;
+        }
+        let now = SystemTime::now();
+        let bundle = events
+            .into_iter()
+            .enumerate()
+            .map(|(i, (kind, object))| {
+                json!({
+                    "id": Uuid::new_v4().hyphenated().to_string(),
+                    "created_at": crate::store::timestamp(now + Duration::from_millis(i as u64)),
+                    "type": kind,
+                    "object": object,
+                    "webhook_id": self.webhook_id,
+                })
+            })
+            .collect();
+        let _ = self.sender.send(bundle);
+    }
+}
+
+/// Delivers one bundle, retrying until the receiver answers 2xx.
+async fn deliver(target: &Target, retry_base: Duration, body: String) {
+    let (mut previous, mut current) = (0u32, 1u32);
+    loop {
+        if post(target, &body).await {
+            return;
+        }
+        tokio::time::sleep(retry_base * current.min(600)).await;
+        (previous, current) = (current, previous + current);
+        if current > 600 {
+            current = 600;
+        }
+    }
+}
+
+/// One POST; true on a 2xx answer.
+async fn post(target: &Target, body: &str) -> bool {
+    let attempt = async {
+        let stream = TcpStream::connect(target.authority.as_str()).await.ok()?;
+        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.ok()?;
+        tokio::spawn(connection);
+        let request = Request::post(&target.path)
+            .header("host", &target.authority)
+            .header("content-type", "application/json")
+            .header("user-agent", "upvest-mock")
+            .body(Full::new(Bytes::from(body.to_owned())))
+            .ok()?;
+        let response = sender.send_request(request).await.ok()?;
+        Some(response.status().is_success())
+    };
+    matches!(tokio::time::timeout(Duration::from_secs(10), attempt).await, Ok(Some(true)))
+}

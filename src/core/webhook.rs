@@ -1,0 +1,159 @@
+//! Webhook deliveries: reading the events out of a delivery body, and remembering which event
+//! ids were already handled.
+
+use super::json::{JsonKind, JsonView};
+use super::response::{check_group, is_rfc3339};
+use super::validate::parse_uuid;
+use std::collections::{HashSet, VecDeque};
+
+/// The event types of account groups; the list is open, later types are accepted too.
+pub const ACCOUNT_GROUP_EVENT_PREFIX: &str = "ACCOUNT_GROUP.";
+
+/// The events of a delivery body: a bundle `{ "payload": [events] }` (what `upvest-mock` sends;
+/// Upvest's envelope is not documented), a bare array of events, or one event. Each is checked:
+/// `id` and `webhook_id` UUIDs, `created_at` RFC 3339, `type` a `CATEGORY.ACTION` string, and,
+/// for account-group events, `object` an account group. The error names what is wrong, with its
+/// path.
+pub fn events<V: JsonView + Clone>(body: &V) -> Result<Vec<V>, String> {
+    match (body.kind(), body.field("payload")) {
+        (JsonKind::Object, Some(payload)) if payload.kind() == JsonKind::Array => items(&payload, "payload"),
+        (JsonKind::Object, Some(_)) => Err("payload must be an array of events".to_owned()),
+        (JsonKind::Array, _) => items(body, ""),
+        (JsonKind::Object, None) => check_event("", body).map(|()| vec![body.clone()]),
+        (kind, _) => Err(format!("the body must be an event, a list of events or {{ \"payload\": [events] }} (got {})", kind.describe())),
+    }
+}
+
+fn items<V: JsonView>(list: &V, at: &str) -> Result<Vec<V>, String> {
+    let mut events = Vec::with_capacity(list.length());
+    for i in 0..list.length() {
+        let event = list.item(i).ok_or_else(|| format!("{at}[{i}] is missing"))?;
+        check_event(&format!("{at}[{i}]."), &event)?;
+        events.push(event);
+    }
+    Ok(events)
+}
+
+fn check_event<V: JsonView>(at: &str, event: &V) -> Result<(), String> {
+    if event.kind() != JsonKind::Object {
+        let name = if at.is_empty() { "the event" } else { at.trim_end_matches('.') };
+        return Err(format!("{name} must be an object (got {})", event.kind().describe()));
+    }
+    let text = |name: &str| event.field(name).and_then(|v| v.string());
+    for name in ["id", "webhook_id"] {
+        text(name).filter(|v| parse_uuid(v).is_some()).ok_or_else(|| format!("{at}{name} must be a UUID"))?;
+    }
+    text("created_at").filter(|v| is_rfc3339(v)).ok_or_else(|| format!("{at}created_at must be an RFC 3339 date-time"))?;
+    let event_type = text("type")
+        .filter(|t| t.split_once('.').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty()))
+        .ok_or_else(|| format!("{at}type must be a CATEGORY.ACTION string like ACCOUNT_GROUP.CREATED"))?;
+    let object = event.field("object").ok_or_else(|| format!("{at}object is missing"))?;
+    if event_type.starts_with(ACCOUNT_GROUP_EVENT_PREFIX) {
+        check_group(&format!("{at}object."), &object)?;
+    }
+    Ok(())
+}
+
+/// The ids of the most recent events, up to a bounded number: the oldest is forgotten first.
+#[derive(Debug, Clone)]
+pub struct RecentIds {
+    capacity: usize,
+    order: VecDeque<String>,
+    known: HashSet<String>,
+}
+
+impl RecentIds {
+    /// Remembers up to `capacity` ids (at least one).
+    pub fn new(capacity: usize) -> RecentIds {
+        let capacity = capacity.max(1);
+        RecentIds { capacity, order: VecDeque::with_capacity(capacity.min(4096)), known: HashSet::new() }
+    }
+
+    /// True the first time an id is seen (and remembers it); false for a repeat.
+    pub fn first_time(&mut self, id: &str) -> bool {
+        if self.known.contains(id) {
+            return false;
+        }
+        if self.order.len() == self.capacity {
+            if let Some(oldest) = self.order.pop_front() {
+                self.known.remove(&oldest);
+            }
+        }
+        self.order.push_back(id.to_owned());
+        self.known.insert(id.to_owned());
+        true
+    }
+
+    /// How many ids are remembered.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether no id is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn event(kind: &str) -> Value {
+        json!({
+            "id": "72da9e41-9926-419f-976e-4c8069a04249",
+            "created_at": "2021-07-21T14:10:00.00Z",
+            "type": kind,
+            "object": {
+                "id": "9d95820d-4333-46b6-98de-04ab7512e76f", "created_at": "2020-08-24T14:15:22Z",
+                "updated_at": "2020-08-24T14:15:22Z", "type": "PERSONAL", "status": "ACTIVE",
+                "users": [{"id": "413715f2-5401-4b97-8055-034a6b879f8c", "type": "OWNER"}], "securities_account_number": "123456789"
+            },
+            "webhook_id": "9df39835-be87-4243-9018-f2500b39cee6"
+        })
+    }
+
+    #[test]
+    fn reads_bundles_lists_and_single_events() {
+        let bundle = json!({"payload": [event("ACCOUNT_GROUP.CREATED"), event("ACCOUNT_GROUP.ACTIVATED")]});
+        assert_eq!(events(&&bundle).unwrap().len(), 2);
+        assert_eq!(events(&&json!([event("ACCOUNT_GROUP.CLOSED")])).unwrap().len(), 1);
+        assert_eq!(events(&&event("ACCOUNT_GROUP.LOCKED")).unwrap().len(), 1);
+        // A type added later, and another category whose object this package does not know.
+        assert!(events(&&event("ACCOUNT_GROUP.UPDATED")).is_ok());
+        let mut user_event = event("USER.CREATED");
+        user_event["object"] = json!({"id": "someone"});
+        assert!(events(&&user_event).is_ok());
+    }
+
+    #[test]
+    fn names_what_is_wrong() {
+        let mut bad = event("ACCOUNT_GROUP.CREATED");
+        bad["object"]["id"] = json!("x");
+        assert_eq!(events(&&json!({"payload": [event("ACCOUNT_GROUP.CREATED"), bad]})).unwrap_err(), "payload[1].object.id must be a UUID");
+        for (body, reason) in [
+            (json!("hi"), "the body must be an event, a list of events or { \"payload\": [events] } (got a string)"),
+            (json!({"payload": {}}), "payload must be an array of events"),
+            (json!([1]), "[0] must be an object (got a number)"),
+            (json!({"id": "x"}), "id must be a UUID"),
+        ] {
+            assert_eq!(events(&&body).unwrap_err(), reason, "{body}");
+        }
+        let mut no_type = event("x");
+        no_type["type"] = json!("CREATED");
+        assert!(events(&&no_type).unwrap_err().starts_with("type must be a CATEGORY.ACTION"));
+    }
+
+    #[test]
+    fn remembers_a_bounded_number_of_ids() {
+        let mut seen = RecentIds::new(2);
+        assert!(seen.first_time("a"));
+        assert!(!seen.first_time("a"));
+        assert!(seen.first_time("b"));
+        assert!(seen.first_time("c"));
+        assert_eq!(seen.len(), 2);
+        assert!(seen.first_time("a"), "the oldest was forgotten");
+        assert!(!seen.first_time("c"));
+    }
+}

@@ -1,0 +1,97 @@
+//! Receiving webhooks: `parseWebhookEvents(rawBody, options?)` checks a delivery (after an
+//! optional `verify` hook) and returns its events; `WebhookDeduplicator` drops redeliveries.
+
+use super::errors::{from_callback, to_js};
+use super::js_json::Js;
+use super::runtime::call_async;
+use crate::core::error::{ClientError, InvalidInput};
+use crate::core::json::JsonView;
+use crate::core::validate::{integer_in, member, options_object};
+use crate::core::webhook::{events, RecentIds};
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+#[wasm_bindgen(module = "/js/runtime.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = decodeBody, catch)]
+    fn decode_body(raw: &JsValue) -> Result<String, JsValue>;
+}
+
+const PARSE_OPTION_NAMES: &[&str] = &["verify", "method", "url", "headers"];
+
+/// Checks a webhook delivery and resolves with its events. With `verify`, the hook is given the
+/// raw request first and must resolve; its rejection becomes a `SignerError`.
+#[wasm_bindgen(js_name = parseWebhookEvents, skip_typescript)]
+pub fn parse_webhook_events(raw_body: JsValue, options: JsValue) -> Promise {
+    future_to_promise(parse(raw_body, options))
+}
+
+async fn parse(raw_body: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let webhook_error = |reason: String| to_js(&ClientError::Webhook(reason), None, None);
+    let options = options_object("options", Js::optional(options), PARSE_OPTION_NAMES).map_err(input_error)?;
+    let text = decode_body(&raw_body).map_err(|e| {
+        let why = Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
+        webhook_error(format!("the body could not be read as UTF-8 text ({why})"))
+    })?;
+    if let Some(verify) = options.as_ref().and_then(|o| member(o, "verify")) {
+        let verify: Function = verify.0.dyn_into().map_err(|_| input_error(InvalidInput::new("verify", "must be an async function")))?;
+        let request = Object::new();
+        for name in ["method", "url", "headers"] {
+            let value = options.as_ref().and_then(|o| o.field(name)).map_or(JsValue::UNDEFINED, |v| v.0);
+            let _ = Reflect::set(&request, &name.into(), &value);
+        }
+        let _ = Reflect::set(&request, &"body".into(), &raw_body);
+        JsFuture::from(call_async(&verify, &request)).await.map_err(|thrown| from_callback(thrown, ClientError::Signer))?;
+    }
+    let parsed = js_sys::JSON::parse(&text).map_err(|_| webhook_error("the body is not valid JSON".to_owned()))?;
+    let found = events(&Js(parsed)).map_err(webhook_error)?;
+    Ok(found.into_iter().map(|e| e.0).collect::<Array>().into())
+}
+
+/// Remembers the ids of the most recent events (10,000 unless `size` says otherwise), so that a
+/// redelivered event is handled once.
+#[wasm_bindgen(js_name = WebhookDeduplicator, skip_typescript)]
+pub struct Deduplicator {
+    seen: RefCell<RecentIds>,
+}
+
+#[wasm_bindgen(js_class = WebhookDeduplicator)]
+impl Deduplicator {
+    /// `new WebhookDeduplicator({ size? })`; throws `InvalidInputError` for a bad size.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<Deduplicator, JsValue> {
+        let options = options_object("options", Js::optional(options), &["size"]).map_err(input_error)?;
+        let size = match options.as_ref().and_then(|o| member(o, "size")) {
+            None => 10_000,
+            Some(size) => integer_in("size", &size, 1, 10_000_000).map_err(input_error)?,
+        };
+        Ok(Deduplicator { seen: RefCell::new(RecentIds::new(size as usize)) })
+    }
+
+    /// True the first time an event id is seen (and remembers it).
+    #[wasm_bindgen(js_name = isNew)]
+    pub fn is_new(&self, id: &str) -> bool {
+        self.seen.borrow_mut().first_time(id)
+    }
+
+    /// The events whose ids were not seen before, remembering them.
+    pub fn filter(&self, events: &Array) -> Array {
+        let mut seen = self.seen.borrow_mut();
+        events
+            .iter()
+            .filter(|event| Reflect::get(event, &"id".into()).ok().and_then(|id| id.as_string()).is_some_and(|id| seen.first_time(&id)))
+            .collect()
+    }
+
+    /// How many ids are remembered.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> usize {
+        self.seen.borrow().len()
+    }
+}
+
+fn input_error(error: InvalidInput) -> JsValue {
+    to_js(&ClientError::InvalidInput(error), None, None)
+}
