@@ -119,6 +119,24 @@ fn fuzz_interpret_never_panics() {
 }
 
 #[test]
+fn fuzz_json_text_parses_like_serde_json() {
+    let texts = prop_oneof![value().prop_map(|v| v.to_string()), value().prop_map(|v| serde_json::to_string_pretty(&v).unwrap_or_default()), any::<String>(), text()];
+    check("json_text", texts, |text| {
+        let ours = super::json_text::parse(&text);
+        match serde_json::from_str::<Value>(&text) {
+            Ok(theirs) => {
+                // serde_json refuses nothing JSON allows, and nests at most 128 deep; ours at most 64.
+                let node = ours.unwrap_or_else(|| panic!("json_text refused valid JSON: {text:?}"));
+                assert!(super::json_text::tests::same(&node, &theirs), "json_text differs on {text:?}");
+            }
+            // serde_json also refuses numbers beyond f64; JSON.parse (and json_text) read them as Infinity.
+            Err(e) if e.to_string().contains("number out of range") => {}
+            Err(_) => assert!(ours.is_none(), "json_text accepted invalid JSON: {text:?}"),
+        }
+    });
+}
+
+#[test]
 fn fuzz_headers_and_text_never_panic() {
     check("headers", (text(), number(), any::<u32>(), 0.0..1.0f64), |(value, now, retries, random)| {
         let _ = retry_after_ms(&value, now);

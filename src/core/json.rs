@@ -1,6 +1,8 @@
 //! A read-only view of a JSON-like value, so that validation is written once and runs over both
 //! JavaScript values (in the wasm build) and `serde_json` values (in native tests).
 
+use std::borrow::Cow;
+
 /// What kind of value a [`JsonView`] holds, in JSON's terms plus JavaScript's `undefined`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JsonKind {
@@ -44,6 +46,10 @@ pub trait JsonView: Sized {
     fn kind(&self) -> JsonKind;
     /// The string, when this is a string.
     fn string(&self) -> Option<String>;
+    /// The string without a copy where the view can lend it (checks read many strings).
+    fn text(&self) -> Option<Cow<'_, str>> {
+        self.string().map(Cow::Owned)
+    }
     /// The number, when this is a number.
     fn number(&self) -> Option<f64>;
     /// The boolean, when this is a boolean.
@@ -73,6 +79,9 @@ impl<'a> JsonView for &'a serde_json::Value {
     }
     fn string(&self) -> Option<String> {
         self.as_str().map(str::to_owned)
+    }
+    fn text(&self) -> Option<Cow<'_, str>> {
+        self.as_str().map(Cow::Borrowed)
     }
     fn number(&self) -> Option<f64> {
         self.as_f64()

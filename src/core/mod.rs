@@ -4,6 +4,7 @@
 pub mod config;
 pub mod error;
 pub mod json;
+pub mod json_text;
 pub mod model;
 pub mod paging;
 pub mod problem;

@@ -91,11 +91,12 @@ pub fn check_group<V: JsonView>(at: &str, group: &V) -> Result<(), String> {
     timestamp(at, group, "created_at")?;
     timestamp(at, group, "updated_at")?;
     // Open enums: any string is kept.
-    let group_type = string(at, group, "type")?;
+    string(at, group, "type")?;
     string(at, group, "status")?;
     string(at, group, "securities_account_number")?;
-    if group_type == BUSINESS_GROUP_TYPE || group.field("business_id").is_some() {
-        return uuid(at, group, "business_id").map(drop);
+    let business = group.field("type").is_some_and(|t| t.text().as_deref() == Some(BUSINESS_GROUP_TYPE));
+    if business || group.field("business_id").is_some() {
+        return uuid(at, group, "business_id");
     }
     let users = group.field("users").filter(|u| u.kind() == JsonKind::Array).ok_or_else(|| format!("{at}users must be an array"))?;
     for i in 0..users.length() {
@@ -145,26 +146,26 @@ fn object<V: JsonView>(at: &str, value: &V) -> Result<(), String> {
     }
 }
 
-fn string<V: JsonView>(at: &str, value: &V, name: &str) -> Result<String, String> {
-    value.field(name).and_then(|v| v.string()).ok_or_else(|| format!("{at}{name} must be a string"))
+/// Checks that a member is a string and passes `valid`; the error names the rule.
+fn text_member<V: JsonView>(at: &str, value: &V, name: &str, valid: impl Fn(&str) -> bool, rule: &str) -> Result<(), String> {
+    let member = value.field(name);
+    match member.as_ref().and_then(|m| m.text()) {
+        None => Err(format!("{at}{name} must be a string")),
+        Some(text) if valid(&text) => Ok(()),
+        Some(_) => Err(format!("{at}{name} must be {rule}")),
+    }
 }
 
-fn uuid<V: JsonView>(at: &str, value: &V, name: &str) -> Result<String, String> {
-    string(at, value, name)?;
-    value
-        .field(name)
-        .and_then(|v| v.string())
-        .filter(|s| parse_uuid(s).is_some())
-        .ok_or_else(|| format!("{at}{name} must be a UUID"))
+fn string<V: JsonView>(at: &str, value: &V, name: &str) -> Result<(), String> {
+    text_member(at, value, name, |_| true, "a string")
+}
+
+fn uuid<V: JsonView>(at: &str, value: &V, name: &str) -> Result<(), String> {
+    text_member(at, value, name, |t| parse_uuid(t).is_some(), "a UUID")
 }
 
 fn timestamp<V: JsonView>(at: &str, value: &V, name: &str) -> Result<(), String> {
-    let text = string(at, value, name)?;
-    if is_rfc3339(&text) {
-        Ok(())
-    } else {
-        Err(format!("{at}{name} must be an RFC 3339 date-time"))
-    }
+    text_member(at, value, name, is_rfc3339, "an RFC 3339 date-time")
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, checked by shape.

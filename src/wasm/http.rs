@@ -23,7 +23,10 @@ pub struct Exchange {
     pub request_id: Option<String>,
     pub content_type: Option<String>,
     pub retry_after: Option<String>,
+    /// The body as text, copied into wasm memory for the core to check.
     pub body: String,
+    /// The same text as the JS string it came as, for `JSON.parse` without a copy back.
+    pub body_js: JsValue,
 }
 
 /// Why no usable response came back: a core error (with the platform's error as cause), or the
@@ -77,7 +80,10 @@ async fn exchange(fetch: Option<&Function>, attempt: &Attempt<'_>, timer: &Attem
         None => global_fetch(attempt.url, &init),
     }
     .map_err(network)?;
-    let response = JsFuture::from(until_aborted(&started, &signal)).await.map_err(network)?;
+    // The global fetch stops at the signal by itself; one supplied by the caller might not, so
+    // its promises are raced against the signal.
+    let bounded = |promise: &Promise| if fetch.is_some() { until_aborted(promise, &signal) } else { promise.clone() };
+    let response = JsFuture::from(bounded(&started)).await.map_err(network)?;
     let response: Response = response.dyn_into().map_err(|_| network(JsValue::from_str("fetch resolved with something that is not a Response")))?;
     let status = response.status();
     let header = |name: &str| response.headers().get(name).ok().flatten();
@@ -90,11 +96,12 @@ async fn exchange(fetch: Option<&Function>, attempt: &Attempt<'_>, timer: &Attem
         return Err(too_large(request_id));
     }
     let text = response.text().map_err(network)?;
-    let body = JsFuture::from(until_aborted(&text, &signal)).await.map_err(network)?.as_string().unwrap_or_default();
+    let body_js = JsFuture::from(bounded(&text)).await.map_err(network)?;
+    let body = body_js.as_string().unwrap_or_default();
     if body.len() as f64 > MAX_BODY_BYTES {
         return Err(too_large(request_id));
     }
-    Ok(Exchange { status, content_type: header("content-type"), retry_after: header("retry-after"), request_id, body })
+    Ok(Exchange { status, content_type: header("content-type"), retry_after: header("retry-after"), request_id, body, body_js })
 }
 
 /// A rejected fetch as a `NetworkError`, keeping what the platform said (and its cause's code,

@@ -9,6 +9,7 @@ use super::runtime::{call_async, call_hook, sleep};
 use super::tokens::TokenSource;
 use crate::core::error::ClientError;
 use crate::core::request::Request;
+use crate::core::json_text;
 use crate::core::response::{interpret, is_json_media_type, Expected};
 use crate::core::retry::{AttemptFailure, RetryPolicy};
 use js_sys::{Date, Function, Math, Object, Reflect};
@@ -147,19 +148,41 @@ impl Transport {
     }
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` on a JS string, with no copy through wasm memory.
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
+}
+
 /// The core's verdict on a response, as a JS value, or a JS error and whether it is a problem
-/// (an error status).
+/// (an error status). The core checks the body in one pass over its text (`json_text`); the
+/// caller's object then comes from the platform's `JSON.parse`, keeping every field as sent.
 fn verdict(expected: Expected, exchange: Exchange) -> Result<Outcome, (JsValue, bool)> {
     let content_type = exchange.content_type.as_deref();
-    let parsed = if is_json_media_type(content_type) { js_sys::JSON::parse(&exchange.body).ok().map(Js) } else { None };
-    let raw = parsed.as_ref().map(|p| p.0.clone());
+    let tree = if is_json_media_type(content_type) { json_text::parse(&exchange.body) } else { None };
     let meta = Object::new();
     set(&meta, "status", &exchange.status.into());
     set(&meta, "requestId", &exchange.request_id.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str));
-    match interpret(expected, exchange.status, exchange.request_id, content_type, parsed) {
-        Ok(body) => Ok(Outcome { body: body.map_or(JsValue::UNDEFINED, |b| b.0), meta }),
-        Err(error) => Err((to_js(&error, raw.as_ref(), None), matches!(error, ClientError::Problem(_)))),
+    let parsed = || parse_json(&exchange.body_js).ok();
+    match interpret(expected, exchange.status, exchange.request_id.clone(), content_type, tree.as_ref()) {
+        Ok(Some(_)) => match parsed() {
+            Some(body) => Ok(Outcome { body, meta }),
+            None => Err((to_js(&unparsable(&exchange), None, None), false)),
+        },
+        Ok(None) => Ok(Outcome { body: JsValue::UNDEFINED, meta }),
+        Err(error) => {
+            let raw = tree.as_ref().and_then(|_| parsed());
+            Err((to_js(&error, raw.as_ref(), None), matches!(error, ClientError::Problem(_))))
+        }
     }
+}
+
+/// The body the core read but `JSON.parse` refused (it should never happen; it is reported, not
+/// assumed away).
+fn unparsable(exchange: &Exchange) -> ClientError {
+    let reason = "the body could not be parsed by JSON.parse".to_owned();
+    ClientError::Response(crate::core::error::UnexpectedResponse { status: exchange.status, request_id: exchange.request_id.clone(), reason })
 }
 
 /// Asks the signer for the headers to add to this attempt.
