@@ -30,6 +30,7 @@ function showProblem(error) {
   $('problem-status').textContent = error instanceof ProblemError || error instanceof ResponseError ? `HTTP ${error.status}` : 'no response';
   $('problem-request-id').textContent = error.requestId ?? '—';
   box.hidden = false;
+  box.scrollIntoView({ block: 'nearest' });
 }
 
 async function load() {
