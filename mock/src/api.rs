@@ -72,9 +72,18 @@ fn check_common_headers(request: &ApiRequest) -> Result<(String, String), Reply>
     let client = header(request, "upvest-client-id").and_then(canonical_uuid).ok_or_else(|| {
         Reply::problem(401, "unauthorised", "the upvest-client-id header is missing or is not a UUID")
     })?;
+    // An API version this server cannot serve: 406, the one refusal every operation documents
+    // that fits (Upvest answers a retired major version with 426, which the contract lacks).
     if let Some(version) = header(request, "upvest-api-version") {
         if version != "1" {
-            return Err(Reply::problem(400, "invalid_request", format!("upvest-api-version {version:?} is not supported (only 1)")));
+            return Err(Reply::problem(406, "not_acceptable", format!("upvest-api-version {version:?} is not supported (only 1)")));
+        }
+    }
+    // Signatures themselves are checked only with --verify-key; a signature scheme other than
+    // v15 is refused either way, as a signature failure.
+    if let Some(version) = header(request, "upvest-signature-version") {
+        if version != "15" {
+            return Err(Reply::problem(401, "unauthorised", format!("upvest-signature-version {version:?} is not supported (only 15)")));
         }
     }
     Ok((client, bearer.to_owned()))
@@ -297,6 +306,10 @@ mod tests {
         assert_eq!(reply.status, 401);
         assert!(body(&reply)["detail"].as_str().unwrap().contains("upvest-client-id"));
         assert_eq!(handle(&mut store, &open_auth(), &request(Method::PUT, "/account_groups", None, &[], "")).status, 405);
+        let bad_version = request(Method::GET, "/account_groups", None, &[("upvest-signature-version", "#")], "");
+        assert_eq!(handle(&mut store, &open_auth(), &bad_version).status, 401);
+        let bad_api = request(Method::GET, "/account_groups", None, &[("upvest-api-version", "2")], "");
+        assert_eq!(handle(&mut store, &open_auth(), &bad_api).status, 406);
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //! them and builds the request; the transport runs it and the result goes back to JS.
 
 use super::cursor::{iterable, Cursor};
-use super::errors::to_js;
+use super::errors::invalid_input as input_error;
 use super::js_json::Js;
 use super::tokens::TokenSource;
 use super::transport::{Outcome, Transport};
 use crate::core::config::ClientConfig;
-use crate::core::error::{ClientError, InvalidInput};
+use crate::core::error::InvalidInput;
 use crate::core::json::JsonView;
 use crate::core::paging::Pager;
 use crate::core::request::{self, Request};
@@ -148,8 +148,4 @@ fn signal_of(options: &JsValue) -> Result<Option<AbortSignal>, JsValue> {
 
 fn invalid(field: &str, rule: &str) -> JsValue {
     input_error(InvalidInput::new(field, rule))
-}
-
-fn input_error(error: InvalidInput) -> JsValue {
-    to_js(&ClientError::InvalidInput(error), None, None)
 }

@@ -1,10 +1,9 @@
 //! The built-in token provider for Upvest's OAuth client-credentials flow (`POST /auth/token`),
 //! exported as `clientCredentials(options)`, which returns a function to pass as `tokenProvider`.
 
-use super::errors::to_js;
+use super::errors::invalid_input;
 use super::js_json::Js;
 use super::transport::Transport;
-use crate::core::error::ClientError;
 use crate::core::model::DEFAULT_API_VERSION;
 use crate::core::request;
 use crate::core::response::Expected;
@@ -39,7 +38,7 @@ impl Provider {
 #[wasm_bindgen(js_name = clientCredentials, skip_typescript)]
 pub fn client_credentials(options: JsValue) -> Result<Function, JsValue> {
     let options = Js::optional(options);
-    let credentials = ClientCredentials::parse(options.clone()).map_err(|e| to_js(&ClientError::InvalidInput(e), None, None))?;
+    let credentials = ClientCredentials::parse(options.clone()).map_err(invalid_input)?;
     let transport = Transport::from_options(options.as_ref(), RetryPolicy::default(), credentials.client_id.clone(), DEFAULT_API_VERSION.to_owned())?;
     let provider = JsValue::from(Provider { inner: Rc::new((credentials, transport)) });
     let token: Function = Reflect::get(&provider, &"token".into())?.dyn_into()?;

@@ -1,6 +1,6 @@
 //! Core errors become instances of the classes in `js/errors.js`, in this one place.
 
-use crate::core::error::ClientError;
+use crate::core::error::{ClientError, InvalidInput};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -11,6 +11,11 @@ extern "C" {
 
     #[wasm_bindgen(js_name = isUpvestError)]
     fn is_upvest_error(value: &JsValue) -> bool;
+}
+
+/// An `InvalidInputError` for input that broke a rule.
+pub fn invalid_input(error: InvalidInput) -> JsValue {
+    to_js(&ClientError::InvalidInput(error), None, None)
 }
 
 /// What a user callback (token provider, signer) threw, as the caller should see it: an

@@ -2,7 +2,7 @@
 //! `createUpvestSigner(options)`: a function to pass as `signer`. The signature base comes from
 //! the core; hashing and signing from the platform's WebCrypto (`js/crypto.js`).
 
-use super::errors::{from_callback, to_js};
+use super::errors::{from_callback, invalid_input, to_js};
 use super::js_json::Js;
 use crate::core::error::ClientError;
 use crate::core::json::JsonView;
@@ -49,7 +49,7 @@ impl Signer {
 #[wasm_bindgen(js_name = createUpvestSigner, skip_typescript)]
 pub fn create_upvest_signer(options: JsValue) -> Result<Function, JsValue> {
     let options_view = Js::optional(options);
-    let options = SignerOptions::parse(options_view.clone()).map_err(|e| to_js(&ClientError::InvalidInput(e), None, None))?;
+    let options = SignerOptions::parse(options_view.clone()).map_err(invalid_input)?;
     let private_key = options_view.and_then(|o| o.field("privateKey")).map_or(JsValue::UNDEFINED, |k| k.0);
     let key = import_signing_key(&private_key, options.algorithm.name());
     let signer = JsValue::from(Signer { inner: Rc::new(State { options, key }) });

@@ -1,7 +1,7 @@
 //! Receiving webhooks: `parseWebhookEvents(rawBody, options?)` checks a delivery (after an
 //! optional `verify` hook) and returns its events; `WebhookDeduplicator` drops redeliveries.
 
-use super::errors::{from_callback, to_js};
+use super::errors::{from_callback, invalid_input as input_error, to_js};
 use super::js_json::Js;
 use super::runtime::call_async;
 use crate::core::error::{ClientError, InvalidInput};
@@ -90,8 +90,4 @@ impl Deduplicator {
     pub fn size(&self) -> usize {
         self.seen.borrow().len()
     }
-}
-
-fn input_error(error: InvalidInput) -> JsValue {
-    to_js(&ClientError::InvalidInput(error), None, None)
 }
