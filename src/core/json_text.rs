@@ -236,22 +236,30 @@ impl<'a> Reader<'a> {
             exponent = sign * power.bytes().take(4).fold(0i32, |n, b| n * 10 + i32::from(b - b'0'));
         }
         let _ = start;
-        // At most 17 significant digits go into the mantissa (all an f64 holds); later digits
-        // only scale it.
-        let (mut mantissa, mut kept, mut dropped) = (0f64, 0u32, 0i32);
+        // Up to 19 significant digits go into an exact integer mantissa (trailing zeros of the
+        // fraction add nothing); later digits only scale it. Integers below 2^53 come out exact.
+        let fraction = fraction.trim_end_matches('0');
+        let (mut mantissa, mut kept, mut dropped) = (0u64, 0u32, 0i32);
         for b in whole.bytes().chain(fraction.bytes()) {
-            if kept == 17 {
+            if kept == 19 {
                 dropped += 1;
                 continue;
             }
             if kept > 0 || b != b'0' {
                 kept += 1;
             }
-            mantissa = mantissa * 10.0 + f64::from(b - b'0');
+            mantissa = mantissa * 10 + u64::from(b - b'0');
         }
         let scale = exponent - fraction.len().min(i32::MAX as usize) as i32 + dropped;
-        // Two steps below 1e-300, so values near the subnormal range do not flush to zero.
-        let value = if scale < -300 { mantissa * 10f64.powi(scale + 300) * 1e-300 } else { mantissa * 10f64.powi(scale) };
+        let mantissa = mantissa as f64;
+        let value = match scale {
+            0.. => mantissa * 10f64.powi(scale),
+            // Dividing by an exact power of ten rounds once.
+            -22..=-1 => mantissa / 10f64.powi(-scale),
+            // Two steps below 1e-300, so values near the subnormal range do not flush to zero.
+            ..-300 => mantissa * 10f64.powi(scale + 300) * 1e-300,
+            _ => mantissa * 10f64.powi(scale),
+        };
         Some(if negative { -value } else { value })
     }
 }
@@ -341,7 +349,9 @@ pub(crate) mod tests {
         assert_eq!(items[1], Node::Number(-250.0));
         assert_eq!(parse("123456789012345").unwrap(), Node::Number(123_456_789_012_345.0));
         assert_eq!(parse("0.5").unwrap(), Node::Number(0.5));
-        // Found by the property test: more than 17 digits once lost a factor of ten.
+        // Found by the property test: more than 17 digits once lost a factor of ten, and a
+        // 16-digit integer written with ".0" came out inexact.
+        assert_eq!(parse("5739597253441131.0").unwrap(), Node::Number(5_739_597_253_441_131.0));
         let Node::Number(n) = parse("0.10461221550366369").unwrap() else { panic!() };
         assert!((n - 0.104_612_215_503_663_69).abs() < 1e-15, "{n}");
         let Node::Number(n) = parse("123456789012345678901234").unwrap() else { panic!() };
