@@ -188,8 +188,9 @@ impl<'a> Reader<'a> {
         Some(char::from_u32(first).unwrap_or('\u{fffd}'))
     }
 
-    /// A JSON number. Integers of up to 15 digits are exact; others are approximated closely
-    /// enough for the checks (which only ask "a whole number?", "not negative?").
+    /// A JSON number: exact for integers below 2^53, within a few units in the last place
+    /// between 10^-22 and 10^22, and within 1e-12 relative beyond; enough for the checks (which
+    /// ask "a whole number?", "not negative?") without float parsing in the wasm.
     fn number(&mut self) -> Option<f64> {
         let start = self.at;
         let negative = self.bytes[self.at] == b'-';
@@ -378,20 +379,23 @@ pub(crate) mod tests {
         }
     }
 
+    fn b_extreme(b: &serde_json::Number) -> bool {
+        b.as_f64().is_some_and(|b| b != 0.0 && !(1e-22..=1e22).contains(&b.abs()))
+    }
+
     /// Whether a node equals a serde_json value (numbers compared as f64).
     pub(crate) fn same(node: &Node<'_>, value: &serde_json::Value) -> bool {
         use serde_json::Value;
         match (node, value) {
             (Node::Null, Value::Null) => true,
             (Node::Bool(a), Value::Bool(b)) => a == b,
-            (Node::Number(a), Value::Number(b)) => b.as_f64().is_some_and(|b| {
-                // Exact for the integers checks rely on; close elsewhere (see `number`).
-                if b.fract() == 0.0 && b.abs() < 9.0e15 {
-                    *a == b
-                } else {
-                    (a - b).abs() <= b.abs() * 1e-9 || (a.abs() < 1e-290 && b.abs() < 1e-290)
-                }
-            }),
+            // Within a few units in the last place: serde_json's own float parsing (without its
+            // float_roundtrip feature) can be one off, so exact equality would test serde_json.
+            (Node::Number(a), Value::Number(b)) => {
+                // Beyond 10^±22, powers of ten are not exact in f64 and `powi` adds error.
+                let tolerance = if b_extreme(b) { 1e-12 } else { 4.0 * f64::EPSILON };
+                b.as_f64().is_some_and(|b| (a - b).abs() <= b.abs() * tolerance || (a.abs() < 1e-290 && b.abs() < 1e-290))
+            }
             (Node::Str(a), Value::String(b)) => a == b,
             (Node::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y)),
             (Node::Object(a), Value::Object(b)) => {
