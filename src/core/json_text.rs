@@ -192,7 +192,6 @@ impl<'a> Reader<'a> {
     /// between 10^-22 and 10^22, and within 1e-12 relative beyond; enough for the checks (which
     /// ask "a whole number?", "not negative?") without float parsing in the wasm.
     fn number(&mut self) -> Option<f64> {
-        let start = self.at;
         let negative = self.bytes[self.at] == b'-';
         if negative {
             self.at += 1;
@@ -236,7 +235,6 @@ impl<'a> Reader<'a> {
             }
             exponent = sign * power.bytes().take(4).fold(0i32, |n, b| n * 10 + i32::from(b - b'0'));
         }
-        let _ = start;
         // Up to 19 significant digits go into an exact integer mantissa (trailing zeros of the
         // fraction add nothing); later digits only scale it. Integers below 2^53 come out exact.
         let fraction = fraction.trim_end_matches('0');

@@ -3,16 +3,16 @@
 
 use super::cursor::{iterable, Cursor};
 use super::errors::invalid_input as input_error;
-use super::js_json::Js;
+use super::js_json::{set, Js};
 use super::tokens::TokenSource;
-use super::transport::{Outcome, Transport};
+use super::transport::{function_option, Outcome, Transport};
 use crate::core::config::ClientConfig;
 use crate::core::error::InvalidInput;
 use crate::core::json::JsonView;
 use crate::core::paging::Pager;
 use crate::core::request::{self, Request};
 use crate::core::response::Expected;
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Object, Promise};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -44,8 +44,8 @@ impl AccountGroups {
         let tokens = match &config.access_token {
             Some(token) => TokenSource::Fixed(token.clone()),
             None => {
-                let provider = options.as_ref().and_then(|o| o.field("tokenProvider"));
-                let provider = provider.and_then(|p| p.0.dyn_into::<Function>().ok());
+                let provider = function_option(options.as_ref(), "tokenProvider", "a function returning a promise of a token")?;
+                // The core saw a tokenProvider, so it is there; absent here only if it is undefined.
                 TokenSource::provider(provider.ok_or_else(|| invalid("tokenProvider", "must be a function returning a promise of a token"))?)
             }
         };
@@ -110,7 +110,7 @@ impl AccountGroups {
         }
         // Non-enumerable, so the body still equals (and serialises as) what the API sent.
         let descriptor = Object::new();
-        let _ = Reflect::set(&descriptor, &"value".into(), &outcome.meta);
+        set(&descriptor, "value", &outcome.meta);
         Object::define_property(outcome.body.unchecked_ref::<Object>(), &JsValue::from_str("lastResponse"), &descriptor);
         Ok(outcome.body)
     }

@@ -2,14 +2,14 @@
 //! exported as `clientCredentials(options)`, which returns a function to pass as `tokenProvider`.
 
 use super::errors::invalid_input;
-use super::js_json::Js;
+use super::js_json::{bound_method, Js};
 use super::transport::Transport;
 use crate::core::model::DEFAULT_API_VERSION;
 use crate::core::request;
 use crate::core::response::Expected;
 use crate::core::retry::RetryPolicy;
 use crate::core::token::ClientCredentials;
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Promise};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -40,8 +40,5 @@ pub fn client_credentials(options: JsValue) -> Result<Function, JsValue> {
     let options = Js::optional(options);
     let credentials = ClientCredentials::parse(options.clone()).map_err(invalid_input)?;
     let transport = Transport::from_options(options.as_ref(), RetryPolicy::default(), credentials.client_id.clone(), DEFAULT_API_VERSION.to_owned())?;
-    let provider = JsValue::from(Provider { inner: Rc::new((credentials, transport)) });
-    let token: Function = Reflect::get(&provider, &"token".into())?.dyn_into()?;
-    // A bound method: a plain function for `tokenProvider`, with the provider's state behind it.
-    Ok(token.bind0(&provider))
+    bound_method(Provider { inner: Rc::new((credentials, transport)) }.into(), "token")
 }

@@ -3,7 +3,7 @@
 //! iterable.
 
 use super::client::Inner;
-use super::js_json::Js;
+use super::js_json::{set, Js};
 use crate::core::paging::Pager;
 use crate::core::response::Expected;
 use js_sys::{Array, Object, Promise, Reflect};
@@ -91,7 +91,7 @@ impl Cursor {
 
 fn step(value: JsValue, done: bool) -> JsValue {
     let result = Object::new();
-    let _ = Reflect::set(&result, &"value".into(), &value);
-    let _ = Reflect::set(&result, &"done".into(), &done.into());
+    set(&result, "value", &value);
+    set(&result, "done", &done.into());
     result.into()
 }

@@ -1,6 +1,7 @@
 //! Core errors become instances of the classes in `js/errors.js`, in this one place.
 
 use crate::core::error::{ClientError, InvalidInput};
+use super::js_json::set;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -25,7 +26,7 @@ pub fn from_callback(thrown: JsValue, error: impl FnOnce(String) -> ClientError)
     if is_upvest_error(&thrown) {
         return thrown;
     }
-    let message = js_sys::Reflect::get(&thrown, &JsValue::from_str("message"))
+    let message = Reflect::get(&thrown, &JsValue::from_str("message"))
         .ok()
         .and_then(|m| m.as_string())
         .or_else(|| thrown.as_string())
@@ -37,10 +38,7 @@ pub fn from_callback(thrown: JsValue, error: impl FnOnce(String) -> ClientError)
 /// as `problem`; `cause` is what a JS callee threw or rejected with.
 pub fn to_js(error: &ClientError, raw_body: Option<&JsValue>, cause: Option<&JsValue>) -> JsValue {
     let fields = Object::new();
-    let set = |name: &str, value: JsValue| {
-        // Setting a data property on a fresh plain object cannot fail.
-        let _ = Reflect::set(&fields, &JsValue::from_str(name), &value);
-    };
+    let set = |name: &str, value: JsValue| set(&fields, name, &value);
     let text = |value: &Option<String>| value.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str);
     let kind = match error {
         ClientError::InvalidInput(e) => {

@@ -1,8 +1,21 @@
 //! [`JsonView`] over JavaScript values, so the core's checks read JS objects directly.
 
 use crate::core::json::{JsonKind, JsonView};
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
+
+/// Sets a member of an object this layer made. On a fresh plain object it cannot fail, so the
+/// result is not looked at.
+pub fn set(object: &Object, name: &str, value: &JsValue) {
+    let _ = Reflect::set(object, &JsValue::from_str(name), value);
+}
+
+/// A method of an exported wasm object, bound to it: a plain function for JS callers (the
+/// `clientCredentials` provider, the Upvest signer), with the object's state behind it.
+pub fn bound_method(object: JsValue, name: &str) -> Result<Function, JsValue> {
+    let method: Function = Reflect::get(&object, &JsValue::from_str(name))?.dyn_into()?;
+    Ok(method.bind0(&object))
+}
 
 /// A JavaScript value seen as JSON.
 #[derive(Clone, Debug)]

@@ -3,14 +3,14 @@
 //! the core; hashing and signing from the platform's WebCrypto (`js/crypto.js`).
 
 use super::errors::{from_callback, invalid_input, to_js};
-use super::js_json::Js;
+use super::js_json::{bound_method, set, Js};
 use crate::core::error::ClientError;
 use crate::core::json::JsonView;
 use crate::core::signature::{
     content_digest, ecdsa_raw_to_der, path_and_query, signature_base, signature_header, signature_params, Algorithm, Message, Parameters,
     SignerOptions, LABEL, VERSION,
 };
-use js_sys::{Date, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Date, Function, Object, Promise, Uint8Array};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -52,9 +52,7 @@ pub fn create_upvest_signer(options: JsValue) -> Result<Function, JsValue> {
     let options = SignerOptions::parse(options_view.clone()).map_err(invalid_input)?;
     let private_key = options_view.and_then(|o| o.field("privateKey")).map_or(JsValue::UNDEFINED, |k| k.0);
     let key = import_signing_key(&private_key, options.algorithm.name());
-    let signer = JsValue::from(Signer { inner: Rc::new(State { options, key }) });
-    let method: Function = Reflect::get(&signer, &"sign".into())?.dyn_into()?;
-    Ok(method.bind0(&signer))
+    bound_method(Signer { inner: Rc::new(State { options, key }) }.into(), "sign")
 }
 
 async fn sign(state: Rc<State>, request: Js) -> Result<JsValue, JsValue> {
@@ -76,7 +74,7 @@ async fn sign(state: Rc<State>, request: Js) -> Result<JsValue, JsValue> {
         // fetch sets content-length itself, to this same value; it is covered, not added.
         headers.push(("content-length".into(), body.len().to_string()));
         headers.push(("content-digest".into(), digest.clone()));
-        set(&added, "content-digest", &digest);
+        set(&added, "content-digest", &digest.as_str().into());
     }
     let (path, query) = path_and_query(&url);
     let message = Message { method: &method, path, query, headers: &headers };
@@ -97,12 +95,8 @@ async fn sign(state: Rc<State>, request: Js) -> Result<JsValue, JsValue> {
         Algorithm::Ed25519 => raw,
         Algorithm::EcdsaP521Sha512 => ecdsa_raw_to_der(&raw).ok_or_else(|| failed("WebCrypto returned a malformed ECDSA signature".into()))?,
     };
-    set(&added, "signature", &signature_header(&signature));
-    set(&added, "signature-input", &format!("{LABEL}={}", signature_params(&components, &parameters)));
-    set(&added, "upvest-signature-version", VERSION);
+    set(&added, "signature", &signature_header(&signature).into());
+    set(&added, "signature-input", &format!("{LABEL}={}", signature_params(&components, &parameters)).into());
+    set(&added, "upvest-signature-version", &VERSION.into());
     Ok(added.into())
-}
-
-fn set(object: &Object, name: &str, value: &str) {
-    let _ = Reflect::set(object, &JsValue::from_str(name), &JsValue::from_str(value));
 }

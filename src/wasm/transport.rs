@@ -4,7 +4,7 @@
 
 use super::errors::{from_callback, to_js};
 use super::http::{send, Attempt, Exchange, Failure};
-use super::js_json::Js;
+use super::js_json::{set, Js};
 use super::runtime::{call_async, call_hook, sleep};
 use super::tokens::TokenSource;
 use crate::core::error::ClientError;
@@ -229,7 +229,8 @@ fn redacted(headers: &[(String, String)]) -> Object {
     object
 }
 
-fn function_option(options: Option<&Js>, name: &str, what: &str) -> Result<Option<Function>, JsValue> {
+/// A function-valued option: absent, or a function (anything else is an `InvalidInputError`).
+pub fn function_option(options: Option<&Js>, name: &str, what: &str) -> Result<Option<Function>, JsValue> {
     use crate::core::json::JsonView;
     match options.and_then(|o| o.field(name)) {
         None => Ok(None),
@@ -241,9 +242,4 @@ fn function_option(options: Option<&Js>, name: &str, what: &str) -> Result<Optio
 
 fn name_of(error: &JsValue) -> String {
     Reflect::get(error, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default()
-}
-
-fn set(object: &Object, name: &str, value: &JsValue) {
-    // Setting a data property on a fresh plain object cannot fail.
-    let _ = Reflect::set(object, &JsValue::from_str(name), value);
 }

@@ -2,13 +2,14 @@
 //! optional `verify` hook) and returns its events; `WebhookDeduplicator` drops redeliveries.
 
 use super::errors::{from_callback, invalid_input as input_error, to_js};
-use super::js_json::Js;
+use super::js_json::{set, Js};
+use super::transport::function_option;
 use super::runtime::call_async;
-use crate::core::error::{ClientError, InvalidInput};
+use crate::core::error::ClientError;
 use crate::core::json::JsonView;
 use crate::core::validate::{integer_in, member, options_object};
 use crate::core::webhook::{events, RecentIds};
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Object, Promise, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -35,14 +36,13 @@ async fn parse(raw_body: JsValue, options: JsValue) -> Result<JsValue, JsValue> 
         let why = Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
         webhook_error(format!("the body could not be read as UTF-8 text ({why})"))
     })?;
-    if let Some(verify) = options.as_ref().and_then(|o| member(o, "verify")) {
-        let verify: Function = verify.0.dyn_into().map_err(|_| input_error(InvalidInput::new("verify", "must be an async function")))?;
+    if let Some(verify) = function_option(options.as_ref(), "verify", "an async function")? {
         let request = Object::new();
         for name in ["method", "url", "headers"] {
             let value = options.as_ref().and_then(|o| o.field(name)).map_or(JsValue::UNDEFINED, |v| v.0);
-            let _ = Reflect::set(&request, &name.into(), &value);
+            set(&request, name, &value);
         }
-        let _ = Reflect::set(&request, &"body".into(), &raw_body);
+        set(&request, "body", &raw_body);
         JsFuture::from(call_async(&verify, &request)).await.map_err(|thrown| from_callback(thrown, ClientError::Signer))?;
     }
     let parsed = js_sys::JSON::parse(&text).map_err(|_| webhook_error("the body is not valid JSON".to_owned()))?;
