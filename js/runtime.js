@@ -1,30 +1,74 @@
-// What only JavaScript can do, for the wasm core: timers, listening to an AbortSignal, calling
-// user code without letting it break a call, the async-iterator protocol, and text decoding.
+// What only JavaScript can do, for the wasm core: one HTTP attempt with its timer and signal,
+// calling user code without letting it break a call, the async-iterator protocol, and text decoding.
 // (Kept in one file: each snippet is one more module a page loads before the wasm.)
 
-/** One attempt's time limit, joined with the caller's AbortSignal. */
-export class AttemptTimer {
-  constructor(ms, caller) {
-    this.controller = new AbortController();
-    this.timedOut = false;
-    this.caller = caller;
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.controller.abort(new DOMException(`the attempt took longer than ${ms} ms`, 'TimeoutError'));
-    }, ms);
-    this.onAbort = () => this.controller.abort(caller.reason);
-    if (caller?.aborted) this.onAbort();
-    else caller?.addEventListener('abort', this.onAbort, { once: true });
-  }
+const utf8 = new TextDecoder();
 
-  get signal() {
-    return this.controller.signal;
+/**
+ * @internal One HTTP attempt, start to end in JavaScript, so that the wasm transport crosses the
+ * boundary once per attempt instead of once per header, promise and property. Bounded by
+ * `timeoutMs` and the caller's signal; reads at most `maxBytes`. Never rejects: it resolves with
+ * `{ failure: '', status, requestId, contentType, retryAfter, body }` (the body as bytes), or with
+ * `failure` set to 'aborted' (`error` is the caller's reason), 'timeout', 'network' (`error` is
+ * what fetch threw) or 'too-large'.
+ * @param headerLines `name:value` lines joined by newlines (no header value holds a newline).
+ */
+export async function exchange(fetchImpl, method, url, headerLines, body, timeoutMs, caller, maxBytes) {
+  if (caller?.aborted) return { failure: 'aborted', error: caller.reason };
+  const controller = new AbortController();
+  const { signal } = controller;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`the attempt took longer than ${timeoutMs} ms`, 'TimeoutError'));
+  }, timeoutMs);
+  const onAbort = () => controller.abort(caller.reason);
+  caller?.addEventListener('abort', onAbort, { once: true });
+  const headers = {};
+  for (const line of headerLines.split('\n')) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon)] = line.slice(colon + 1);
   }
+  // A redirect would carry the credentials to another host; it is reported instead.
+  const init = { method, headers, redirect: 'manual', signal, body };
+  // The global fetch stops at the signal by itself; one supplied by the caller might not, so
+  // its promises are raced against the signal.
+  const bounded = fetchImpl ? (promise) => untilAborted(promise, signal) : (promise) => promise;
+  try {
+    const response = await bounded(fetchImpl ? fetchImpl(url, init) : fetch(url, init));
+    if (typeof response?.status !== 'number' || typeof response.arrayBuffer !== 'function' || typeof response.headers?.get !== 'function') {
+      return { failure: 'network', error: new TypeError('fetch resolved with something that is not a Response') };
+    }
+    const header = (name) => response.headers.get(name) ?? undefined;
+    const result = { failure: '', status: response.status, requestId: header('upvest-request-id'), contentType: header('content-type'), retryAfter: header('retry-after') };
+    if (Number(header('content-length')) > maxBytes) {
+      response.body?.cancel().catch(() => {});
+      return { ...result, failure: 'too-large' };
+    }
+    const bytes = new Uint8Array(await bounded(response.arrayBuffer()));
+    return bytes.length > maxBytes ? { ...result, failure: 'too-large' } : { ...result, body: bytes };
+  } catch (error) {
+    if (caller?.aborted) return { failure: 'aborted', error: caller.reason };
+    if (timedOut) return { failure: 'timeout' };
+    return { failure: 'network', error };
+  } finally {
+    clearTimeout(timer);
+    caller?.removeEventListener('abort', onAbort);
+  }
+}
 
-  dispose() {
-    clearTimeout(this.timer);
-    this.caller?.removeEventListener('abort', this.onAbort);
-  }
+/** @internal A JSON body's value, parsed by the platform from its UTF-8 bytes. */
+export function parseJson(bytes) {
+  return JSON.parse(utf8.decode(bytes));
+}
+
+/** @internal Gives a result its non-enumerable `lastResponse`, so the body still equals (and
+ * serialises as) what the API sent; returns `{ status, requestId }` when there is no body. */
+export function withResponse(body, status, requestId) {
+  const meta = { status, requestId };
+  if (body === undefined) return meta;
+  Object.defineProperty(body, 'lastResponse', { value: meta });
+  return body;
 }
 
 /** Settles like `promise`, or rejects with the signal's reason as soon as it aborts, so a fetch
@@ -82,18 +126,42 @@ export function callAsync(callback, argument) {
   }
 }
 
-/** @internal The wasm page cursor as an async iterable for `for await`. Calls to next() are
- * chained, so a caller that does not await one before the next still gets items in order. */
+/** @internal The wasm page cursor as an async iterable for `for await`. Pages come from wasm
+ * (`nextPage`, which holds the paging policy); the items of a page are handed out here, without a
+ * crossing per item. A `next()` made before the previous one settled waits for it, so items come
+ * in order however the caller calls. */
 export function toAsyncIterable(cursor) {
-  let previous = Promise.resolve();
+  let page = [];
+  let index = 0;
+  let closed = false;
+  let pending = null;
+  const pull = async () => {
+    for (;;) {
+      if (index < page.length) return { value: page[index++], done: false };
+      const data = closed ? undefined : await cursor.nextPage();
+      if (data === undefined || closed) return { value: undefined, done: true };
+      page = data;
+      index = 0;
+    }
+  };
   const iterator = {
     next() {
-      const step = previous.then(() => cursor.next());
-      previous = step.catch(() => {});
+      if (pending === null && index < page.length) return Promise.resolve({ value: page[index++], done: false });
+      const step = (pending ?? Promise.resolve()).then(pull);
+      const settled = step.then(
+        () => {},
+        () => {},
+      );
+      pending = settled;
+      settled.then(() => {
+        if (pending === settled) pending = null;
+      });
       return step;
     },
     // `break`, `return` or a throw inside `for await` lands here: no page is fetched after it.
     return(value) {
+      closed = true;
+      page = [];
       cursor.finish();
       return Promise.resolve({ done: true, value });
     },

@@ -115,17 +115,16 @@ impl<'a> Reader<'a> {
         }
         self.at += 1;
         let start = self.at;
-        loop {
-            match *self.bytes.get(self.at)? {
-                b'"' => {
-                    let raw = &self.text[start..self.at];
-                    self.at += 1;
-                    return Some(Cow::Borrowed(raw));
-                }
-                b'\\' => return self.escaped_string(start),
-                0x00..=0x1f => return None,
-                _ => self.at += 1,
+        // One search for the first byte that ends the plain run (most strings have no escapes).
+        let run = self.bytes[start..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+        self.at = start + run;
+        match self.bytes[self.at] {
+            b'"' => {
+                self.at += 1;
+                Some(Cow::Borrowed(&self.text[start..self.at - 1]))
             }
+            b'\\' => self.escaped_string(start),
+            _ => None,
         }
     }
 

@@ -6,7 +6,7 @@ use super::error::{ClientError, UnexpectedResponse};
 use super::json::{JsonKind, JsonView};
 use super::model::BUSINESS_GROUP_TYPE;
 use super::problem::Problem;
-use super::validate::{number_text, parse_uuid, quote};
+use super::validate::{is_uuid, number_text, quote};
 
 /// What a successful response of an operation carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +33,7 @@ impl Expected {
     /// Checks a success body; the error says what is wrong, with the path to it.
     pub fn check<V: JsonView>(self, body: &V) -> Result<(), String> {
         match self {
-            Expected::Group => check_group("", body),
+            Expected::Group => check_group(&At::Body, body),
             Expected::Page => check_page(body),
             Expected::Accepted => Ok(()),
             Expected::Token => super::token::check_token_response(body),
@@ -84,8 +84,33 @@ pub fn interpret<V: JsonView>(
     }))
 }
 
+/// Where a checked value sits in the body, as error messages name it (`data[3].users[0].`). It
+/// is only formatted when a check fails: a page checks a thousand groups.
+#[derive(Clone, Copy)]
+pub enum At<'a> {
+    /// The body itself.
+    Body,
+    /// A member object (`meta.`).
+    Member(&'a At<'a>, &'static str),
+    /// An array element (`data[3].`).
+    Item(&'a At<'a>, &'static str, usize),
+    /// A prefix already written out (for bodies that are not hot, like webhook events).
+    Text(&'a str),
+}
+
+impl std::fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            At::Body => Ok(()),
+            At::Member(parent, name) => write!(f, "{parent}{name}."),
+            At::Item(parent, name, index) => write!(f, "{parent}{name}[{index}]."),
+            At::Text(prefix) => f.write_str(prefix),
+        }
+    }
+}
+
 /// An account group, user or business.
-pub fn check_group<V: JsonView>(at: &str, group: &V) -> Result<(), String> {
+pub fn check_group<V: JsonView>(at: &At<'_>, group: &V) -> Result<(), String> {
     object(at, group)?;
     uuid(at, group, "id")?;
     timestamp(at, group, "created_at")?;
@@ -100,7 +125,7 @@ pub fn check_group<V: JsonView>(at: &str, group: &V) -> Result<(), String> {
     }
     let users = group.field("users").filter(|u| u.kind() == JsonKind::Array).ok_or_else(|| format!("{at}users must be an array"))?;
     for i in 0..users.length() {
-        let path = format!("{at}users[{i}].");
+        let path = At::Item(at, "users", i);
         let user = users.item(i).ok_or_else(|| format!("{path} is missing"))?;
         object(&path, &user)?;
         if user.field("id").is_some() {
@@ -115,9 +140,9 @@ pub fn check_group<V: JsonView>(at: &str, group: &V) -> Result<(), String> {
 
 /// A page: `meta` with its four counters, and `data` holding exactly `meta.count` groups.
 pub fn check_page<V: JsonView>(page: &V) -> Result<(), String> {
-    object("", page)?;
+    object(&At::Body, page)?;
     let meta = page.field("meta").ok_or("meta is missing")?;
-    object("meta.", &meta)?;
+    object(&At::Member(&At::Body, "meta"), &meta)?;
     let mut counters = [0f64; 4];
     for (slot, name) in counters.iter_mut().zip(["offset", "limit", "count", "total_count"]) {
         *slot = meta
@@ -131,23 +156,24 @@ pub fn check_page<V: JsonView>(page: &V) -> Result<(), String> {
         return Err(format!("meta.count is {} but data holds {} items", number_text(counters[2]), data.length()));
     }
     for i in 0..data.length() {
-        let item = data.item(i).ok_or_else(|| format!("data[{i}] is missing"))?;
-        check_group(&format!("data[{i}]."), &item)?;
+        let path = At::Item(&At::Body, "data", i);
+        let item = data.item(i).ok_or_else(|| format!("{path} is missing"))?;
+        check_group(&path, &item)?;
     }
     Ok(())
 }
 
-fn object<V: JsonView>(at: &str, value: &V) -> Result<(), String> {
+fn object<V: JsonView>(at: &At<'_>, value: &V) -> Result<(), String> {
     if value.kind() == JsonKind::Object {
-        Ok(())
-    } else {
-        let name = if at.is_empty() { "the body" } else { at.trim_end_matches('.') };
-        Err(format!("{name} must be an object (got {})", value.kind().describe()))
+        return Ok(());
     }
+    let at = at.to_string();
+    let name = if at.is_empty() { "the body" } else { at.trim_end_matches('.') };
+    Err(format!("{name} must be an object (got {})", value.kind().describe()))
 }
 
 /// Checks that a member is a string and passes `valid`; the error names the rule.
-fn text_member<V: JsonView>(at: &str, value: &V, name: &str, valid: impl Fn(&str) -> bool, rule: &str) -> Result<(), String> {
+fn text_member<V: JsonView>(at: &At<'_>, value: &V, name: &str, valid: impl Fn(&str) -> bool, rule: &str) -> Result<(), String> {
     let member = value.field(name);
     match member.as_ref().and_then(|m| m.text()) {
         None => Err(format!("{at}{name} must be a string")),
@@ -156,15 +182,15 @@ fn text_member<V: JsonView>(at: &str, value: &V, name: &str, valid: impl Fn(&str
     }
 }
 
-fn string<V: JsonView>(at: &str, value: &V, name: &str) -> Result<(), String> {
+fn string<V: JsonView>(at: &At<'_>, value: &V, name: &str) -> Result<(), String> {
     text_member(at, value, name, |_| true, "a string")
 }
 
-fn uuid<V: JsonView>(at: &str, value: &V, name: &str) -> Result<(), String> {
-    text_member(at, value, name, |t| parse_uuid(t).is_some(), "a UUID")
+fn uuid<V: JsonView>(at: &At<'_>, value: &V, name: &str) -> Result<(), String> {
+    text_member(at, value, name, is_uuid, "a UUID")
 }
 
-fn timestamp<V: JsonView>(at: &str, value: &V, name: &str) -> Result<(), String> {
+fn timestamp<V: JsonView>(at: &At<'_>, value: &V, name: &str) -> Result<(), String> {
     text_member(at, value, name, is_rfc3339, "an RFC 3339 date-time")
 }
 

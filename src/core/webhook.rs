@@ -2,8 +2,8 @@
 //! ids were already handled.
 
 use super::json::{JsonKind, JsonView};
-use super::response::{check_group, is_rfc3339};
-use super::validate::parse_uuid;
+use super::response::{check_group, is_rfc3339, At};
+use super::validate::is_uuid;
 use std::collections::{HashSet, VecDeque};
 
 /// The event types of account groups; the list is open, later types are accepted too.
@@ -41,7 +41,7 @@ fn check_event<V: JsonView>(at: &str, event: &V) -> Result<(), String> {
     }
     let text = |name: &str| event.field(name).and_then(|v| v.string());
     for name in ["id", "webhook_id"] {
-        text(name).filter(|v| parse_uuid(v).is_some()).ok_or_else(|| format!("{at}{name} must be a UUID"))?;
+        text(name).filter(|v| is_uuid(v)).ok_or_else(|| format!("{at}{name} must be a UUID"))?;
     }
     text("created_at").filter(|v| is_rfc3339(v)).ok_or_else(|| format!("{at}created_at must be an RFC 3339 date-time"))?;
     let event_type = text("type")
@@ -49,7 +49,7 @@ fn check_event<V: JsonView>(at: &str, event: &V) -> Result<(), String> {
         .ok_or_else(|| format!("{at}type must be a CATEGORY.ACTION string like ACCOUNT_GROUP.CREATED"))?;
     let object = event.field("object").ok_or_else(|| format!("{at}object is missing"))?;
     if event_type.starts_with(ACCOUNT_GROUP_EVENT_PREFIX) {
-        check_group(&format!("{at}object."), &object)?;
+        check_group(&At::Text(&format!("{at}object.")), &object)?;
     }
     Ok(())
 }

@@ -3,7 +3,8 @@
 
 use super::cursor::{iterable, Cursor};
 use super::errors::invalid_input as input_error;
-use super::js_json::{set, Js};
+use super::js_json::Js;
+use super::runtime::with_response;
 use super::tokens::TokenSource;
 use super::transport::{function_option, Outcome, Transport};
 use crate::core::config::ClientConfig;
@@ -12,7 +13,7 @@ use crate::core::json::JsonView;
 use crate::core::paging::Pager;
 use crate::core::request::{self, Request};
 use crate::core::response::Expected;
-use js_sys::{Object, Promise};
+use js_sys::Promise;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -105,14 +106,8 @@ impl AccountGroups {
     async fn finish(inner: Rc<Inner>, expected: Expected, checked: Result<(Request, Option<AbortSignal>), JsValue>) -> Result<JsValue, JsValue> {
         let (request, signal) = checked?;
         let outcome = inner.execute(&request, expected, signal.as_ref()).await?;
-        if expected == Expected::Accepted {
-            return Ok(outcome.meta.into());
-        }
-        // Non-enumerable, so the body still equals (and serialises as) what the API sent.
-        let descriptor = Object::new();
-        set(&descriptor, "value", &outcome.meta);
-        Object::define_property(outcome.body.unchecked_ref::<Object>(), &JsValue::from_str("lastResponse"), &descriptor);
-        Ok(outcome.body)
+        // A 202 resolves with `{ status, requestId }`; a body carries it as `lastResponse`.
+        Ok(with_response(&outcome.body, outcome.status, outcome.request_id))
     }
 
     fn iterable(&self, user_id: Option<Option<Js>>, query: JsValue, options: JsValue) -> JsValue {

@@ -1,12 +1,12 @@
 //! Lazy iteration over every page: a cursor that fetches the next page only when the caller's
 //! loop has used up the current one. `toAsyncIterable` in `js/runtime.js` makes it an async
-//! iterable.
+//! iterable and hands out the items of each page.
 
 use super::client::Inner;
-use super::js_json::{set, Js};
+use super::js_json::Js;
 use crate::core::paging::Pager;
 use crate::core::response::Expected;
-use js_sys::{Array, Object, Promise, Reflect};
+use js_sys::{Promise, Reflect};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -23,21 +23,14 @@ extern "C" {
 #[wasm_bindgen(skip_typescript, js_name = AccountGroupCursor)]
 pub struct Cursor {
     inner: Rc<Inner>,
-    state: Rc<RefCell<State>>,
+    /// The paging policy, or the input error every page request rejects with.
+    pager: Rc<RefCell<Result<Pager, JsValue>>>,
     signal: Option<AbortSignal>,
-}
-
-struct State {
-    /// The paging policy, or the input error every `next()` rejects with.
-    pager: Result<Pager, JsValue>,
-    page: Array,
-    index: u32,
 }
 
 impl Cursor {
     pub(super) fn new(inner: Rc<Inner>, pager: Result<Pager, JsValue>, signal: Option<AbortSignal>) -> Cursor {
-        let state = State { pager, page: Array::new(), index: 0 };
-        Cursor { inner, state: Rc::new(RefCell::new(state)), signal }
+        Cursor { inner, pager: Rc::new(RefCell::new(pager)), signal }
     }
 }
 
@@ -48,50 +41,32 @@ pub(super) fn iterable(cursor: Cursor) -> JsValue {
 
 #[wasm_bindgen(js_class = AccountGroupCursor)]
 impl Cursor {
-    /// The next group as an iterator result, fetching a page when the current one is used up.
-    pub fn next(&self) -> Promise {
-        let (inner, state, signal) = (self.inner.clone(), self.state.clone(), self.signal.clone());
+    /// The groups of the next page, or `undefined` when there are no more pages.
+    #[wasm_bindgen(js_name = nextPage)]
+    pub fn next_page(&self) -> Promise {
+        let (inner, pager, signal) = (self.inner.clone(), self.pager.clone(), self.signal.clone());
         future_to_promise(async move {
-            loop {
-                // The borrow ends before any await, so a concurrent call cannot trip over it.
-                let request = {
-                    let mut state = state.borrow_mut();
-                    if state.index < state.page.length() {
-                        state.index += 1;
-                        return Ok(step(state.page.get(state.index - 1), false));
-                    }
-                    match &state.pager {
-                        Err(error) => return Err(error.clone()),
-                        Ok(pager) => match pager.next_request() {
-                            None => return Ok(step(JsValue::UNDEFINED, true)),
-                            Some(request) => request,
-                        },
-                    }
-                };
-                let outcome = inner.execute(&request, Expected::Page, signal.as_ref()).await?;
-                let mut state = state.borrow_mut();
-                if let Ok(pager) = &mut state.pager {
-                    pager.advance_past(&Js(outcome.body.clone()));
-                }
-                state.page = Reflect::get(&outcome.body, &"data".into()).map(|data| Array::from(&data)).unwrap_or_default();
-                state.index = 0;
+            // The borrow ends before the await, so a concurrent call cannot trip over it.
+            let request = match &*pager.borrow() {
+                Err(error) => return Err(error.clone()),
+                Ok(pager) => match pager.next_request() {
+                    None => return Ok(JsValue::UNDEFINED),
+                    Some(request) => request,
+                },
+            };
+            let outcome = inner.execute(&request, Expected::Page, signal.as_ref()).await?;
+            if let Ok(pager) = &mut *pager.borrow_mut() {
+                pager.advance_past(&Js(outcome.body.clone()));
             }
+            // The core checked that `data` is an array.
+            Reflect::get(&outcome.body, &"data".into())
         })
     }
 
     /// Stops the iteration: no page is fetched after this.
     pub fn finish(&self) {
-        let mut state = self.state.borrow_mut();
-        if let Ok(pager) = &mut state.pager {
+        if let Ok(pager) = &mut *self.pager.borrow_mut() {
             pager.finish();
         }
-        state.page = Array::new();
     }
-}
-
-fn step(value: JsValue, done: bool) -> JsValue {
-    let result = Object::new();
-    set(&result, "value", &value);
-    set(&result, "done", &done.into());
-    result.into()
 }

@@ -5,7 +5,7 @@
 use super::errors::{from_callback, to_js};
 use super::http::{send, Attempt, Exchange, Failure};
 use super::js_json::{set, Js};
-use super::runtime::{call_async, call_hook, sleep};
+use super::runtime::{call_async, call_hook, parse_json, sleep};
 use super::tokens::TokenSource;
 use crate::core::error::ClientError;
 use crate::core::request::Request;
@@ -32,8 +32,8 @@ pub struct Transport {
 pub struct Outcome {
     /// The parsed body; `undefined` for a 202.
     pub body: JsValue,
-    /// `{ status, requestId }`, as callers see it under `lastResponse`.
-    pub meta: Object,
+    pub status: u16,
+    pub request_id: Option<String>,
 }
 
 /// Headers whose values are secrets: hooks see them redacted.
@@ -69,18 +69,23 @@ impl Transport {
                 let added = sign(signer, request, &url, &headers).await?;
                 headers.extend(added);
             }
-            let event = self.event(request, &url, attempt);
-            if let Some(hook) = &self.on_request {
-                set(&event, "headers", &redacted(&headers));
-                call_hook(hook, &event);
+            // Hooks are optional: without them no event is made (calls stay cheap).
+            let observed = self.on_request.is_some() || self.on_response.is_some();
+            let event = observed.then(|| self.event(request, &url, attempt));
+            if let (Some(hook), Some(event)) = (&self.on_request, &event) {
+                set(event, "headers", &redacted(&headers));
+                call_hook(hook, event);
             }
-            let started = Date::now();
+            let started = if observed { Date::now() } else { 0.0 };
             let attempt_ = Attempt { method: request.method, url: &url, headers: &headers, body: request.body.as_deref(), timeout_ms: self.retry.timeout_ms, caller };
             let sent = send(self.fetch.as_ref(), &attempt_).await;
-            set(&event, "durationMs", &(Date::now() - started).into());
+            if let Some(event) = &event {
+                set(event, "durationMs", &(Date::now() - started).into());
+            }
+            let event = event.as_ref();
             let (failure, error) = match sent {
                 Err(Failure::Aborted(reason)) => {
-                    self.observe(&event, 0, None, Some("AbortError"));
+                    self.observe(event, 0, None, Some("AbortError"));
                     return Err(reason);
                 }
                 Err(Failure::Client(error, cause)) => {
@@ -90,7 +95,7 @@ impl Transport {
                         _ => None,
                     };
                     let js = to_js(&error, None, cause.as_ref());
-                    self.observe(&event, 0, None, Some(&name_of(&js)));
+                    self.observe(event, 0, None, Some(&name_of(&js)));
                     (failure, js)
                 }
                 Ok(exchange) => {
@@ -99,11 +104,11 @@ impl Transport {
                     let request_id = exchange.request_id.clone();
                     match verdict(expected, exchange) {
                         Ok(outcome) => {
-                            self.observe(&event, status, request_id.as_deref(), None);
+                            self.observe(event, status, request_id.as_deref(), None);
                             return Ok(outcome);
                         }
                         Err((js, is_problem)) => {
-                            self.observe(&event, status, request_id.as_deref(), Some(&name_of(&js)));
+                            self.observe(event, status, request_id.as_deref(), Some(&name_of(&js)));
                             // Only an error status is worth retrying; a 200 that breaks the
                             // contract would break it again.
                             (is_problem.then_some(AttemptFailure::Status { status, retry_after }), js)
@@ -139,8 +144,8 @@ impl Transport {
         event
     }
 
-    fn observe(&self, event: &Object, status: u16, request_id: Option<&str>, error: Option<&str>) {
-        let Some(hook) = &self.on_response else { return };
+    fn observe(&self, event: Option<&Object>, status: u16, request_id: Option<&str>, error: Option<&str>) {
+        let (Some(hook), Some(event)) = (&self.on_response, event) else { return };
         set(event, "status", &status.into());
         set(event, "requestId", &request_id.map_or(JsValue::UNDEFINED, JsValue::from_str));
         set(event, "error", &error.map_or(JsValue::UNDEFINED, JsValue::from_str));
@@ -148,29 +153,23 @@ impl Transport {
     }
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// `JSON.parse` on a JS string, with no copy through wasm memory.
-    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
-    fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
-}
-
 /// The core's verdict on a response, as a JS value, or a JS error and whether it is a problem
 /// (an error status). The core checks the body in one pass over its text (`json_text`); the
 /// caller's object then comes from the platform's `JSON.parse`, keeping every field as sent.
 fn verdict(expected: Expected, exchange: Exchange) -> Result<Outcome, (JsValue, bool)> {
     let content_type = exchange.content_type.as_deref();
-    let tree = if is_json_media_type(content_type) { json_text::parse(&exchange.body) } else { None };
-    let meta = Object::new();
-    set(&meta, "status", &exchange.status.into());
-    set(&meta, "requestId", &exchange.request_id.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str));
-    let parsed = || parse_json(&exchange.body_js).ok();
+    // Only a JSON body is copied into wasm memory (a 202 or a plain-text error is not).
+    let bytes = if is_json_media_type(content_type) { exchange.body.to_vec() } else { Vec::new() };
+    // Undecodable bytes become U+FFFD, as `response.text()` would make them.
+    let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes));
+    let tree = if is_json_media_type(content_type) { json_text::parse(&text) } else { None };
+    let parsed = || parse_json(&exchange.body).ok();
     match interpret(expected, exchange.status, exchange.request_id.clone(), content_type, tree.as_ref()) {
         Ok(Some(_)) => match parsed() {
-            Some(body) => Ok(Outcome { body, meta }),
+            Some(body) => Ok(Outcome { body, status: exchange.status, request_id: exchange.request_id }),
             None => Err((to_js(&unparsable(&exchange), None, None), false)),
         },
-        Ok(None) => Ok(Outcome { body: JsValue::UNDEFINED, meta }),
+        Ok(None) => Ok(Outcome { body: JsValue::UNDEFINED, status: exchange.status, request_id: exchange.request_id }),
         Err(error) => {
             let raw = tree.as_ref().and_then(|_| parsed());
             Err((to_js(&error, raw.as_ref(), None), matches!(error, ClientError::Problem(_))))
