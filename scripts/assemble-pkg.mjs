@@ -114,7 +114,9 @@ for (const file of ['web/upvest_account_groups_bg.wasm', 'web/upvest_account_gro
   const { raw, gzip } = sizes(file);
   console.error(`build: ${file}: ${raw} B raw, ${gzip} B gzip`);
 }
-const budget = JSON.parse(readFileSync(join(root, 'size-budget.json'), 'utf8')).wasmGzipBytes;
+const budgets = JSON.parse(readFileSync(join(root, 'size-budget.json'), 'utf8'));
+// scripts/build.sh builds std from source when it can; the fallback (prebuilt std) is larger.
+const budget = process.env.UPVEST_STD_FROM_SOURCE ? budgets.wasmGzipBytes : budgets.prebuiltStdWasmGzipBytes;
 const wasmGzip = sizes('web/upvest_account_groups_bg.wasm').gzip;
 if (wasmGzip > budget) {
   console.error(`build: FAILED: the wasm is ${wasmGzip} B gzip, over the budget of ${budget} B in size-budget.json`);

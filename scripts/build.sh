@@ -10,14 +10,23 @@ inputs_hash() {
   find src js Cargo.toml Cargo.lock scripts/build.sh scripts/assemble-pkg.mjs README.md LICENSE size-budget.json -type f -print0 | sort -z \
     | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
 }
-hash="$(inputs_hash)-$UPVEST_WASM_ROUTE_USED"
+source .tools/wasm-env.sh
+hash="$(inputs_hash)-$UPVEST_WASM_ROUTE_USED-std${UPVEST_STD_FROM_SOURCE:-0}"
 if [ -f pkg/.build-hash ] && [ "$(cat pkg/.build-hash)" = "$hash" ] && [ -z "${UPVEST_FORCE_BUILD:-}" ]; then
   echo "build: pkg/ is up to date" >&2
   exit 0
 fi
 
-echo "build: cargo build --profile wasm-release --target wasm32-unknown-unknown (route: $UPVEST_WASM_ROUTE_USED)" >&2
-( source .tools/wasm-env.sh && cargo build --profile wasm-release --target wasm32-unknown-unknown -p upvest-account-groups --lib )
+echo "build: cargo build --profile wasm-release --target wasm32-unknown-unknown (route: $UPVEST_WASM_ROUTE_USED, std from source: ${UPVEST_STD_FROM_SOURCE:-no})" >&2
+(
+  if [ -n "${UPVEST_STD_FROM_SOURCE:-}" ]; then
+    # std compiled with the size profile, and a panic is a bare trap (it already aborted; now
+    # without the formatting machinery). Unstable flags, so under RUSTC_BOOTSTRAP, for this
+    # build only.
+    export RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
+  fi
+  cargo build --profile wasm-release --target wasm32-unknown-unknown -p upvest-account-groups --lib
+)
 wasm=target/wasm32-unknown-unknown/wasm-release/upvest_account_groups.wasm
 
 rm -rf pkg

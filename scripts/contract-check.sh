@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # schemathesis against the running mock (UPVEST_MOCK_URL) with the project's contract: every
-# phase and every check, a fixed seed and a bounded number of examples. One check is left out:
+# phase and every check, a fixed seed and a bounded number of examples; the mock runs with
+# --require-signature-headers, since the contract makes every request carry them. One check is left out:
 # use_after_free expects a DELETEd resource to be gone, but DELETE here closes an account group,
 # which stays readable (CLOSING, then CLOSED), as the contract describes.
 set -euo pipefail

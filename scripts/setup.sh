@@ -80,6 +80,24 @@ if [ -z "$use_route" ]; then
   [ -x /usr/bin/wasm-ld-22 ] || fail "/usr/bin/wasm-ld-22 is missing after installing lld-22"
 fi
 
+# 1b. The standard library's source, so the shipped wasm can build std itself: with the crate's
+# size profile, and with panics as bare traps (-Cpanic=immediate-abort), about 8 KB gzip less.
+# The Debian route has it (rust-web-src); on the rustup route it is one more component, and
+# without it the build still works, with the prebuilt std.
+std_from_source=
+if [ "$use_route" = debian ]; then
+  std_from_source=1
+elif [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
+  std_from_source=1
+else
+  say "adding rustup component rust-src (60 s limit)"
+  if timeout 60 rustup component add rust-src >&2 && [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
+    std_from_source=1
+  else
+    say "rust-src is not available: the wasm is built with the prebuilt std (larger, same behaviour)"
+  fi
+fi
+
 # 2. wasm-bindgen's CLI at exactly the version in Cargo.lock, and wasm-pack.
 wasm_bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[version="]|[[:space:]]/, ""); print; exit }' Cargo.lock)
 [ -n "$wasm_bindgen_version" ] || fail "cannot read the wasm-bindgen version from Cargo.lock"
@@ -130,6 +148,7 @@ fi
 # RUSTC_BOOTSTRAP. Native builds and tests keep rustup's stable toolchain.
 {
   echo "# Written by scripts/setup.sh; sourced for wasm builds only."
+  echo "export UPVEST_STD_FROM_SOURCE=$std_from_source"
   if [ "$use_route" = debian ]; then
     echo "export PATH=\"$root/.tools/debian-rust/bin:\$PATH\""
     echo "export RUSTC=$root/.tools/debian-rust/bin/rustc RUSTDOC=$root/.tools/debian-rust/bin/rustdoc"

@@ -49,7 +49,7 @@ suite wasm-node 'test result: ok\. [0-9]+ passed' \
 suite wasm-chromium 'test result: ok\. [0-9]+ passed' \
   node scripts/with-mock.mjs -- bash -c "$(declare -f wasm_test browser_wasm_test); browser_wasm_test --headless --chrome --chromedriver \"\$CHROMEDRIVER\" . --test wasm_browser"
 suite node-pkg '^# pass [0-9]+' node scripts/with-mock.mjs -- node --test --test-concurrency=1 tests/node/
-suite contract-schemathesis 'generated, [0-9]+ passed' node scripts/with-mock.mjs --seed 20 -- bash scripts/contract-check.sh
+suite contract-schemathesis 'generated, [0-9]+ passed' node scripts/with-mock.mjs --seed 20 --require-signature-headers -- bash scripts/contract-check.sh
 suite contract-prism '^# pass [0-9]+' node --test tests/contract/prism.test.mjs
 suite chromium-pkg 'chromium: [0-9]+ passed' node tests/browser/run.mjs
 suite admin-page '^# pass [0-9]+' node --test tests/admin/admin.test.mjs

@@ -141,9 +141,17 @@ impl App {
         Ok(reply.into_response(&request_id, &cors_headers()))
     }
 
-    /// Why a request's signature is refused, when signatures are required (`--verify-key`).
+    /// Why a request's signature is refused, when signatures are required (`--verify-key`), or
+    /// only their presence (`--require-signature-headers`).
     fn unsigned(&self, request: &ApiRequest, signable: bool) -> Option<String> {
-        let verifier = self.verifier.as_ref().filter(|_| signable)?;
+        if !signable {
+            return None;
+        }
+        let present = |name: &str| request.headers.get(name).is_some_and(|v| !v.as_bytes().trim_ascii().is_empty());
+        if self.options.require_signature_headers && !(present("signature") && present("signature-input")) {
+            return Some("the signature and signature-input headers are required".to_owned());
+        }
+        let verifier = self.verifier.as_ref()?;
         let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         verifier.verify(request, now).err()
     }

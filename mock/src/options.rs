@@ -12,6 +12,8 @@ pub const USAGE: &str = "usage: upvest-mock [flags]
   --token-ttl-s N       expires_in of issued tokens (default 3600)
   --strict-tokens       accept only tokens issued by /auth/token, unexpired, with the needed scope
   --verify-key PEM      require Upvest v15 HTTP signatures by this public key (a PEM file, or the PEM itself)
+  --require-signature-headers  refuse (401) a request without signature and signature-input headers,
+                        as the contract requires, without verifying them (that is --verify-key)
   --webhook-url URL     deliver account-group webhook events to this loopback URL
   --webhook-retry-base-ms N  a failed delivery is retried after 1, 2, 3, 5, 8 … times N ms (default 1000)";
 
@@ -26,6 +28,7 @@ pub struct Options {
     pub token_ttl_s: u64,
     pub strict_tokens: bool,
     pub verify_key: Option<String>,
+    pub require_signature_headers: bool,
     pub webhook_url: Option<String>,
     pub webhook_retry_base_ms: u64,
 }
@@ -51,6 +54,7 @@ impl Options {
                 "--client-secret" => options.client_secret = value()?,
                 "--token-ttl-s" => options.token_ttl_s = number(&flag, &value()?)?,
                 "--strict-tokens" => options.strict_tokens = true,
+                "--require-signature-headers" => options.require_signature_headers = true,
                 "--webhook-url" => options.webhook_url = Some(value()?),
                 "--webhook-retry-base-ms" => options.webhook_retry_base_ms = number(&flag, &value()?)?,
                 "--verify-key" => {

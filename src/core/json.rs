@@ -56,12 +56,22 @@ pub trait JsonView: Sized {
     fn boolean(&self) -> Option<bool>;
     /// An object's member; `None` when it is absent (or `undefined`) or this is no object.
     fn field(&self, name: &str) -> Option<Self>;
+    /// Several members at once, each as [`JsonView::field`] finds it (in one pass over the
+    /// members, where a view can: checks read most members of every group of a page).
+    fn fields<const N: usize>(&self, names: [&str; N]) -> [Option<Self>; N] {
+        names.map(|name| self.field(name))
+    }
     /// An object's own member names, in order; empty for anything else.
     fn keys(&self) -> Vec<String>;
     /// An array's length; 0 for anything else.
     fn length(&self) -> usize;
     /// An array's element.
     fn item(&self, index: usize) -> Option<Self>;
+    /// An array's elements, in order; empty for anything else. (Views whose `item` is not
+    /// constant-time override it.)
+    fn items(&self) -> Vec<Self> {
+        (0..self.length()).filter_map(|i| self.item(i)).collect()
+    }
 }
 
 #[cfg(test)]

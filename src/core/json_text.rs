@@ -1,46 +1,73 @@
 //! A small JSON reader over response text, so that a body is checked in Rust in one pass instead
 //! of field by field across the JavaScript boundary (which cost about 20 µs per group of a page).
-//! Strings borrow from the text unless they hold escapes; numbers keep the precision checks need
-//! (exact integers up to 2^53) without pulling float parsing into the wasm.
+//! The text is read into a flat list of entries (one allocation for the whole document, no tree
+//! of vectors): strings are ranges of the text, unescaped only when asked for; numbers are
+//! checked as they are read and valued only when asked for, with the precision checks need (exact
+//! integers up to 2^53) and without pulling float parsing into the wasm.
 
 use super::json::{JsonKind, JsonView};
 use std::borrow::Cow;
 
-/// A parsed JSON value borrowing from its text.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Node<'a> {
-    /// `null`
-    Null,
-    /// `true` or `false`
-    Bool(bool),
-    /// A number.
-    Number(f64),
-    /// A string, unescaped.
-    Str(Cow<'a, str>),
-    /// An array.
-    Array(Vec<Node<'a>>),
-    /// An object, members in order.
-    Object(Vec<(Cow<'a, str>, Node<'a>)>),
-}
-
 /// Nesting deeper than this is refused, so hostile input cannot exhaust the stack.
 pub const MAX_DEPTH: usize = 64;
 
-/// Parses a whole JSON text; `None` when it is not valid JSON (or nests too deep).
-pub fn parse(text: &str) -> Option<Node<'_>> {
-    let mut reader = Reader { text, bytes: text.as_bytes(), at: 0 };
-    let value = reader.value(0)?;
+/// A JSON text, read and found valid.
+#[derive(Debug)]
+pub struct Document<'a> {
+    text: &'a str,
+    entries: Vec<Entry>,
+}
+
+/// One value of the document, in document order: a container's members follow it.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    kind: Kind,
+    /// A string holding escapes (it must be unescaped to be read).
+    escaped: bool,
+    /// The text of a number, or the content of a string (between its quotes).
+    start: usize,
+    end: usize,
+    /// The index of the entry after this value and everything inside it.
+    next: usize,
+    /// An array's items, or an object's members.
+    count: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Null,
+    True,
+    False,
+    Number,
+    Str,
+    Array,
+    Object,
+}
+
+/// Reads a whole JSON text; `None` when it is not valid JSON (or nests too deep).
+pub fn parse(text: &str) -> Option<Document<'_>> {
+    // About one entry per dozen bytes of a compact page: one allocation in the common case.
+    let mut reader = Reader { text, bytes: text.as_bytes(), at: 0, entries: Vec::with_capacity(text.len() / 12 + 4) };
+    reader.value(0)?;
     reader.space();
-    (reader.at == reader.bytes.len()).then_some(value)
+    (reader.at == reader.bytes.len()).then_some(Document { text, entries: reader.entries })
+}
+
+impl<'a> Document<'a> {
+    /// The document's top-level value.
+    pub fn root(&self) -> Value<'_, 'a> {
+        Value { document: self, index: 0 }
+    }
 }
 
 struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
+    entries: Vec<Entry>,
 }
 
-impl<'a> Reader<'a> {
+impl Reader<'_> {
     fn space(&mut self) {
         while self.bytes.get(self.at).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
             self.at += 1;
@@ -52,283 +79,380 @@ impl<'a> Reader<'a> {
         (self.bytes.get(self.at) == Some(&byte)).then(|| self.at += 1)
     }
 
-    fn literal(&mut self, word: &str, node: Node<'a>) -> Option<Node<'a>> {
+    fn push(&mut self, kind: Kind, start: usize, end: usize) -> usize {
+        let index = self.entries.len();
+        self.entries.push(Entry { kind, escaped: false, start, end, next: index + 1, count: 0 });
+        index
+    }
+
+    fn literal(&mut self, word: &str, kind: Kind) -> Option<()> {
         self.bytes[self.at..].starts_with(word.as_bytes()).then(|| {
+            self.push(kind, self.at, self.at + word.len());
             self.at += word.len();
-            node
         })
     }
 
-    fn value(&mut self, depth: usize) -> Option<Node<'a>> {
+    fn value(&mut self, depth: usize) -> Option<()> {
         if depth > MAX_DEPTH {
             return None;
         }
         self.space();
         match *self.bytes.get(self.at)? {
-            b'{' => self.object(depth),
-            b'[' => self.array(depth),
-            b'"' => self.string().map(Node::Str),
-            b't' => self.literal("true", Node::Bool(true)),
-            b'f' => self.literal("false", Node::Bool(false)),
-            b'n' => self.literal("null", Node::Null),
-            b'-' | b'0'..=b'9' => self.number().map(Node::Number),
+            b'{' => self.container(depth, Kind::Object, b'}'),
+            b'[' => self.container(depth, Kind::Array, b']'),
+            b'"' => self.string(),
+            b't' => self.literal("true", Kind::True),
+            b'f' => self.literal("false", Kind::False),
+            b'n' => self.literal("null", Kind::Null),
+            b'-' | b'0'..=b'9' => {
+                let start = self.at;
+                self.at = number_end(self.bytes, start)?;
+                self.push(Kind::Number, start, self.at);
+                Some(())
+            }
             _ => None,
         }
     }
 
-    fn object(&mut self, depth: usize) -> Option<Node<'a>> {
+    /// An object's members (a name, then its value) or an array's items.
+    fn container(&mut self, depth: usize, kind: Kind, close: u8) -> Option<()> {
+        let index = self.push(kind, self.at, self.at);
         self.at += 1;
-        let mut members = Vec::new();
-        if self.eat(b'}').is_some() {
-            return Some(Node::Object(members));
-        }
-        loop {
-            self.space();
-            let name = self.string()?;
-            self.eat(b':')?;
-            members.push((name, self.value(depth + 1)?));
-            if self.eat(b',').is_none() {
-                self.eat(b'}')?;
-                return Some(Node::Object(members));
+        let mut count = 0;
+        if self.eat(close).is_none() {
+            loop {
+                if kind == Kind::Object {
+                    self.space();
+                    self.string()?;
+                    self.eat(b':')?;
+                }
+                self.value(depth + 1)?;
+                count += 1;
+                if self.eat(b',').is_none() {
+                    self.eat(close)?;
+                    break;
+                }
             }
         }
+        let next = self.entries.len();
+        let entry = &mut self.entries[index];
+        (entry.count, entry.next) = (count, next);
+        Some(())
     }
 
-    fn array(&mut self, depth: usize) -> Option<Node<'a>> {
-        self.at += 1;
-        let mut items = Vec::new();
-        if self.eat(b']').is_some() {
-            return Some(Node::Array(items));
-        }
-        loop {
-            items.push(self.value(depth + 1)?);
-            if self.eat(b',').is_none() {
-                self.eat(b']')?;
-                return Some(Node::Array(items));
-            }
-        }
-    }
-
-    fn string(&mut self) -> Option<Cow<'a, str>> {
+    fn string(&mut self) -> Option<()> {
         if self.bytes.get(self.at) != Some(&b'"') {
             return None;
         }
-        self.at += 1;
-        let start = self.at;
-        // One search for the first byte that ends the plain run (most strings have no escapes).
-        let run = self.bytes[start..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-        self.at = start + run;
-        match self.bytes[self.at] {
-            b'"' => {
-                self.at += 1;
-                Some(Cow::Borrowed(&self.text[start..self.at - 1]))
-            }
-            b'\\' => self.escaped_string(start),
-            _ => None,
-        }
-    }
-
-    /// The rest of a string that holds escapes, from its start.
-    fn escaped_string(&mut self, start: usize) -> Option<Cow<'a, str>> {
-        let mut out = String::from(&self.text[start..self.at]);
-        loop {
-            match *self.bytes.get(self.at)? {
-                b'"' => {
-                    self.at += 1;
-                    return Some(Cow::Owned(out));
-                }
-                b'\\' => {
-                    let escape = *self.bytes.get(self.at + 1)?;
-                    self.at += 2;
-                    out.push(match escape {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => self.unicode_escape()?,
-                        _ => return None,
-                    });
-                }
-                0x00..=0x1f => return None,
-                _ => {
-                    // Copy one whole UTF-8 character.
-                    let ch = self.text[self.at..].chars().next()?;
-                    out.push(ch);
-                    self.at += ch.len_utf8();
-                }
-            }
-        }
-    }
-
-    fn hex4(&mut self) -> Option<u32> {
-        let digits = self.text.get(self.at..self.at + 4)?;
-        let value = u32::from_str_radix(digits, 16).ok().filter(|_| digits.bytes().all(|b| b.is_ascii_hexdigit()))?;
-        self.at += 4;
-        Some(value)
-    }
-
-    /// `\uXXXX`, joining a surrogate pair; a lone surrogate becomes U+FFFD, as JSON.parse keeps
-    /// it as a string either way.
-    fn unicode_escape(&mut self) -> Option<char> {
-        let first = self.hex4()?;
-        if (0xD800..0xDC00).contains(&first) && self.bytes[self.at..].starts_with(b"\\u") {
-            let save = self.at;
-            self.at += 2;
-            let second = self.hex4()?;
-            if (0xDC00..0xE000).contains(&second) {
-                return char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00));
-            }
-            self.at = save;
-        }
-        Some(char::from_u32(first).unwrap_or('\u{fffd}'))
-    }
-
-    /// A JSON number: exact for integers below 2^53, within a few units in the last place
-    /// between 10^-22 and 10^22, and within 1e-12 relative beyond; enough for the checks (which
-    /// ask "a whole number?", "not negative?") without float parsing in the wasm.
-    fn number(&mut self) -> Option<f64> {
-        let negative = self.bytes[self.at] == b'-';
-        if negative {
-            self.at += 1;
-        }
-        let digits = |reader: &mut Self| {
-            let from = reader.at;
-            while reader.bytes.get(reader.at).is_some_and(u8::is_ascii_digit) {
-                reader.at += 1;
-            }
-            &reader.text[from..reader.at]
+        let start = self.at + 1;
+        let run = plain_run_end(self.bytes, start)?;
+        let (end, escaped) = match self.bytes[run] {
+            b'"' => (run, false),
+            // Escapes are rare: the string is decoded once here to check them, and again only if
+            // it is read.
+            b'\\' => (unescape(self.text, start)?.1 - 1, true),
+            _ => return None,
         };
-        let whole = digits(self);
-        if whole.is_empty() || (whole.len() > 1 && whole.starts_with('0')) {
-            return None;
-        }
-        let mut fraction = "";
-        if self.bytes.get(self.at) == Some(&b'.') {
-            self.at += 1;
-            fraction = digits(self);
-            if fraction.is_empty() {
-                return None;
-            }
-        }
-        let mut exponent = 0i32;
-        if matches!(self.bytes.get(self.at), Some(b'e' | b'E')) {
-            self.at += 1;
-            let sign = match self.bytes.get(self.at) {
-                Some(b'-') => {
-                    self.at += 1;
-                    -1
-                }
-                Some(b'+') => {
-                    self.at += 1;
-                    1
-                }
-                _ => 1,
-            };
-            let power = digits(self);
-            if power.is_empty() {
-                return None;
-            }
-            exponent = sign * power.bytes().take(4).fold(0i32, |n, b| n * 10 + i32::from(b - b'0'));
-        }
-        // Up to 19 significant digits go into an exact integer mantissa (trailing zeros of the
-        // fraction add nothing); later digits only scale it. Integers below 2^53 come out exact.
-        let fraction = fraction.trim_end_matches('0');
-        let (mut mantissa, mut kept, mut dropped) = (0u64, 0u32, 0i32);
-        for b in whole.bytes().chain(fraction.bytes()) {
-            if kept == 19 {
-                dropped += 1;
-                continue;
-            }
-            if kept > 0 || b != b'0' {
-                kept += 1;
-            }
-            mantissa = mantissa * 10 + u64::from(b - b'0');
-        }
-        let scale = exponent - fraction.len().min(i32::MAX as usize) as i32 + dropped;
-        let mantissa = mantissa as f64;
-        let value = match scale {
-            0.. => mantissa * 10f64.powi(scale),
-            // Dividing by an exact power of ten rounds once.
-            -22..=-1 => mantissa / 10f64.powi(-scale),
-            // Two steps below 1e-300, so values near the subnormal range do not flush to zero.
-            ..-300 => mantissa * 10f64.powi(scale + 300) * 1e-300,
-            _ => mantissa * 10f64.powi(scale),
-        };
-        Some(if negative { -value } else { value })
+        let index = self.push(Kind::Str, start, end);
+        self.entries[index].escaped = escaped;
+        self.at = end + 1;
+        Some(())
     }
 }
 
-impl<'a, 'n> JsonView for &'n Node<'a> {
+/// Where the plain run of a string's content that starts at `from` ends: at the first `"`, `\`
+/// or control character. Eight bytes at a time, since most of a page is plain strings; each mask
+/// below is exact at its lowest set byte, which is the only one read.
+fn plain_run_end(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let below = |word: u64, limit: u8| word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGHS;
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
+        let hits = below(word ^ (ONES * u64::from(b'"')), 1) | below(word ^ (ONES * u64::from(b'\\')), 1) | below(word, 0x20);
+        if hits != 0 {
+            return Some(at + hits.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    bytes[at..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).map(|run| at + run)
+}
+
+/// A string's content from `start` (after its opening quote), unescaped, and the index after its
+/// closing quote; `None` when an escape or a character is not allowed.
+fn unescape(text: &str, start: usize) -> Option<(String, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut at = start;
+    loop {
+        let run = plain_run_end(bytes, at)?;
+        out.push_str(&text[at..run]);
+        at = run;
+        match bytes[at] {
+            b'"' => return Some((out, at + 1)),
+            b'\\' => {
+                let escape = *bytes.get(at + 1)?;
+                at += 2;
+                out.push(match escape {
+                    b'"' => '"',
+                    b'\\' => '\\',
+                    b'/' => '/',
+                    b'b' => '\u{8}',
+                    b'f' => '\u{c}',
+                    b'n' => '\n',
+                    b'r' => '\r',
+                    b't' => '\t',
+                    b'u' => unicode_escape(text, &mut at)?,
+                    _ => return None,
+                });
+            }
+            _ => return None,
+        }
+    }
+}
+
+fn hex4(text: &str, at: &mut usize) -> Option<u32> {
+    let digits = text.get(*at..*at + 4)?;
+    let value = u32::from_str_radix(digits, 16).ok().filter(|_| digits.bytes().all(|b| b.is_ascii_hexdigit()))?;
+    *at += 4;
+    Some(value)
+}
+
+/// `\uXXXX` (after the `\u`), joining a surrogate pair; a lone surrogate becomes U+FFFD, as
+/// JSON.parse keeps it as a string either way.
+fn unicode_escape(text: &str, at: &mut usize) -> Option<char> {
+    let first = hex4(text, at)?;
+    if (0xD800..0xDC00).contains(&first) && text.as_bytes()[*at..].starts_with(b"\\u") {
+        let mut after = *at + 2;
+        let second = hex4(text, &mut after)?;
+        if (0xDC00..0xE000).contains(&second) {
+            *at = after;
+            return char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00));
+        }
+    }
+    Some(char::from_u32(first).unwrap_or('\u{fffd}'))
+}
+
+/// The end of the JSON number that starts at `at`; `None` when it breaks the grammar.
+fn number_end(bytes: &[u8], mut at: usize) -> Option<usize> {
+    let digits = |at: &mut usize| {
+        let from = *at;
+        while bytes.get(*at).is_some_and(u8::is_ascii_digit) {
+            *at += 1;
+        }
+        *at - from
+    };
+    if bytes[at] == b'-' {
+        at += 1;
+    }
+    let first = at;
+    let whole = digits(&mut at);
+    if whole == 0 || (whole > 1 && bytes[first] == b'0') {
+        return None;
+    }
+    if bytes.get(at) == Some(&b'.') {
+        at += 1;
+        if digits(&mut at) == 0 {
+            return None;
+        }
+    }
+    if matches!(bytes.get(at), Some(b'e' | b'E')) {
+        at += 1;
+        if matches!(bytes.get(at), Some(b'-' | b'+')) {
+            at += 1;
+        }
+        if digits(&mut at) == 0 {
+            return None;
+        }
+    }
+    Some(at)
+}
+
+/// The value of a number that [`number_end`] accepted: exact for integers below 2^53, within a
+/// few units in the last place between 10^-22 and 10^22, and within 1e-12 relative beyond;
+/// enough for the checks (which ask "a whole number?", "not negative?").
+fn number_value(literal: &str) -> f64 {
+    let (negative, unsigned) = match literal.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, literal),
+    };
+    let (mantissa_text, exponent_text) = unsigned.split_once(['e', 'E']).unwrap_or((unsigned, "0"));
+    let (whole, fraction) = mantissa_text.split_once('.').unwrap_or((mantissa_text, ""));
+    let (sign, power) = match exponent_text.as_bytes().first() {
+        Some(b'-') => (-1, &exponent_text[1..]),
+        Some(b'+') => (1, &exponent_text[1..]),
+        _ => (1, exponent_text),
+    };
+    let exponent = sign * power.bytes().take(4).fold(0i32, |n, b| n * 10 + i32::from(b - b'0'));
+    // Up to 19 significant digits go into an exact integer mantissa (trailing zeros of the
+    // fraction add nothing); later digits only scale it. Integers below 2^53 come out exact.
+    let fraction = fraction.trim_end_matches('0');
+    let (mut mantissa, mut kept, mut dropped) = (0u64, 0u32, 0i32);
+    for b in whole.bytes().chain(fraction.bytes()) {
+        if kept == 19 {
+            dropped += 1;
+            continue;
+        }
+        if kept > 0 || b != b'0' {
+            kept += 1;
+        }
+        mantissa = mantissa * 10 + u64::from(b - b'0');
+    }
+    let scale = exponent - fraction.len().min(i32::MAX as usize) as i32 + dropped;
+    let mantissa = mantissa as f64;
+    let value = match scale {
+        0.. => mantissa * 10f64.powi(scale),
+        // Dividing by an exact power of ten rounds once.
+        -22..=-1 => mantissa / 10f64.powi(-scale),
+        // Two steps below 1e-300, so values near the subnormal range do not flush to zero.
+        ..-300 => mantissa * 10f64.powi(scale + 300) * 1e-300,
+        _ => mantissa * 10f64.powi(scale),
+    };
+    if negative {
+        -value
+    } else {
+        value
+    }
+}
+
+/// One value of a [`Document`], read through [`JsonView`].
+#[derive(Debug, Clone, Copy)]
+pub struct Value<'d, 'a> {
+    document: &'d Document<'a>,
+    index: usize,
+}
+
+impl<'d, 'a> Value<'d, 'a> {
+    fn entry(&self) -> &'d Entry {
+        &self.document.entries[self.index]
+    }
+
+    fn at(&self, index: usize) -> Value<'d, 'a> {
+        Value { document: self.document, index }
+    }
+
+    /// The entries of a container's members or items, in order (for an object: each name; its
+    /// value is the entry after it).
+    fn children(&self) -> impl Iterator<Item = usize> + 'd {
+        let entries = &self.document.entries;
+        let entry = entries[self.index];
+        let step = if entry.kind == Kind::Object { 2 } else { 1 };
+        let mut next = self.index + 1;
+        let count = if matches!(entry.kind, Kind::Array | Kind::Object) { entry.count } else { 0 };
+        (0..count).map(move |_| {
+            let child = next;
+            next = entries[child + step - 1].next;
+            child
+        })
+    }
+
+    /// The text of a string entry, unescaped when it must be.
+    fn text_of(&self, index: usize) -> Cow<'a, str> {
+        let entry = &self.document.entries[index];
+        let text = self.document.text;
+        if entry.escaped {
+            // The reader checked every escape; this decoding cannot fail.
+            Cow::Owned(unescape(text, entry.start).map(|(s, _)| s).unwrap_or_default())
+        } else {
+            Cow::Borrowed(&text[entry.start..entry.end])
+        }
+    }
+}
+
+impl<'d, 'a> JsonView for Value<'d, 'a> {
     fn kind(&self) -> JsonKind {
-        match self {
-            Node::Null => JsonKind::Null,
-            Node::Bool(_) => JsonKind::Bool,
-            Node::Number(_) => JsonKind::Number,
-            Node::Str(_) => JsonKind::String,
-            Node::Array(_) => JsonKind::Array,
-            Node::Object(_) => JsonKind::Object,
+        match self.entry().kind {
+            Kind::Null => JsonKind::Null,
+            Kind::True | Kind::False => JsonKind::Bool,
+            Kind::Number => JsonKind::Number,
+            Kind::Str => JsonKind::String,
+            Kind::Array => JsonKind::Array,
+            Kind::Object => JsonKind::Object,
         }
     }
 
     fn string(&self) -> Option<String> {
-        match self {
-            Node::Str(s) => Some(s.to_string()),
-            _ => None,
-        }
+        self.text().map(Cow::into_owned)
     }
 
     fn text(&self) -> Option<Cow<'_, str>> {
-        match self {
-            Node::Str(s) => Some(Cow::Borrowed(s.as_ref())),
-            _ => None,
-        }
+        (self.entry().kind == Kind::Str).then(|| self.text_of(self.index))
     }
 
     fn number(&self) -> Option<f64> {
-        match self {
-            Node::Number(n) => Some(*n),
-            _ => None,
-        }
+        let entry = self.entry();
+        (entry.kind == Kind::Number).then(|| number_value(&self.document.text[entry.start..entry.end]))
     }
 
     fn boolean(&self) -> Option<bool> {
-        match self {
-            Node::Bool(b) => Some(*b),
+        match self.entry().kind {
+            Kind::True => Some(true),
+            Kind::False => Some(false),
             _ => None,
         }
     }
 
     fn field(&self, name: &str) -> Option<Self> {
-        match self {
-            // The last member of a name wins, as in JSON.parse.
-            Node::Object(members) => members.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v),
-            _ => None,
+        let [found] = self.fields([name]);
+        found
+    }
+
+    fn fields<const N: usize>(&self, names: [&str; N]) -> [Option<Self>; N] {
+        let mut found = [None; N];
+        let object = self.entry();
+        if object.kind != Kind::Object {
+            return found;
         }
+        let (entries, text) = (self.document.entries.as_slice(), self.document.text);
+        let mut key = self.index + 1;
+        for _ in 0..object.count {
+            let name_entry = &entries[key];
+            // Plain names are compared as slices of the text; escaped ones once unescaped.
+            let unescaped = if name_entry.escaped { self.text_of(key) } else { Cow::Borrowed("") };
+            let member_name = if name_entry.escaped { unescaped.as_bytes() } else { &text.as_bytes()[name_entry.start..name_entry.end] };
+            // Plain loops: this runs for every member of every group of a page, and iterator
+            // adapters are not inlined in the size-optimised wasm.
+            let mut j = 0;
+            while j < N {
+                // The last member of a name wins, as in JSON.parse.
+                if names[j].len() == member_name.len() && names[j].as_bytes() == member_name {
+                    found[j] = Some(self.at(key + 1));
+                }
+                j += 1;
+            }
+            key = entries[key + 1].next;
+        }
+        found
     }
 
     fn keys(&self) -> Vec<String> {
-        match self {
-            Node::Object(members) => members.iter().map(|(n, _)| n.to_string()).collect(),
-            _ => Vec::new(),
+        if self.entry().kind != Kind::Object {
+            return Vec::new();
         }
+        self.children().map(|key| self.text_of(key).into_owned()).collect()
     }
 
     fn length(&self) -> usize {
-        match self {
-            Node::Array(items) => items.len(),
-            _ => 0,
+        if self.entry().kind == Kind::Array {
+            self.entry().count
+        } else {
+            0
         }
     }
 
     fn item(&self, index: usize) -> Option<Self> {
-        match self {
-            Node::Array(items) => items.get(index),
-            _ => None,
+        if self.entry().kind != Kind::Array {
+            return None;
         }
+        self.children().nth(index).map(|item| self.at(item))
+    }
+
+    fn items(&self) -> Vec<Self> {
+        if self.entry().kind != Kind::Array {
+            return Vec::new();
+        }
+        self.children().map(|item| self.at(item)).collect()
     }
 }
 
@@ -336,33 +460,72 @@ impl<'a, 'n> JsonView for &'n Node<'a> {
 pub(crate) mod tests {
     use super::*;
 
+    fn number(text: &str) -> f64 {
+        parse(text).unwrap().root().number().unwrap()
+    }
+
     #[test]
     fn parses_what_json_allows() {
-        let node = parse(r#" {"a": [1, -2.5e2, true, false, null], "b": "x\"\u00e9\ud83d\ude00", "a": 7} "#).unwrap();
-        let view = &node;
+        let document = parse(r#" {"a": [1, -2.5e2, true, false, null], "b": "x\"\u00e9\ud83d\ude00", "a": 7} "#).unwrap();
+        let view = document.root();
         assert_eq!(view.field("a").and_then(|a| a.number()), Some(7.0), "the last duplicate wins");
         assert_eq!(view.field("b").and_then(|b| b.string()).as_deref(), Some("x\"é😀"));
-        let Node::Object(members) = &node else { panic!() };
-        let Node::Array(items) = &members[0].1 else { panic!() };
-        assert_eq!(items[1], Node::Number(-250.0));
-        assert_eq!(parse("123456789012345").unwrap(), Node::Number(123_456_789_012_345.0));
-        assert_eq!(parse("0.5").unwrap(), Node::Number(0.5));
+        assert_eq!(view.keys(), ["a", "b", "a"]);
+        let list = view.children().next().map(|key| view.at(key + 1)).unwrap();
+        assert_eq!(list.length(), 5);
+        assert_eq!(list.item(1).and_then(|n| n.number()), Some(-250.0));
+        assert_eq!(list.items().iter().map(|v| v.kind()).collect::<Vec<_>>(), [JsonKind::Number, JsonKind::Number, JsonKind::Bool, JsonKind::Bool, JsonKind::Null]);
+        assert_eq!(list.item(2).and_then(|b| b.boolean()), Some(true));
+        assert!(list.item(5).is_none());
+        assert_eq!(number("123456789012345"), 123_456_789_012_345.0);
+        assert_eq!(number("0.5"), 0.5);
         // Found by the property test: more than 17 digits once lost a factor of ten, and a
         // 16-digit integer written with ".0" came out inexact.
-        assert_eq!(parse("5739597253441131.0").unwrap(), Node::Number(5_739_597_253_441_131.0));
-        let Node::Number(n) = parse("0.10461221550366369").unwrap() else { panic!() };
+        assert_eq!(number("5739597253441131.0"), 5_739_597_253_441_131.0);
+        let n = number("0.10461221550366369");
         assert!((n - 0.104_612_215_503_663_69).abs() < 1e-15, "{n}");
-        let Node::Number(n) = parse("123456789012345678901234").unwrap() else { panic!() };
+        let n = number("123456789012345678901234");
         assert!((n / 1.234_567_890_123_456_8e23 - 1.0).abs() < 1e-12, "{n}");
+        assert_eq!(number("-1E+2"), -100.0);
+        assert_eq!(number("3e-2"), 0.03);
+    }
+
+    #[test]
+    fn reads_escaped_names_and_nested_containers() {
+        let document = parse(r#"{"d\u0061ta": [[], {}, [{"x": "\\"}]], "n": {"m": [1]}}"#).unwrap();
+        let view = document.root();
+        let data = view.field("data").unwrap();
+        assert_eq!(data.length(), 3);
+        assert_eq!(data.item(0).unwrap().length(), 0);
+        assert_eq!(data.item(1).unwrap().kind(), JsonKind::Object);
+        assert_eq!(data.item(2).and_then(|a| a.item(0)).and_then(|o| o.field("x")).and_then(|x| x.string()).as_deref(), Some("\\"));
+        assert_eq!(view.field("n").and_then(|n| n.field("m")).and_then(|m| m.item(0)).and_then(|v| v.number()), Some(1.0));
+        assert!(view.field("x").is_none() && data.field("x").is_none() && view.item(0).is_none());
+    }
+
+    #[test]
+    fn finds_the_end_of_a_plain_run_at_every_offset() {
+        for len in 0..40 {
+            for stop in [b'"', b'\\', 0x00, 0x1f] {
+                let mut bytes = vec![b'a'; len];
+                bytes.extend([stop, b'"', b'x']);
+                for from in 0..=len {
+                    assert_eq!(plain_run_end(&bytes, from), Some(len), "{len} {stop} {from}");
+                }
+            }
+            assert_eq!(plain_run_end(&vec![0xe9; len], 0), None, "bytes above 0x7f are plain");
+        }
     }
 
     #[test]
     fn refuses_what_json_does_not() {
-        for bad in ["", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "\"\u{1}\"", "tru", "{a:1}", "[1] [2]", "\"\\x\"", "1e", "\"abc"] {
+        for bad in ["", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "\"\u{1}\"", "tru", "{a:1}", "[1] [2]", "\"\\x\"", "1e", "\"abc", "\"a\\u12\"", "{\"a\" 1}", "[1 2]", "1e+"] {
             assert!(parse(bad).is_none(), "{bad:?}");
         }
         let deep = "[".repeat(MAX_DEPTH + 2) + &"]".repeat(MAX_DEPTH + 2);
         assert!(parse(&deep).is_none());
+        let deep_enough = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
+        assert!(parse(&deep_enough).is_some());
     }
 
     #[test]
@@ -372,7 +535,7 @@ pub(crate) mod tests {
             r#"[{"x": "\/\b\f\n\r\t"}, 1E+2, 3e-2, -7]"#,
         ] {
             let theirs: serde_json::Value = serde_json::from_str(sample).unwrap();
-            assert!(same(&parse(sample).unwrap(), &theirs), "{sample}");
+            assert!(same(&parse(sample).unwrap().root(), &theirs), "{sample}");
         }
     }
 
@@ -380,26 +543,22 @@ pub(crate) mod tests {
         b.as_f64().is_some_and(|b| b != 0.0 && !(1e-22..=1e22).contains(&b.abs()))
     }
 
-    /// Whether a node equals a serde_json value (numbers compared as f64).
-    pub(crate) fn same(node: &Node<'_>, value: &serde_json::Value) -> bool {
-        use serde_json::Value;
-        match (node, value) {
-            (Node::Null, Value::Null) => true,
-            (Node::Bool(a), Value::Bool(b)) => a == b,
+    /// Whether a value read by this module equals a serde_json value (numbers compared as f64).
+    pub(crate) fn same(ours: &Value<'_, '_>, value: &serde_json::Value) -> bool {
+        use serde_json::Value as V;
+        match value {
+            V::Null => ours.kind() == JsonKind::Null,
+            V::Bool(b) => ours.boolean() == Some(*b),
             // Within a few units in the last place: serde_json's own float parsing (without its
             // float_roundtrip feature) can be one off, so exact equality would test serde_json.
-            (Node::Number(a), Value::Number(b)) => {
+            V::Number(b) => ours.number().is_some_and(|a| {
                 // Beyond 10^±22, powers of ten are not exact in f64 and `powi` adds error.
                 let tolerance = if b_extreme(b) { 1e-12 } else { 4.0 * f64::EPSILON };
                 b.as_f64().is_some_and(|b| (a - b).abs() <= b.abs() * tolerance || (a.abs() < 1e-290 && b.abs() < 1e-290))
-            }
-            (Node::Str(a), Value::String(b)) => a == b,
-            (Node::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y)),
-            (Node::Object(a), Value::Object(b)) => {
-                let view = node;
-                a.len() >= b.len() && b.iter().all(|(k, v)| view.field(k).is_some_and(|mine| same(mine, v)))
-            }
-            _ => false,
+            }),
+            V::String(b) => ours.text().as_deref() == Some(b.as_str()),
+            V::Array(b) => ours.kind() == JsonKind::Array && ours.length() == b.len() && ours.items().iter().zip(b).all(|(x, y)| same(x, y)),
+            V::Object(b) => ours.kind() == JsonKind::Object && ours.keys().len() >= b.len() && b.iter().all(|(k, v)| ours.field(k).is_some_and(|mine| same(&mine, v))),
         }
     }
 }

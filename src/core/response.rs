@@ -112,27 +112,29 @@ impl std::fmt::Display for At<'_> {
 /// An account group, user or business.
 pub fn check_group<V: JsonView>(at: &At<'_>, group: &V) -> Result<(), String> {
     object(at, group)?;
-    uuid(at, group, "id")?;
-    timestamp(at, group, "created_at")?;
-    timestamp(at, group, "updated_at")?;
+    let [id, created_at, updated_at, kind, status, account, business_id, users] =
+        group.fields(["id", "created_at", "updated_at", "type", "status", "securities_account_number", "business_id", "users"]);
+    uuid(at, "id", id.as_ref())?;
+    timestamp(at, "created_at", created_at.as_ref())?;
+    timestamp(at, "updated_at", updated_at.as_ref())?;
     // Open enums: any string is kept.
-    string(at, group, "type")?;
-    string(at, group, "status")?;
-    string(at, group, "securities_account_number")?;
-    let business = group.field("type").is_some_and(|t| t.text().as_deref() == Some(BUSINESS_GROUP_TYPE));
-    if business || group.field("business_id").is_some() {
-        return uuid(at, group, "business_id");
+    string(at, "type", kind.as_ref())?;
+    string(at, "status", status.as_ref())?;
+    string(at, "securities_account_number", account.as_ref())?;
+    let business = kind.is_some_and(|t| t.text().as_deref() == Some(BUSINESS_GROUP_TYPE));
+    if business || business_id.is_some() {
+        return uuid(at, "business_id", business_id.as_ref());
     }
-    let users = group.field("users").filter(|u| u.kind() == JsonKind::Array).ok_or_else(|| format!("{at}users must be an array"))?;
-    for i in 0..users.length() {
+    let users = users.filter(|u| u.kind() == JsonKind::Array).ok_or_else(|| format!("{at}users must be an array"))?;
+    for (i, user) in users.items().iter().enumerate() {
         let path = At::Item(at, "users", i);
-        let user = users.item(i).ok_or_else(|| format!("{path} is missing"))?;
-        object(&path, &user)?;
-        if user.field("id").is_some() {
-            uuid(&path, &user, "id")?;
+        object(&path, user)?;
+        let [id, kind] = user.fields(["id", "type"]);
+        if id.is_some() {
+            uuid(&path, "id", id.as_ref())?;
         }
-        if user.field("type").is_some() {
-            string(&path, &user, "type")?;
+        if kind.is_some() {
+            string(&path, "type", kind.as_ref())?;
         }
     }
     Ok(())
@@ -152,13 +154,12 @@ pub fn check_page<V: JsonView>(page: &V) -> Result<(), String> {
             .ok_or_else(|| format!("meta.{name} must be a non-negative integer"))?;
     }
     let data = page.field("data").filter(|d| d.kind() == JsonKind::Array).ok_or("data must be an array")?;
-    if data.length() as f64 != counters[2] {
-        return Err(format!("meta.count is {} but data holds {} items", number_text(counters[2]), data.length()));
+    let items = data.items();
+    if items.len() as f64 != counters[2] {
+        return Err(format!("meta.count is {} but data holds {} items", number_text(counters[2]), items.len()));
     }
-    for i in 0..data.length() {
-        let path = At::Item(&At::Body, "data", i);
-        let item = data.item(i).ok_or_else(|| format!("{path} is missing"))?;
-        check_group(&path, &item)?;
+    for (i, item) in items.iter().enumerate() {
+        check_group(&At::Item(&At::Body, "data", i), item)?;
     }
     Ok(())
 }
@@ -173,25 +174,24 @@ fn object<V: JsonView>(at: &At<'_>, value: &V) -> Result<(), String> {
 }
 
 /// Checks that a member is a string and passes `valid`; the error names the rule.
-fn text_member<V: JsonView>(at: &At<'_>, value: &V, name: &str, valid: impl Fn(&str) -> bool, rule: &str) -> Result<(), String> {
-    let member = value.field(name);
-    match member.as_ref().and_then(|m| m.text()) {
+fn text_member<V: JsonView>(at: &At<'_>, name: &str, member: Option<&V>, valid: impl Fn(&str) -> bool, rule: &str) -> Result<(), String> {
+    match member.and_then(|m| m.text()) {
         None => Err(format!("{at}{name} must be a string")),
         Some(text) if valid(&text) => Ok(()),
         Some(_) => Err(format!("{at}{name} must be {rule}")),
     }
 }
 
-fn string<V: JsonView>(at: &At<'_>, value: &V, name: &str) -> Result<(), String> {
-    text_member(at, value, name, |_| true, "a string")
+fn string<V: JsonView>(at: &At<'_>, name: &str, member: Option<&V>) -> Result<(), String> {
+    text_member(at, name, member, |_| true, "a string")
 }
 
-fn uuid<V: JsonView>(at: &At<'_>, value: &V, name: &str) -> Result<(), String> {
-    text_member(at, value, name, is_uuid, "a UUID")
+fn uuid<V: JsonView>(at: &At<'_>, name: &str, member: Option<&V>) -> Result<(), String> {
+    text_member(at, name, member, is_uuid, "a UUID")
 }
 
-fn timestamp<V: JsonView>(at: &At<'_>, value: &V, name: &str) -> Result<(), String> {
-    text_member(at, value, name, is_rfc3339, "an RFC 3339 date-time")
+fn timestamp<V: JsonView>(at: &At<'_>, name: &str, member: Option<&V>) -> Result<(), String> {
+    text_member(at, name, member, is_rfc3339, "an RFC 3339 date-time")
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, checked by shape.

@@ -76,10 +76,8 @@ pub fn parse_uuid(text: &str) -> Option<Uuid> {
 pub fn is_uuid(text: &str) -> bool {
     let b = text.as_bytes();
     b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
+        && [8, 13, 18, 23].into_iter().all(|i| b[i] == b'-')
+        && [0..8, 9..13, 14..18, 19..23, 24..36].into_iter().all(|group| b[group].iter().all(u8::is_ascii_hexdigit))
 }
 
 /// A required UUID string.

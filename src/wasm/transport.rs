@@ -13,6 +13,7 @@ use crate::core::json_text;
 use crate::core::response::{interpret, is_json_media_type, Expected};
 use crate::core::retry::{AttemptFailure, RetryPolicy};
 use js_sys::{Date, Function, Math, Object, Reflect};
+use std::borrow::Cow;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
@@ -160,11 +161,13 @@ fn verdict(expected: Expected, exchange: Exchange) -> Result<Outcome, (JsValue, 
     let content_type = exchange.content_type.as_deref();
     // Only a JSON body is copied into wasm memory (a 202 or a plain-text error is not).
     let bytes = if is_json_media_type(content_type) { exchange.body.to_vec() } else { Vec::new() };
-    // Undecodable bytes become U+FFFD, as `response.text()` would make them.
-    let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes));
+    // Undecodable bytes become U+FFFD, as `response.text()` would make them (the strict check
+    // first: it is the fast one).
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = std::str::from_utf8(bytes).map_or_else(|_| String::from_utf8_lossy(bytes), Cow::Borrowed);
     let tree = if is_json_media_type(content_type) { json_text::parse(&text) } else { None };
     let parsed = || parse_json(&exchange.body).ok();
-    match interpret(expected, exchange.status, exchange.request_id.clone(), content_type, tree.as_ref()) {
+    match interpret(expected, exchange.status, exchange.request_id.clone(), content_type, tree.as_ref().map(json_text::Document::root)) {
         Ok(Some(_)) => match parsed() {
             Some(body) => Ok(Outcome { body, status: exchange.status, request_id: exchange.request_id }),
             None => Err((to_js(&unparsable(&exchange), None, None), false)),

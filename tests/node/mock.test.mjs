@@ -57,6 +57,19 @@ test('--strict-tokens accepts only issued tokens, with the scope an operation ne
     assert.equal((await create(url, admin)).status, 200);
   }));
 
+test('--require-signature-headers refuses a request without both signature headers; the default mode does not', async () => {
+  const signed = { signature: 'sig1=:AAAA:', 'signature-input': 'sig1=("@method");created=1' };
+  await withMock(['--require-signature-headers'], async (url) => {
+    for (const [missing, extra] of [['both', {}], ['signature-input', { signature: signed.signature }], ['empty signature', { ...signed, signature: ' ' }]]) {
+      const refused = await fetch(`${url}/account_groups`, { headers: { ...headers(), ...extra } });
+      assert.equal(refused.status, 401, missing);
+      assert.match((await refused.json()).detail, /signature and signature-input headers are required/);
+    }
+    assert.equal((await fetch(`${url}/account_groups`, { headers: { ...headers(), ...signed } })).status, 200);
+  });
+  await withMock([], async (url) => assert.equal((await fetch(`${url}/account_groups`, { headers: headers() })).status, 200));
+});
+
 test('fault rules: status with Retry-After, delay, malformed body, dropped connection', () =>
   withMock([], async (url) => {
     const rules = [
