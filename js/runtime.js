@@ -24,10 +24,11 @@ export async function exchange(fetchImpl, method, url, headerLines, body, timeou
   }, timeoutMs);
   const onAbort = () => controller.abort(caller.reason);
   caller?.addEventListener('abort', onAbort, { once: true });
-  const headers = {};
+  // A Headers object, as callers' own fetch functions may expect one (and set headers on it).
+  const headers = new Headers();
   for (const line of headerLines.split('\n')) {
     const colon = line.indexOf(':');
-    headers[line.slice(0, colon)] = line.slice(colon + 1);
+    if (colon > 0) headers.append(line.slice(0, colon), line.slice(colon + 1));
   }
   // A redirect would carry the credentials to another host; it is reported instead.
   const init = { method, headers, redirect: 'manual', signal, body };
@@ -39,10 +40,18 @@ export async function exchange(fetchImpl, method, url, headerLines, body, timeou
     if (typeof response?.status !== 'number' || typeof response.arrayBuffer !== 'function' || typeof response.headers?.get !== 'function') {
       return { failure: 'network', error: new TypeError('fetch resolved with something that is not a Response') };
     }
-    const header = (name) => response.headers.get(name) ?? undefined;
+    const header = (name) => {
+      const value = response.headers.get(name);
+      return value == null ? undefined : String(value);
+    };
     const result = { failure: '', status: response.status, requestId: header('upvest-request-id'), contentType: header('content-type'), retryAfter: header('retry-after') };
     if (Number(header('content-length')) > maxBytes) {
-      response.body?.cancel().catch(() => {});
+      try {
+        // A web stream is cancelled; another kind of body (node-fetch's) is left to be dropped.
+        response.body?.cancel?.()?.catch?.(() => {});
+      } catch {
+        // Nothing more to do for a body that cannot be cancelled.
+      }
       return { ...result, failure: 'too-large' };
     }
     const bytes = new Uint8Array(await bounded(response.arrayBuffer()));

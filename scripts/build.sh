@@ -23,7 +23,7 @@ echo "build: cargo build --profile wasm-release --target wasm32-unknown-unknown 
     # std compiled with the size profile, and a panic is a bare trap (it already aborted; now
     # without the formatting machinery). Unstable flags, so under RUSTC_BOOTSTRAP, for this
     # build only.
-    export RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
+    export RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }-Zunstable-options -Cpanic=immediate-abort"
   fi
   cargo build --profile wasm-release --target wasm32-unknown-unknown -p upvest-account-groups --lib
 )

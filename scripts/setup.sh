@@ -85,6 +85,8 @@ fi
 # The Debian route has it (rust-web-src); on the rustup route it is one more component, and
 # without it the build still works, with the prebuilt std.
 std_from_source=
+wasm_rustc=rustc
+[ "$use_route" = debian ] && wasm_rustc=/usr/bin/rustc
 if [ "$use_route" = debian ]; then
   std_from_source=1
 elif [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
@@ -96,6 +98,12 @@ else
   else
     say "rust-src is not available: the wasm is built with the prebuilt std (larger, same behaviour)"
   fi
+fi
+# The immediate-abort panic strategy is newer than the crate's minimum Rust (1.92 or so).
+if [ -n "$std_from_source" ] && ! RUSTC_BOOTSTRAP=1 "$wasm_rustc" -Zunstable-options -Cpanic=immediate-abort \
+    --target wasm32-unknown-unknown --print cfg >/dev/null 2>&1; then
+  say "$("$wasm_rustc" --version) has no -Cpanic=immediate-abort: the wasm is built with the prebuilt std"
+  std_from_source=
 fi
 
 # 2. wasm-bindgen's CLI at exactly the version in Cargo.lock, and wasm-pack.

@@ -289,7 +289,9 @@ fn number_value(literal: &str) -> f64 {
         Some(b'+') => (1, &exponent_text[1..]),
         _ => (1, exponent_text),
     };
-    let exponent = sign * power.bytes().take(4).fold(0i32, |n, b| n * 10 + i32::from(b - b'0'));
+    // Leading zeros say nothing; beyond four digits every value is 0 or infinite anyway.
+    let power = power.trim_start_matches('0');
+    let exponent = sign * if power.len() > 4 { 9999 } else { power.bytes().fold(0i32, |n, b| n * 10 + i32::from(b - b'0')) };
     // Up to 19 significant digits go into an exact integer mantissa (trailing zeros of the
     // fraction add nothing); later digits only scale it. Integers below 2^53 come out exact.
     let fraction = fraction.trim_end_matches('0');
@@ -304,7 +306,11 @@ fn number_value(literal: &str) -> f64 {
         }
         mantissa = mantissa * 10 + u64::from(b - b'0');
     }
-    let scale = exponent - fraction.len().min(i32::MAX as usize) as i32 + dropped;
+    if mantissa == 0 {
+        // Zero at any scale (`0e400` would otherwise be 0 × ∞).
+        return if negative { -0.0 } else { 0.0 };
+    }
+    let scale = exponent.saturating_sub(fraction.len().min(9999) as i32).saturating_add(dropped);
     let mantissa = mantissa as f64;
     let value = match scale {
         0.. => mantissa * 10f64.powi(scale),
@@ -494,6 +500,12 @@ pub(crate) mod tests {
         let n = number("123456789012345678901234");
         assert!((n / 1.234_567_890_123_456_8e23 - 1.0).abs() < 1e-12, "{n}");
         assert_eq!(number("-1E+2"), -100.0);
+        // Found in review: leading zeros of an exponent, and zero at a huge scale.
+        assert_eq!(number("1e00002"), 100.0);
+        assert_eq!(number("5e-00001"), 0.5);
+        assert_eq!(number("0e400"), 0.0);
+        assert_eq!(number("1e0000000000000000400"), f64::INFINITY);
+        assert_eq!(number("1e-000000000000000400"), 0.0);
         assert_eq!(number("3e-2"), 0.03);
     }
 

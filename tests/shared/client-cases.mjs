@@ -218,12 +218,17 @@ export function clientCases(api, mockUrl, { apiUrl = mockUrl, extra: always = {}
         clientId,
         accessToken: 't',
         fetch: async (url, init) => {
-          seen.push([url, init.method]);
-          return new Response(null, { status: 202 });
+          // init.headers is a Headers object, so a wrapping fetch can add to it.
+          ok(init.headers instanceof Headers, 'init.headers is a Headers object');
+          init.headers.set('x-trace', 'added by the wrapper');
+          seen.push([url, init.method, init.headers.get('authorization'), init.redirect]);
+          // A body that is not a web stream (node-fetch's kind) must not break the call either.
+          return { status: 202, headers: new Headers({ 'upvest-request-id': GROUP_ID }), body: {}, arrayBuffer: async () => new ArrayBuffer(0) };
         },
       });
-      await recording.close(GROUP_ID);
-      deepEqual(seen, [[`${api.SANDBOX_BASE_URL}/account_groups/${GROUP_ID}`, 'DELETE']]);
+      const accepted = await recording.close(GROUP_ID);
+      equal(accepted.requestId, GROUP_ID);
+      deepEqual(seen, [[`${api.SANDBOX_BASE_URL}/account_groups/${GROUP_ID}`, 'DELETE', 'Bearer t', 'manual']]);
       equal(api.SANDBOX_BASE_URL, 'https://sandbox.upvest.co');
       equal(api.PRODUCTION_BASE_URL, 'https://api.upvest.co');
     },
