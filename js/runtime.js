@@ -157,14 +157,12 @@ export function toAsyncIterable(cursor) {
     next() {
       if (pending === null && index < page.length) return Promise.resolve({ value: page[index++], done: false });
       const step = (pending ?? Promise.resolve()).then(pull);
-      const settled = step.then(
-        () => {},
-        () => {},
-      );
-      pending = settled;
-      settled.then(() => {
+      // Once this step settles, either way, and no later one waits on it, the fast path is open.
+      const release = () => {
         if (pending === settled) pending = null;
-      });
+      };
+      const settled = step.then(release, release);
+      pending = settled;
       return step;
     },
     // `break`, `return` or a throw inside `for await` lands here: no page is fetched after it.

@@ -5,12 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f .tools/env.sh ] || bash scripts/setup.sh
 source .tools/env.sh
+source .tools/wasm-env.sh
 
 inputs_hash() {
   find src js Cargo.toml Cargo.lock scripts/build.sh scripts/assemble-pkg.mjs README.md LICENSE size-budget.json -type f -print0 | sort -z \
     | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
 }
-source .tools/wasm-env.sh
 hash="$(inputs_hash)-$UPVEST_WASM_ROUTE_USED-std${UPVEST_STD_FROM_SOURCE:-0}"
 if [ -f pkg/.build-hash ] && [ "$(cat pkg/.build-hash)" = "$hash" ] && [ -z "${UPVEST_FORCE_BUILD:-}" ]; then
   echo "build: pkg/ is up to date" >&2

@@ -86,14 +86,15 @@ fi
 # without it the build still works, with the prebuilt std.
 std_from_source=
 wasm_rustc=rustc
-[ "$use_route" = debian ] && wasm_rustc=/usr/bin/rustc
+has_rust_src() { [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; }
 if [ "$use_route" = debian ]; then
   std_from_source=1
-elif [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
+  wasm_rustc=/usr/bin/rustc
+elif has_rust_src; then
   std_from_source=1
 else
   say "adding rustup component rust-src (60 s limit)"
-  if timeout 60 rustup component add rust-src >&2 && [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
+  if timeout 60 rustup component add rust-src >&2 && has_rust_src; then
     std_from_source=1
   else
     say "rust-src is not available: the wasm is built with the prebuilt std (larger, same behaviour)"

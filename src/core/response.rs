@@ -94,8 +94,6 @@ pub enum At<'a> {
     Member(&'a At<'a>, &'static str),
     /// An array element (`data[3].`).
     Item(&'a At<'a>, &'static str, usize),
-    /// A prefix already written out (for bodies that are not hot, like webhook events).
-    Text(&'a str),
 }
 
 impl std::fmt::Display for At<'_> {
@@ -104,7 +102,6 @@ impl std::fmt::Display for At<'_> {
             At::Body => Ok(()),
             At::Member(parent, name) => write!(f, "{parent}{name}."),
             At::Item(parent, name, index) => write!(f, "{parent}{name}[{index}]."),
-            At::Text(prefix) => f.write_str(prefix),
         }
     }
 }
@@ -165,11 +162,16 @@ pub fn check_page<V: JsonView>(page: &V) -> Result<(), String> {
 }
 
 fn object<V: JsonView>(at: &At<'_>, value: &V) -> Result<(), String> {
+    must_be_object(at, value, "the body")
+}
+
+/// Checks that a value is an object; the error names it by its path, or as `root` at the top.
+pub fn must_be_object<V: JsonView>(at: &At<'_>, value: &V, root: &str) -> Result<(), String> {
     if value.kind() == JsonKind::Object {
         return Ok(());
     }
     let at = at.to_string();
-    let name = if at.is_empty() { "the body" } else { at.trim_end_matches('.') };
+    let name = if at.is_empty() { root } else { at.trim_end_matches('.') };
     Err(format!("{name} must be an object (got {})", value.kind().describe()))
 }
 

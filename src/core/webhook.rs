@@ -2,7 +2,7 @@
 //! ids were already handled.
 
 use super::json::{JsonKind, JsonView};
-use super::response::{check_group, is_rfc3339, At};
+use super::response::{check_group, is_rfc3339, must_be_object, At};
 use super::validate::is_uuid;
 use std::collections::{HashSet, VecDeque};
 
@@ -19,26 +19,21 @@ pub fn events<V: JsonView + Clone>(body: &V) -> Result<Vec<V>, String> {
         (JsonKind::Object, Some(payload)) if payload.kind() == JsonKind::Array => items(&payload, "payload"),
         (JsonKind::Object, Some(_)) => Err("payload must be an array of events".to_owned()),
         (JsonKind::Array, _) => items(body, ""),
-        (JsonKind::Object, None) => check_event("", body).map(|()| vec![body.clone()]),
+        (JsonKind::Object, None) => check_event(&At::Body, body).map(|()| vec![body.clone()]),
         (kind, _) => Err(format!("the body must be an event, a list of events or {{ \"payload\": [events] }} (got {})", kind.describe())),
     }
 }
 
-fn items<V: JsonView>(list: &V, at: &str) -> Result<Vec<V>, String> {
-    let mut events = Vec::with_capacity(list.length());
-    for i in 0..list.length() {
-        let event = list.item(i).ok_or_else(|| format!("{at}[{i}] is missing"))?;
-        check_event(&format!("{at}[{i}]."), &event)?;
-        events.push(event);
+fn items<V: JsonView>(list: &V, name: &'static str) -> Result<Vec<V>, String> {
+    let events = list.items();
+    for (i, event) in events.iter().enumerate() {
+        check_event(&At::Item(&At::Body, name, i), event)?;
     }
     Ok(events)
 }
 
-fn check_event<V: JsonView>(at: &str, event: &V) -> Result<(), String> {
-    if event.kind() != JsonKind::Object {
-        let name = if at.is_empty() { "the event" } else { at.trim_end_matches('.') };
-        return Err(format!("{name} must be an object (got {})", event.kind().describe()));
-    }
+fn check_event<V: JsonView>(at: &At<'_>, event: &V) -> Result<(), String> {
+    must_be_object(at, event, "the event")?;
     let text = |name: &str| event.field(name).and_then(|v| v.string());
     for name in ["id", "webhook_id"] {
         text(name).filter(|v| is_uuid(v)).ok_or_else(|| format!("{at}{name} must be a UUID"))?;
@@ -49,7 +44,7 @@ fn check_event<V: JsonView>(at: &str, event: &V) -> Result<(), String> {
         .ok_or_else(|| format!("{at}type must be a CATEGORY.ACTION string like ACCOUNT_GROUP.CREATED"))?;
     let object = event.field("object").ok_or_else(|| format!("{at}object is missing"))?;
     if event_type.starts_with(ACCOUNT_GROUP_EVENT_PREFIX) {
-        check_group(&At::Text(&format!("{at}object.")), &object)?;
+        check_group(&At::Member(at, "object"), &object)?;
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The exported `AccountGroups` class. Each method hands its arguments to the core, which checks
 //! them and builds the request; the transport runs it and the result goes back to JS.
 
-use super::cursor::{iterable, Cursor};
+use super::cursor::{to_async_iterable, Cursor};
 use super::errors::invalid_input as input_error;
 use super::js_json::Js;
 use super::runtime::with_response;
@@ -123,7 +123,7 @@ impl AccountGroups {
             Ok((pager, signal)) => (Ok(pager), signal),
             Err(error) => (Err(error), None),
         };
-        iterable(Cursor::new(self.inner.clone(), pager, signal))
+        to_async_iterable(Cursor::new(self.inner.clone(), pager, signal))
     }
 }
 

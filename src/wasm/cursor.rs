@@ -15,8 +15,9 @@ use web_sys::AbortSignal;
 
 #[wasm_bindgen(module = "/js/runtime.js")]
 extern "C" {
+    /// The cursor as an async iterable.
     #[wasm_bindgen(js_name = toAsyncIterable)]
-    fn to_async_iterable(cursor: Cursor) -> JsValue;
+    pub(super) fn to_async_iterable(cursor: Cursor) -> JsValue;
 }
 
 /// The cursor behind `iterate` and `iterateForUser` (internal; users see an async iterable).
@@ -32,11 +33,6 @@ impl Cursor {
     pub(super) fn new(inner: Rc<Inner>, pager: Result<Pager, JsValue>, signal: Option<AbortSignal>) -> Cursor {
         Cursor { inner, pager: Rc::new(RefCell::new(pager)), signal }
     }
-}
-
-/// The cursor as an async iterable.
-pub(super) fn iterable(cursor: Cursor) -> JsValue {
-    to_async_iterable(cursor)
 }
 
 #[wasm_bindgen(js_class = AccountGroupCursor)]

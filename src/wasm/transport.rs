@@ -165,16 +165,16 @@ fn verdict(expected: Expected, exchange: Exchange) -> Result<Outcome, (JsValue, 
     // first: it is the fast one).
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = std::str::from_utf8(bytes).map_or_else(|_| String::from_utf8_lossy(bytes), Cow::Borrowed);
-    let tree = if is_json_media_type(content_type) { json_text::parse(&text) } else { None };
+    let document = if bytes.is_empty() { None } else { json_text::parse(&text) };
     let parsed = || parse_json(&exchange.body).ok();
-    match interpret(expected, exchange.status, exchange.request_id.clone(), content_type, tree.as_ref().map(json_text::Document::root)) {
+    match interpret(expected, exchange.status, exchange.request_id.clone(), content_type, document.as_ref().map(json_text::Document::root)) {
         Ok(Some(_)) => match parsed() {
             Some(body) => Ok(Outcome { body, status: exchange.status, request_id: exchange.request_id }),
             None => Err((to_js(&unparsable(&exchange), None, None), false)),
         },
         Ok(None) => Ok(Outcome { body: JsValue::UNDEFINED, status: exchange.status, request_id: exchange.request_id }),
         Err(error) => {
-            let raw = tree.as_ref().and_then(|_| parsed());
+            let raw = document.as_ref().and_then(|_| parsed());
             Err((to_js(&error, raw.as_ref(), None), matches!(error, ClientError::Problem(_))))
         }
     }
