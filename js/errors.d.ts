@@ -22,12 +22,28 @@ export class ProblemError extends UpvestError {
   problem: Record<string, unknown> | undefined;
 }
 
+/**
+ * Which kind of rule an input broke. Stable across releases: branch on it, not on `rule`'s words.
+ * - `required`: a required value is missing;
+ * - `type`: the value has the wrong type (a number where a string belongs, an object expected);
+ * - `uuid`: not a canonical UUID (`idempotencyKey`: not of version 0 to 5);
+ * - `enum`: not one of the allowed values;
+ * - `range`: a number out of bounds, or not a whole number;
+ * - `format`: a string of the wrong shape (a URL, a token, nine digits);
+ * - `unknown-field`: an object with a field the operation does not know (a typo, usually);
+ * - `conflict`: two values that exclude each other (`accessToken` and `tokenProvider`,
+ *   `user_id` on a `BUSINESS` group).
+ */
+export type InvalidInputCode = 'required' | 'type' | 'uuid' | 'enum' | 'range' | 'format' | 'unknown-field' | 'conflict';
+
 /** Input broke a rule; nothing was sent. */
 export class InvalidInputError extends UpvestError {
   name: 'InvalidInputError';
   /** The field, as the caller spelled it (`user_id`, `limit`, `accessToken`, …). */
   field: string;
-  /** The rule it breaks. */
+  /** Which kind of rule it breaks, for code to branch on. */
+  code: InvalidInputCode;
+  /** The rule it breaks, in words for people (the wording may change between releases). */
   rule: string;
 }
 

@@ -23,11 +23,13 @@ export class ProblemError extends UpvestError {
   }
 }
 
-/** Input broke a rule; nothing was sent. `field` names it and `rule` says what it must be. */
+/** Input broke a rule; nothing was sent. `field` names it, `code` says which kind of rule (stable,
+ * for code to branch on) and `rule` says in words what it must be. */
 export class InvalidInputError extends UpvestError {
   constructor(message, fields = {}) {
     super(message);
     this.field = fields.field;
+    this.code = fields.code;
     this.rule = fields.rule;
   }
 }

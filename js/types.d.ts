@@ -81,7 +81,7 @@ export interface CreateUserAccountGroupRequest {
   /** The group type. */
   type: UserAccountGroupType;
   /** Nine digits; the API assigns one when absent. */
-  securities_account_number?: string;
+  securities_account_number?: string | undefined;
 }
 
 /** Creates a group for a business. */
@@ -91,7 +91,7 @@ export interface CreateBusinessAccountGroupRequest {
   /** Always `BUSINESS`. */
   type: 'BUSINESS';
   /** Nine digits; the API assigns one when absent. */
-  securities_account_number?: string;
+  securities_account_number?: string | undefined;
 }
 
 /** The body of `create`. */
@@ -100,13 +100,13 @@ export type CreateAccountGroupRequest = CreateUserAccountGroupRequest | CreateBu
 /** A list query. */
 export interface ListQuery {
   /** Sort field; the API's default is `created_at`. */
-  sort?: SortField;
+  sort?: SortField | undefined;
   /** Sort order; the API's default is `ASC`. */
-  order?: SortOrder;
+  order?: SortOrder | undefined;
   /** Zero-based index of the first item. */
-  offset?: number;
+  offset?: number | undefined;
   /** Page size, 1 to 1000; the API's default is 100. */
-  limit?: number;
+  limit?: number | undefined;
 }
 
 /** Paging metadata of a list response. */
@@ -136,19 +136,19 @@ export interface AccountGroupList {
 /** Options of `close`, sent as query parameters. */
 export interface CloseOptions {
   /** The reason recorded for the closure. */
-  closure_reason?: ClosureReason;
+  closure_reason?: ClosureReason | undefined;
   /** Only announce an intended future closure. */
-  notification_only?: boolean;
+  notification_only?: boolean | undefined;
 }
 
 /** Options of `iterate` and `iterateForUser`. */
 export interface IterateQuery {
   /** Sort field; the API's default is `created_at`. */
-  sort?: SortField;
+  sort?: SortField | undefined;
   /** Sort order; the API's default is `ASC`. */
-  order?: SortOrder;
+  order?: SortOrder | undefined;
   /** How many groups each page request asks for, 1 to 1000; default 100. */
-  pageSize?: number;
+  pageSize?: number | undefined;
 }
 
 /** What every response carried besides its body. */
@@ -173,20 +173,20 @@ export declare const PRODUCTION_BASE_URL: 'https://api.upvest.co';
 /** Options every call takes. */
 export interface CallOptions {
   /** Aborts the call; the promise rejects with the signal's reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Options of `create`. */
 export interface CreateOptions extends CallOptions {
   /** A UUID (v4 recommended) to make the create idempotent; a fresh one is made when absent. */
-  idempotencyKey?: string;
+  idempotencyKey?: string | undefined;
 }
 
 /** A `fetch`-compatible function. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 /** What a token provider resolves with: the token, or the token endpoint's answer. */
-export type ProvidedToken = string | { access_token: string; expires_in?: number };
+export type ProvidedToken = string | { access_token: string; expires_in?: number | undefined };
 
 /**
  * Supplies access tokens. Called lazily, once for any number of concurrent calls; its token is
@@ -240,30 +240,30 @@ export interface ResponseEvent {
 /** Options shared by the client and `clientCredentials`. */
 interface TransportOptions {
   /** A fetch implementation to use instead of the global one. */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
   /** Signs every request (see `createUpvestSigner` for Upvest's scheme). */
-  signer?: Signer;
+  signer?: Signer | undefined;
   /** Called before each attempt; what it throws is ignored. */
-  onRequest?: (event: RequestEvent) => void | Promise<void>;
+  onRequest?: ((event: RequestEvent) => void | Promise<void>) | undefined;
   /** Called after each attempt; what it throws is ignored. */
-  onResponse?: (event: ResponseEvent) => void | Promise<void>;
+  onResponse?: ((event: ResponseEvent) => void | Promise<void>) | undefined;
 }
 
 interface ClientOptionsBase extends TransportOptions {
   /** `https://…`, or `http://` on a loopback host; default `SANDBOX_BASE_URL`. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** The tenant's client id (UUID), sent as `upvest-client-id`. */
   clientId: string;
   /** The `upvest-api-version` header; default `"1"`. */
-  apiVersion?: string;
+  apiVersion?: string | undefined;
   /** Retries after the first attempt, 0 to 10; default 2. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Backoff base: retry n waits a random time up to `retryBaseDelayMs × 2ⁿ`; default 500. */
-  retryBaseDelayMs?: number;
+  retryBaseDelayMs?: number | undefined;
   /** The longest wait before a retry, for backoff and for `Retry-After`; default 20000. */
-  maxRetryDelayMs?: number;
+  maxRetryDelayMs?: number | undefined;
   /** The time limit of one attempt, in ms; default 30000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** Constructor options: a fixed `accessToken`, or a `tokenProvider`. */
@@ -302,7 +302,7 @@ export interface UpvestSignerOptions {
   /** The key's algorithm. */
   algorithm: 'ed25519' | 'ecdsa-p521-sha512';
   /** How long a signature stays valid (`expires - created`), 1 to 3600 s; default 30. */
-  ttlSeconds?: number;
+  ttlSeconds?: number | undefined;
 }
 
 /**
@@ -395,10 +395,10 @@ export interface WebhookRequest {
 /** Options of `parseWebhookEvents`. */
 export interface ParseWebhookOptions {
   /** Checks the delivery (e.g. Upvest's webhook signature) before anything is parsed; a rejection becomes a `SignerError`. */
-  verify?: (request: WebhookRequest) => Promise<void> | void;
+  verify?: ((request: WebhookRequest) => Promise<void> | void) | undefined;
   /** The request's method, url and headers, passed on to `verify`. */
-  method?: string;
-  url?: string;
+  method?: string | undefined;
+  url?: string | undefined;
   headers?: Record<string, string | string[] | undefined> | Headers;
 }
 
@@ -413,7 +413,7 @@ export declare function parseWebhookEvents(rawBody: string | Uint8Array | ArrayB
 /** Remembers recent event ids (bounded), so that a redelivered event is handled once. */
 export declare class WebhookDeduplicator {
   /** Keeps up to `size` ids (default 10,000); the oldest is forgotten first. */
-  constructor(options?: { size?: number });
+  constructor(options?: { size?: number | undefined });
   /** True the first time an id is seen, and remembers it. */
   isNew(id: string): boolean;
   /** The events not seen before, remembering their ids. */

@@ -56,6 +56,13 @@ suite admin-page '^# pass [0-9]+' node --test tests/admin/admin.test.mjs
 suite package 'package: [0-9]+ passed' node tests/package/run.mjs
 suite bench-smoke 'bench: [0-9]+ passed' node --expose-gc bench/run.mjs --smoke
 suite types 'types: [0-9]+ passed' bash -c 'tsc -p tests/types && echo "types: 1 passed (tsc --strict over tests/types/consumer.ts)"'
+# The declarations as published: resolvable under every TypeScript module resolution
+# (arethetypeswrong on the packed package; the .wasm subpath is an asset, not a module), and an
+# API reference generated from them by TypeDoc with warnings as errors.
+suite api-reference 'api-reference: [0-9]+ passed' bash -c '
+  attw --pack pkg --exclude-entrypoints upvest_account_groups_bg.wasm --format ascii \
+    && typedoc --options package/typedoc.json --logLevel Warn \
+    && echo "api-reference: 2 passed (attw over node10, node16 CJS/ESM and bundler; TypeDoc into test-output/api-reference)"'
 
 echo
 echo "=== summary"

@@ -1,6 +1,6 @@
 //! The client's constructor options: checked once, so that every call can trust them.
 
-use super::error::InvalidInput;
+use super::error::{InputCode, InvalidInput};
 use super::json::JsonView;
 use super::model::{DEFAULT_API_VERSION, SANDBOX_BASE_URL};
 use super::retry::RetryPolicy;
@@ -43,11 +43,11 @@ impl ClientConfig {
     /// Checks the options object given to the constructor.
     pub fn parse<V: JsonView>(options: Option<V>) -> Result<ClientConfig, InvalidInput> {
         let options = options_object("options", options, OPTION_NAMES)?
-            .ok_or_else(|| InvalidInput::new("options", "is required: { baseUrl, clientId, accessToken }"))?;
+            .ok_or_else(|| InvalidInput::new("options", InputCode::Required, "is required: { baseUrl, clientId, accessToken }"))?;
         let base_url = match member(&options, "baseUrl") {
             None => SANDBOX_BASE_URL.to_owned(),
             Some(v) => {
-                let text = v.string().ok_or_else(|| InvalidInput::new("baseUrl", format!("must be a string (got {})", describe(&v))))?;
+                let text = v.string().ok_or_else(|| InvalidInput::new("baseUrl", InputCode::Type, format!("must be a string (got {})", describe(&v))))?;
                 check_base_url(&text)?
             }
         };
@@ -57,13 +57,13 @@ impl ClientConfig {
             Some(v) => v
                 .string()
                 .filter(|s| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
-                .ok_or_else(|| InvalidInput::new("apiVersion", format!("must be a major version number as a string, like \"1\" (got {})", describe(&v))))?,
+                .ok_or_else(|| InvalidInput::new("apiVersion", InputCode::Format, format!("must be a major version number as a string, like \"1\" (got {})", describe(&v))))?,
         };
         let access_token = match (member(&options, "accessToken"), member(&options, "tokenProvider")) {
             (Some(token), None) => Some(check_access_token(&token)?),
             (None, Some(_)) => None,
-            (Some(_), Some(_)) => return Err(InvalidInput::new("accessToken", "and tokenProvider exclude each other: give one")),
-            (None, None) => return Err(InvalidInput::new("accessToken", "is required, or a tokenProvider")),
+            (Some(_), Some(_)) => return Err(InvalidInput::new("accessToken", InputCode::Conflict, "and tokenProvider exclude each other: give one")),
+            (None, None) => return Err(InvalidInput::new("accessToken", InputCode::Required, "is required, or a tokenProvider")),
         };
         let retry = RetryPolicy::parse(&options)?;
         Ok(ClientConfig { base_url, client_id, api_version, access_token, retry })
@@ -75,21 +75,21 @@ impl ClientConfig {
 pub fn check_access_token<V: JsonView>(value: &V) -> Result<String, InvalidInput> {
     let token = value
         .string()
-        .ok_or_else(|| InvalidInput::new("accessToken", format!("must be a string (got {})", value.kind().describe())))?;
+        .ok_or_else(|| InvalidInput::new("accessToken", InputCode::Type, format!("must be a string (got {})", value.kind().describe())))?;
     let body = token.trim_end_matches('=');
     let well_formed = !body.is_empty()
         && body.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b));
     if well_formed {
         Ok(token)
     } else {
-        Err(InvalidInput::new("accessToken", "must be a non-empty RFC 6750 token (letters, digits and -._~+/ then optional =); the value is not shown"))
+        Err(InvalidInput::new("accessToken", InputCode::Format, "must be a non-empty RFC 6750 token (letters, digits and -._~+/ then optional =); the value is not shown"))
     }
 }
 
 /// Accepts `https://host[:port][/prefix]`, and `http://` only for a loopback host, so that a token
 /// is never sent in clear text over a network.
 pub fn check_base_url(url: &str) -> Result<String, InvalidInput> {
-    let bad = |why: &str| InvalidInput::new("baseUrl", format!("{why} (got {})", quote(url)));
+    let bad = |why: &str| InvalidInput::new("baseUrl", InputCode::Format, format!("{why} (got {})", quote(url)));
     let (scheme, rest) = url
         .split_once("://")
         .ok_or_else(|| bad("must start with https:// (or http:// for a loopback host)"))?;

@@ -3,19 +3,59 @@
 use super::problem::Problem;
 use std::fmt;
 
+/// Which kind of rule an input broke: a stable, machine-readable code (`InvalidInputError.code`),
+/// so that callers branch on it rather than on the wording of `rule`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputCode {
+    /// A required value is missing.
+    Required,
+    /// The value has the wrong JavaScript type (a number where a string belongs, say).
+    Type,
+    /// The value is not a canonical UUID (or not of an accepted version).
+    Uuid,
+    /// The value is not one of the allowed values.
+    Enum,
+    /// A number outside its bounds, or not a whole number.
+    Range,
+    /// A string of the right type but the wrong shape (a URL, a token, nine digits).
+    Format,
+    /// An object carries a field the operation does not know (typo protection).
+    UnknownField,
+    /// Two values that exclude each other were both given.
+    Conflict,
+}
+
+impl InputCode {
+    /// The code as JavaScript sees it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputCode::Required => "required",
+            InputCode::Type => "type",
+            InputCode::Uuid => "uuid",
+            InputCode::Enum => "enum",
+            InputCode::Range => "range",
+            InputCode::Format => "format",
+            InputCode::UnknownField => "unknown-field",
+            InputCode::Conflict => "conflict",
+        }
+    }
+}
+
 /// Input the caller gave that breaks a rule; detected before any request is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidInput {
     /// The offending field, as the caller spelled it (e.g. `user_id`, `options.limit`).
     pub field: String,
-    /// The rule it breaks, phrased to follow the field name (e.g. `must be a UUID`).
+    /// Which kind of rule it breaks.
+    pub code: InputCode,
+    /// The rule it breaks, phrased to follow the field name (e.g. `must be a UUID`), for people.
     pub rule: String,
 }
 
 impl InvalidInput {
     /// A broken rule for a field.
-    pub fn new(field: impl Into<String>, rule: impl Into<String>) -> Self {
-        InvalidInput { field: field.into(), rule: rule.into() }
+    pub fn new(field: impl Into<String>, code: InputCode, rule: impl Into<String>) -> Self {
+        InvalidInput { field: field.into(), code, rule: rule.into() }
     }
 }
 

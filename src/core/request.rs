@@ -1,7 +1,7 @@
 //! Request building: each operation's checked input becomes a method, a path, a query and a
 //! body. Headers that depend on the client (token, client id) are added per attempt.
 
-use super::error::InvalidInput;
+use super::error::{InputCode, InvalidInput};
 use super::json::JsonView;
 use super::model::{BUSINESS_GROUP_TYPE, CLOSURE_REASONS, MAX_LIMIT, MAX_OFFSET, SORT_FIELDS, SORT_ORDERS, USER_GROUP_TYPES};
 use super::validate::{boolean, integer_in, member, one_of, options_object, parse_uuid, required_object, securities_account_number, uuid_field};
@@ -107,14 +107,14 @@ pub fn token(credentials: &super::token::ClientCredentials) -> Request {
 /// `create`: a user request or a business request, told apart by `type`.
 pub fn create<V: JsonView>(input: Option<V>, options: Option<V>) -> Result<Request, InvalidInput> {
     let options = call_options(options, CREATE_OPTION_NAMES)?;
-    let input = input.ok_or_else(|| InvalidInput::new("request", "is required: { user_id, type } or { business_id, type: \"BUSINESS\" }"))?;
+    let input = input.ok_or_else(|| InvalidInput::new("request", InputCode::Required, "is required: { user_id, type } or { business_id, type: \"BUSINESS\" }"))?;
     let input = required_object("request", input, &["user_id", "business_id", "type", "securities_account_number"])?;
     let all_types: Vec<&'static str> = USER_GROUP_TYPES.iter().copied().chain([BUSINESS_GROUP_TYPE]).collect();
-    let group_type = member(&input, "type").ok_or_else(|| InvalidInput::new("type", format!("is required (one of {})", all_types.join(", "))))?;
+    let group_type = member(&input, "type").ok_or_else(|| InvalidInput::new("type", InputCode::Required, format!("is required (one of {})", all_types.join(", "))))?;
     let group_type = one_of("type", &group_type, &all_types)?;
     let (owner_field, stray_field) = if group_type == BUSINESS_GROUP_TYPE { ("business_id", "user_id") } else { ("user_id", "business_id") };
     if member(&input, stray_field).is_some() {
-        return Err(InvalidInput::new(stray_field, format!("is not allowed with type {group_type} (use {owner_field})")));
+        return Err(InvalidInput::new(stray_field, InputCode::Conflict, format!("is not allowed with type {group_type} (use {owner_field})")));
     }
     let owner = uuid_field(owner_field, member(&input, owner_field))?;
     let mut body = format!(r#"{{"{owner_field}":"{}","type":"{group_type}""#, owner.hyphenated());
@@ -140,7 +140,7 @@ fn idempotency_key<V: JsonView>(options: Option<V>) -> Result<String, InvalidInp
         Some(key) => key
             .string()
             .filter(|k| parse_uuid(k).is_some_and(|u| u.get_version_num() <= 5))
-            .ok_or_else(|| InvalidInput::new("idempotencyKey", "must be a UUID of version 0 to 5, like a v4 from crypto.randomUUID() (the API rejects other versions, e.g. UUIDv7)")),
+            .ok_or_else(|| InvalidInput::new("idempotencyKey", InputCode::Uuid, "must be a UUID of version 0 to 5, like a v4 from crypto.randomUUID() (the API rejects other versions, e.g. UUIDv7)")),
     }
 }
 

@@ -45,21 +45,22 @@ pub const SIGNER_OPTION_NAMES: &[&str] = &["keyId", "privateKey", "algorithm", "
 impl SignerOptions {
     /// Checks `{ keyId, privateKey, algorithm, ttlSeconds? }`.
     pub fn parse<V: super::json::JsonView>(options: Option<V>) -> Result<SignerOptions, super::error::InvalidInput> {
-        use super::error::InvalidInput;
+        use super::error::{InputCode, InvalidInput};
         use super::validate::{integer_in, member, options_object};
         let options = options_object("options", options, SIGNER_OPTION_NAMES)?
-            .ok_or_else(|| InvalidInput::new("options", "is required: { keyId, privateKey, algorithm }"))?;
+            .ok_or_else(|| InvalidInput::new("options", InputCode::Required, "is required: { keyId, privateKey, algorithm }"))?;
         let key_id = member(&options, "keyId")
-            .and_then(|v| v.string())
+            .ok_or_else(|| InvalidInput::new("keyId", InputCode::Required, "is required: the key id registered with Upvest (printable ASCII, no quotes)"))?
+            .string()
             .filter(|k| !k.is_empty() && k.len() <= 200 && k.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'))
-            .ok_or_else(|| InvalidInput::new("keyId", "is required: the key id registered with Upvest (printable ASCII, no quotes)"))?;
+            .ok_or_else(|| InvalidInput::new("keyId", InputCode::Format, "must be the key id registered with Upvest (printable ASCII, no quotes, at most 200 characters)"))?;
         if member(&options, "privateKey").is_none() {
-            return Err(InvalidInput::new("privateKey", "is required: a PKCS#8 PEM string, a Node KeyObject or a CryptoKey"));
+            return Err(InvalidInput::new("privateKey", InputCode::Required, "is required: a PKCS#8 PEM string, a Node KeyObject or a CryptoKey"));
         }
         let algorithm = match member(&options, "algorithm").and_then(|v| v.string()).as_deref() {
             Some("ed25519") => Algorithm::Ed25519,
             Some("ecdsa-p521-sha512") => Algorithm::EcdsaP521Sha512,
-            _ => return Err(InvalidInput::new("algorithm", "must be \"ed25519\" or \"ecdsa-p521-sha512\"")),
+            _ => return Err(InvalidInput::new("algorithm", InputCode::Enum, "must be \"ed25519\" or \"ecdsa-p521-sha512\"")),
         };
         let ttl_seconds = match member(&options, "ttlSeconds") {
             None => 30,

@@ -2,7 +2,7 @@
 //! client-credentials request of Upvest's `POST /auth/token`.
 
 use super::config::{check_access_token, check_base_url};
-use super::error::InvalidInput;
+use super::error::{InputCode, InvalidInput};
 use super::json::{JsonKind, JsonView};
 use super::validate::{describe, member, options_object, uuid_field};
 
@@ -71,17 +71,20 @@ impl ClientCredentials {
     /// Checks the options of `clientCredentials`.
     pub fn parse<V: JsonView>(options: Option<V>) -> Result<ClientCredentials, InvalidInput> {
         let options = options_object("options", options, CLIENT_CREDENTIALS_OPTION_NAMES)?
-            .ok_or_else(|| InvalidInput::new("options", "is required: { tokenUrl, clientId, clientSecret, scopes }"))?;
+            .ok_or_else(|| InvalidInput::new("options", InputCode::Required, "is required: { tokenUrl, clientId, clientSecret, scopes }"))?;
         let token_url = member(&options, "tokenUrl")
-            .and_then(|v| v.string())
-            .ok_or_else(|| InvalidInput::new("tokenUrl", "is required (a URL such as https://sandbox.upvest.co/auth/token)"))
-            .and_then(|url| check_base_url(&url).map_err(|e| InvalidInput::new("tokenUrl", e.rule)))?;
+            .ok_or_else(|| InvalidInput::new("tokenUrl", InputCode::Required, "is required (a URL such as https://sandbox.upvest.co/auth/token)"))?;
+        let token_url = token_url
+            .string()
+            .ok_or_else(|| InvalidInput::new("tokenUrl", InputCode::Type, format!("must be a string (got {})", describe(&token_url))))
+            .and_then(|url| check_base_url(&url).map_err(|e| InvalidInput { field: "tokenUrl".to_owned(), ..e }))?;
         let client_id = uuid_field("clientId", member(&options, "clientId"))?.hyphenated().to_string();
         let client_secret = member(&options, "clientSecret")
-            .and_then(|v| v.string())
+            .ok_or_else(|| InvalidInput::new("clientSecret", InputCode::Required, "is required (a non-empty string; the value is not shown)"))?
+            .string()
             .filter(|s| !s.is_empty())
-            .ok_or_else(|| InvalidInput::new("clientSecret", "is required (a non-empty string; the value is not shown)"))?;
-        let scopes = member(&options, "scopes").ok_or_else(|| InvalidInput::new("scopes", "is required, e.g. [\"accounts:read\"]"))?;
+            .ok_or_else(|| InvalidInput::new("clientSecret", InputCode::Type, "must be a non-empty string (the value is not shown)"))?;
+        let scopes = member(&options, "scopes").ok_or_else(|| InvalidInput::new("scopes", InputCode::Required, "is required, e.g. [\"accounts:read\"]"))?;
         let scopes = match scopes.kind() {
             JsonKind::String => scopes.string().unwrap_or_default().split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
             JsonKind::Array => (0..scopes.length()).filter_map(|i| scopes.item(i).and_then(|s| s.string())).collect::<Vec<_>>(),
@@ -89,7 +92,7 @@ impl ClientCredentials {
         };
         let well_formed = |s: &String| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b":_.-".contains(&b));
         if scopes.is_empty() || !scopes.iter().all(well_formed) {
-            return Err(InvalidInput::new("scopes", "must be a non-empty list of scope names like accounts:read"));
+            return Err(InvalidInput::new("scopes", InputCode::Format, "must be a non-empty list of scope names like accounts:read"));
         }
         Ok(ClientCredentials { token_url, client_id, client_secret, scopes })
     }

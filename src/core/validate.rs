@@ -1,6 +1,6 @@
 //! Rules for single values, shared by every operation's input checks.
 
-use super::error::InvalidInput;
+use super::error::{InputCode, InvalidInput};
 use super::json::{JsonKind, JsonView};
 use uuid::Uuid;
 
@@ -82,11 +82,21 @@ pub fn is_uuid(text: &str) -> bool {
 
 /// A required UUID string.
 pub fn uuid_field<V: JsonView>(field: &str, value: Option<V>) -> Result<Uuid, InvalidInput> {
-    let value = value.ok_or_else(|| InvalidInput::new(field, "is required (a UUID string)"))?;
+    let value = value.ok_or_else(|| InvalidInput::new(field, InputCode::Required, "is required (a UUID string)"))?;
+    let code = if value.kind() == JsonKind::String { InputCode::Uuid } else { InputCode::Type };
     value
         .string()
         .and_then(|s| parse_uuid(&s))
-        .ok_or_else(|| InvalidInput::new(field, format!("must be a UUID string like \"9d95820d-4333-46b6-98de-04ab7512e76f\" (got {})", describe(&value))))
+        .ok_or_else(|| InvalidInput::new(field, code, format!("must be a UUID string like \"9d95820d-4333-46b6-98de-04ab7512e76f\" (got {})", describe(&value))))
+}
+
+/// `code` for a string that breaks a rule; `type` for a value that is not a string at all.
+fn string_or_type<V: JsonView>(value: &V, code: InputCode) -> InputCode {
+    if value.kind() == JsonKind::String {
+        code
+    } else {
+        InputCode::Type
+    }
 }
 
 /// A string that must be one of `allowed`.
@@ -94,7 +104,7 @@ pub fn one_of<V: JsonView>(field: &str, value: &V, allowed: &[&'static str]) -> 
     value
         .string()
         .and_then(|s| allowed.iter().copied().find(|a| *a == s))
-        .ok_or_else(|| InvalidInput::new(field, format!("must be one of {} (got {})", allowed.join(", "), describe(value))))
+        .ok_or_else(|| InvalidInput::new(field, string_or_type(value, InputCode::Enum), format!("must be one of {} (got {})", allowed.join(", "), describe(value))))
 }
 
 /// A string of exactly nine ASCII digits.
@@ -102,7 +112,7 @@ pub fn securities_account_number<V: JsonView>(field: &str, value: &V) -> Result<
     value
         .string()
         .filter(|s| s.len() == 9 && s.bytes().all(|b| b.is_ascii_digit()))
-        .ok_or_else(|| InvalidInput::new(field, format!("must be a string of exactly 9 digits, matching ^[0-9]{{9}}$ (got {})", describe(value))))
+        .ok_or_else(|| InvalidInput::new(field, string_or_type(value, InputCode::Format), format!("must be a string of exactly 9 digits, matching ^[0-9]{{9}}$ (got {})", describe(value))))
 }
 
 /// A whole number in `min..=max`.
@@ -111,14 +121,18 @@ pub fn integer_in<V: JsonView>(field: &str, value: &V, min: u32, max: u32) -> Re
         .number()
         .filter(|n| n.fract() == 0.0 && *n >= f64::from(min) && *n <= f64::from(max))
         .map(|n| n as u32)
-        .ok_or_else(|| InvalidInput::new(field, format!("must be an integer from {min} to {max} (got {})", describe(value))))
+        .ok_or_else(|| {
+            // Not a number at all is a type error; a number out of bounds (or with a fraction) a range error.
+            let code = if value.kind() == JsonKind::Number { InputCode::Range } else { InputCode::Type };
+            InvalidInput::new(field, code, format!("must be an integer from {min} to {max} (got {})", describe(value)))
+        })
 }
 
 /// A boolean.
 pub fn boolean<V: JsonView>(field: &str, value: &V) -> Result<bool, InvalidInput> {
     value
         .boolean()
-        .ok_or_else(|| InvalidInput::new(field, format!("must be true or false (got {})", describe(value))))
+        .ok_or_else(|| InvalidInput::new(field, InputCode::Type, format!("must be true or false (got {})", describe(value))))
 }
 
 /// An optional object whose member names must all be in `allowed` (typo protection). `undefined`
@@ -134,11 +148,12 @@ pub fn options_object<V: JsonView>(what: &str, value: Option<V>, allowed: &[&str
 /// A plain object whose member names must all be in `allowed`.
 pub fn required_object<V: JsonView>(what: &str, value: V, allowed: &[&str]) -> Result<V, InvalidInput> {
     if value.kind() != JsonKind::Object {
-        return Err(InvalidInput::new(what, format!("must be an object (got {})", value.kind().describe())));
+        return Err(InvalidInput::new(what, InputCode::Type, format!("must be an object (got {})", value.kind().describe())));
     }
     if let Some(unknown) = value.keys().into_iter().find(|k| !allowed.contains(&k.as_str())) {
         return Err(InvalidInput::new(
             what,
+            InputCode::UnknownField,
             format!("has an unknown field {} (allowed: {})", quote(&unknown), allowed.join(", ")),
         ));
     }
@@ -182,6 +197,31 @@ mod tests {
         assert_eq!(e.to_string(), "user_id is required (a UUID string)");
         let e = one_of("type", &&json!("personal"), &["PERSONAL", "ISA"]).unwrap_err();
         assert_eq!(e.to_string(), "type must be one of PERSONAL, ISA (got \"personal\")");
+    }
+
+    #[test]
+    fn codes_say_which_kind_of_rule_broke() {
+        fn code<T>(result: Result<T, InvalidInput>) -> InputCode {
+            result.map(|_| ()).unwrap_err().code
+        }
+        assert_eq!(code(uuid_field::<&serde_json::Value>("id", None)), InputCode::Required);
+        assert_eq!(code(uuid_field("id", Some(&json!(42)))), InputCode::Type);
+        assert_eq!(code(uuid_field("id", Some(&json!("nope")))), InputCode::Uuid);
+        assert_eq!(code(one_of("type", &&json!("personal"), &["PERSONAL"])), InputCode::Enum);
+        assert_eq!(code(one_of("type", &&json!(1), &["PERSONAL"])), InputCode::Type);
+        assert_eq!(code(securities_account_number("n", &&json!("12345678"))), InputCode::Format);
+        assert_eq!(code(securities_account_number("n", &&json!(null))), InputCode::Type);
+        assert_eq!(code(integer_in("limit", &&json!(0), 1, 10)), InputCode::Range);
+        assert_eq!(code(integer_in("limit", &&json!(1.5), 1, 10)), InputCode::Range);
+        assert_eq!(code(integer_in("limit", &&json!("1"), 1, 10)), InputCode::Type);
+        assert_eq!(code(boolean("flag", &&json!("yes"))), InputCode::Type);
+        assert_eq!(code(required_object("query", &json!([]), &[])), InputCode::Type);
+        assert_eq!(code(required_object("query", &json!({"x": 1}), &[])), InputCode::UnknownField);
+        let spelled: Vec<_> = [InputCode::Required, InputCode::Type, InputCode::Uuid, InputCode::Enum, InputCode::Range, InputCode::Format, InputCode::UnknownField, InputCode::Conflict]
+            .iter()
+            .map(|c| c.as_str())
+            .collect();
+        assert_eq!(spelled, ["required", "type", "uuid", "enum", "range", "format", "unknown-field", "conflict"]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::runtime::with_response;
 use super::tokens::TokenSource;
 use super::transport::{function_option, Outcome, Transport};
 use crate::core::config::ClientConfig;
-use crate::core::error::InvalidInput;
+use crate::core::error::{InputCode, InvalidInput};
 use crate::core::json::JsonView;
 use crate::core::paging::Pager;
 use crate::core::request::{self, Request};
@@ -142,5 +142,5 @@ fn signal_of(options: &JsValue) -> Result<Option<AbortSignal>, JsValue> {
 }
 
 fn invalid(field: &str, rule: &str) -> JsValue {
-    input_error(InvalidInput::new(field, rule))
+    input_error(InvalidInput::new(field, InputCode::Type, rule))
 }

@@ -43,6 +43,7 @@ pub fn to_js(error: &ClientError, raw_body: Option<&JsValue>, cause: Option<&JsV
     let kind = match error {
         ClientError::InvalidInput(e) => {
             set("field", e.field.as_str().into());
+            set("code", e.code.as_str().into());
             set("rule", e.rule.as_str().into());
             "InvalidInputError"
         }

@@ -237,7 +237,7 @@ pub fn function_option(options: Option<&Js>, name: &str, what: &str) -> Result<O
     match options.and_then(|o| o.field(name)) {
         None => Ok(None),
         Some(value) => value.0.dyn_into::<Function>().map(Some).map_err(|_| {
-            to_js(&ClientError::InvalidInput(crate::core::error::InvalidInput::new(name, format!("must be {what}"))), None, None)
+            to_js(&ClientError::InvalidInput(crate::core::error::InvalidInput::new(name, crate::core::error::InputCode::Type, format!("must be {what}"))), None, None)
         }),
     }
 }

@@ -1,5 +1,5 @@
 // Webhooks end to end: the mock delivers account-group events to a receiver on loopback; the
-// package parses and deduplicates them. Also: the README's receiver (examples/) run as written,
+// package parses and deduplicates them. Also: the package README's receiver (examples/) run as written,
 // the verify hook, and clear errors for malformed bodies.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -112,9 +112,9 @@ test('malformed deliveries are WebhookErrors that name what is wrong', async () 
 });
 
 test("the README's receiver example runs as written against the mock's deliveries", async () => {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const readme = readFileSync(join(root, 'package/README.md'), 'utf8');
   const example = readFileSync(join(root, 'examples/webhook-receiver.mjs'), 'utf8');
-  assert.ok(readme.includes(example), 'the README shows examples/webhook-receiver.mjs as it is');
+  assert.ok(readme.includes(example), 'the package README shows examples/webhook-receiver.mjs as it is');
   const project = mkdtempSync(join(tmpdir(), 'webhook-example-'));
   const installed = join(project, 'node_modules', 'upvest-account-groups');
   mkdirSync(installed, { recursive: true });

@@ -235,24 +235,29 @@ export function clientCases(api, mockUrl, { apiUrl = mockUrl, extra: always = {}
 
     async 'every bad input is an InvalidInputError naming the field, and nothing is sent'() {
       const before = (await log()).length;
-      for (const [call, field, rule] of badInputs(client())) {
+      for (const [call, field, code, rule] of badInputs(client())) {
         const error = await rejects(call(), `${field} should be refused`);
         ok(error instanceof api.InvalidInputError, `${field}: ${error}`);
         equal(error.field, field);
+        equal(error.code, code, `${field}: ${error.message}`);
         match(error.message, rule, field);
       }
       equal((await requestsSince(before)).length, 0, 'no request reached the mock');
     },
 
     async 'bad constructor options throw InvalidInputError'() {
-      for (const [options, field] of [
-        [undefined, 'options'],
-        [{ clientId, accessToken: 't', baseUrl: 'http://example.com' }, 'baseUrl'],
-        [{ clientId: 'nope', accessToken: 't' }, 'clientId'],
-        [{ clientId, accessToken: 'has spaces' }, 'accessToken'],
-        [{ clientId, accessToken: 't', apiVersion: 1 }, 'apiVersion'],
-        [{ clientId, accessToken: 't', fetch: 'fetch' }, 'fetch'],
-        [{ clientId, accessToken: 't', baseURL: mockUrl }, 'options'],
+      for (const [options, field, code] of [
+        [undefined, 'options', 'required'],
+        [{ clientId, accessToken: 't', baseUrl: 'http://example.com' }, 'baseUrl', 'format'],
+        [{ clientId, accessToken: 't', baseUrl: 42 }, 'baseUrl', 'type'],
+        [{ clientId: 'nope', accessToken: 't' }, 'clientId', 'uuid'],
+        [{ clientId }, 'accessToken', 'required'],
+        [{ clientId, accessToken: 't', tokenProvider: async () => 't' }, 'accessToken', 'conflict'],
+        [{ clientId, accessToken: 'has spaces' }, 'accessToken', 'format'],
+        [{ clientId, accessToken: 't', apiVersion: 1 }, 'apiVersion', 'format'],
+        [{ clientId, accessToken: 't', maxRetries: 11 }, 'maxRetries', 'range'],
+        [{ clientId, accessToken: 't', fetch: 'fetch' }, 'fetch', 'type'],
+        [{ clientId, accessToken: 't', baseURL: mockUrl }, 'options', 'unknown-field'],
       ]) {
         let thrown;
         try {
@@ -262,52 +267,53 @@ export function clientCases(api, mockUrl, { apiUrl = mockUrl, extra: always = {}
         }
         ok(thrown instanceof api.InvalidInputError, `${field}: ${thrown}`);
         equal(thrown.field, field);
+        equal(thrown.code, code, `${field}: ${thrown.message}`);
       }
     },
   };
   return Object.entries(cases).map(([name, run]) => ({ name, run }));
 }
 
-/** Each bad input: the call, the field its error names, and what the message says. */
+/** Each bad input: the call, the field its error names, its `code`, and what the message says. */
 export function badInputs(client) {
   const user = '413715f2-5401-4b97-8055-034a6b879f8c';
   return [
-    [() => client.create(), 'request', /is required/],
-    [() => client.create('PERSONAL'), 'request', /must be an object/],
-    [() => client.create({ user_id: user }), 'type', /is required/],
-    [() => client.create({ user_id: user, type: 'SAVINGS' }), 'type', /must be one of PERSONAL, LEGAL_ENTITY, FRENCH_PEA, ISA, CHILD, BUSINESS/],
-    [() => client.create({ user_id: user, type: 'personal' }), 'type', /must be one of/],
-    [() => client.create({ type: 'ISA' }), 'user_id', /is required/],
-    [() => client.create({ user_id: 'not-a-uuid', type: 'ISA' }), 'user_id', /must be a UUID string/],
-    [() => client.create({ user_id: 42, type: 'ISA' }), 'user_id', /got 42/],
-    [() => client.create({ business_id: user, type: 'ISA' }), 'business_id', /not allowed with type ISA/],
-    [() => client.create({ user_id: user, type: 'BUSINESS' }), 'user_id', /not allowed with type BUSINESS/],
-    [() => client.create({ user_id: user, type: 'ISA', securities_account_number: '12345689' }), 'securities_account_number', /exactly 9 digits/],
-    [() => client.create({ user_id: user, type: 'ISA', securities_account_number: 123456789 }), 'securities_account_number', /exactly 9 digits/],
-    [() => client.create({ user_id: user, type: 'ISA', securities_account_number: null }), 'securities_account_number', /got null/],
-    [() => client.create({ user_id: user, type: 'ISA', usr_id: user }), 'request', /unknown field "usr_id"/],
-    [() => client.create({ user_id: user, type: 'ISA' }, { idempotencyKey: 'abc' }), 'idempotencyKey', /UUID of version 0 to 5/],
-    [() => client.create({ user_id: user, type: 'ISA' }, { idempotencyKey: '01890a5d-ac96-774b-bcce-b302099a8057' }), 'idempotencyKey', /UUIDv7/],
-    [() => client.create({ user_id: user, type: 'ISA' }, { idempotency_key: user }), 'options', /unknown field "idempotency_key"/],
-    [() => client.get(), 'accountGroupId', /is required/],
-    [() => client.get('../users'), 'accountGroupId', /must be a UUID/],
-    [() => client.get(`${user}/close`), 'accountGroupId', /must be a UUID/],
-    [() => client.get(user, { signal: 'stop' }), 'signal', /AbortSignal/],
-    [() => client.list({ limit: 0 }), 'limit', /from 1 to 1000/],
-    [() => client.list({ limit: 1001 }), 'limit', /from 1 to 1000/],
-    [() => client.list({ limit: 2.5 }), 'limit', /integer/],
-    [() => client.list({ offset: -1 }), 'offset', /integer from 0/],
-    [() => client.list({ offset: '10' }), 'offset', /got "10"/],
-    [() => client.list({ sort: 'id' }), 'sort', /created_at, updated_at/],
-    [() => client.list({ order: 'asc' }), 'order', /ASC, DESC/],
-    [() => client.list({ pageSize: 10 }), 'query', /unknown field "pageSize"/],
-    [() => client.list([]), 'query', /must be an object/],
-    [() => client.listForUser('nope'), 'userId', /must be a UUID/],
-    [() => client.close(user, { closure_reason: 'bored' }), 'closure_reason', /must be one of dunning/],
-    [() => client.close(user, { notification_only: 'yes' }), 'notification_only', /true or false/],
-    [() => client.close(user, { reason: 'aml' }), 'closeOptions', /unknown field "reason"/],
-    [() => client.iterate({ pageSize: 0 }).next(), 'pageSize', /from 1 to 1000/],
-    [() => client.iterate({ limit: 10 }).next(), 'query', /unknown field "limit"/],
-    [() => client.iterateForUser('nope').next(), 'userId', /must be a UUID/],
+    [() => client.create(), 'request', 'required', /is required/],
+    [() => client.create('PERSONAL'), 'request', 'type', /must be an object/],
+    [() => client.create({ user_id: user }), 'type', 'required', /is required/],
+    [() => client.create({ user_id: user, type: 'SAVINGS' }), 'type', 'enum', /must be one of PERSONAL, LEGAL_ENTITY, FRENCH_PEA, ISA, CHILD, BUSINESS/],
+    [() => client.create({ user_id: user, type: 'personal' }), 'type', 'enum', /must be one of/],
+    [() => client.create({ type: 'ISA' }), 'user_id', 'required', /is required/],
+    [() => client.create({ user_id: 'not-a-uuid', type: 'ISA' }), 'user_id', 'uuid', /must be a UUID string/],
+    [() => client.create({ user_id: 42, type: 'ISA' }), 'user_id', 'type', /got 42/],
+    [() => client.create({ business_id: user, type: 'ISA' }), 'business_id', 'conflict', /not allowed with type ISA/],
+    [() => client.create({ user_id: user, type: 'BUSINESS' }), 'user_id', 'conflict', /not allowed with type BUSINESS/],
+    [() => client.create({ user_id: user, type: 'ISA', securities_account_number: '12345689' }), 'securities_account_number', 'format', /exactly 9 digits/],
+    [() => client.create({ user_id: user, type: 'ISA', securities_account_number: 123456789 }), 'securities_account_number', 'type', /exactly 9 digits/],
+    [() => client.create({ user_id: user, type: 'ISA', securities_account_number: null }), 'securities_account_number', 'type', /got null/],
+    [() => client.create({ user_id: user, type: 'ISA', usr_id: user }), 'request', 'unknown-field', /unknown field "usr_id"/],
+    [() => client.create({ user_id: user, type: 'ISA' }, { idempotencyKey: 'abc' }), 'idempotencyKey', 'uuid', /UUID of version 0 to 5/],
+    [() => client.create({ user_id: user, type: 'ISA' }, { idempotencyKey: '01890a5d-ac96-774b-bcce-b302099a8057' }), 'idempotencyKey', 'uuid', /UUIDv7/],
+    [() => client.create({ user_id: user, type: 'ISA' }, { idempotency_key: user }), 'options', 'unknown-field', /unknown field "idempotency_key"/],
+    [() => client.get(), 'accountGroupId', 'required', /is required/],
+    [() => client.get('../users'), 'accountGroupId', 'uuid', /must be a UUID/],
+    [() => client.get(`${user}/close`), 'accountGroupId', 'uuid', /must be a UUID/],
+    [() => client.get(user, { signal: 'stop' }), 'signal', 'type', /AbortSignal/],
+    [() => client.list({ limit: 0 }), 'limit', 'range', /from 1 to 1000/],
+    [() => client.list({ limit: 1001 }), 'limit', 'range', /from 1 to 1000/],
+    [() => client.list({ limit: 2.5 }), 'limit', 'range', /integer/],
+    [() => client.list({ offset: -1 }), 'offset', 'range', /integer from 0/],
+    [() => client.list({ offset: '10' }), 'offset', 'type', /got "10"/],
+    [() => client.list({ sort: 'id' }), 'sort', 'enum', /created_at, updated_at/],
+    [() => client.list({ order: 'asc' }), 'order', 'enum', /ASC, DESC/],
+    [() => client.list({ pageSize: 10 }), 'query', 'unknown-field', /unknown field "pageSize"/],
+    [() => client.list([]), 'query', 'type', /must be an object/],
+    [() => client.listForUser('nope'), 'userId', 'uuid', /must be a UUID/],
+    [() => client.close(user, { closure_reason: 'bored' }), 'closure_reason', 'enum', /must be one of dunning/],
+    [() => client.close(user, { notification_only: 'yes' }), 'notification_only', 'type', /true or false/],
+    [() => client.close(user, { reason: 'aml' }), 'closeOptions', 'unknown-field', /unknown field "reason"/],
+    [() => client.iterate({ pageSize: 0 }).next(), 'pageSize', 'range', /from 1 to 1000/],
+    [() => client.iterate({ limit: 10 }).next(), 'query', 'unknown-field', /unknown field "limit"/],
+    [() => client.iterateForUser('nope').next(), 'userId', 'uuid', /must be a UUID/],
   ];
 }

@@ -155,3 +155,36 @@ export async function mistakes(): Promise<void> {
   // @ts-expect-error lastResponse is read-only
   group.lastResponse = { status: 1, requestId: undefined };
 }
+
+// Options read from the environment are `string | undefined`; under exactOptionalPropertyTypes an
+// optional option still takes `undefined`, as the runtime does (it means "not given").
+export function fromEnvironment(env: Record<string, string | undefined>): AccountGroups {
+  return new AccountGroups({
+    baseUrl: env.UPVEST_BASE_URL,
+    clientId: '363f3305-7ab0-4e82-a158-f9d382ad08b6',
+    accessToken: 'token',
+    timeoutMs: env.TIMEOUT ? Number(env.TIMEOUT) : undefined,
+    fetch: undefined,
+  });
+}
+
+// `code` is a closed union: a switch over it is exhaustive, and a misspelt code does not compile.
+export function describeInputError(error: InvalidInputError): string {
+  switch (error.code) {
+    case 'required':
+    case 'type':
+    case 'uuid':
+    case 'enum':
+    case 'range':
+    case 'format':
+    case 'unknown-field':
+    case 'conflict':
+      return `${error.field}: ${error.code}`;
+    default: {
+      const never: never = error.code;
+      return never;
+    }
+  }
+}
+// @ts-expect-error not one of the codes
+export const misspelt: InvalidInputError['code'] = 'uuid-format';
