@@ -2,7 +2,7 @@
 //! route's own input, then the state change.
 
 use crate::app::ApiRequest;
-use crate::auth::Auth;
+use crate::auth::{Auth, ADMIN_SCOPE, READ_SCOPE};
 use crate::form;
 use crate::reply::Reply;
 use crate::store::{Closure, IdempotentRecord, Order, Owner, Store};
@@ -32,11 +32,9 @@ pub fn handle(store: &mut Store, auth: &Auth, request: &ApiRequest) -> Reply {
     if !allowed.split(", ").any(|m| m == method.as_str()) {
         return Reply::problem(405, "method_not_allowed", format!("{method} is not allowed here")).with_header("allow", allowed.to_owned());
     }
-    let client = match check_common_headers(request) {
-        Ok((client, token)) => match auth.check(&token, &client, *method != Method::GET) {
-            Ok(()) => client,
-            Err(reply) => return reply,
-        },
+    let scopes: &[&str] = if *method == Method::GET { &[READ_SCOPE, ADMIN_SCOPE] } else { &[ADMIN_SCOPE] };
+    let client = match authorize(request, auth, scopes) {
+        Ok(client) => client,
         Err(reply) => return reply,
     };
     store.settle(SystemTime::now());
@@ -57,7 +55,15 @@ fn header<'a>(request: &'a ApiRequest, name: &str) -> Option<&'a str> {
     request.headers.get(name).map(|v| v.to_str().unwrap_or("\u{fffd}"))
 }
 
-/// The checks every endpoint makes; returns the client id and the bearer token.
+/// The header and token checks every API endpoint makes, with the scopes it accepts; returns
+/// the client id.
+pub fn authorize(request: &ApiRequest, auth: &Auth, scopes: &[&str]) -> Result<String, Reply> {
+    let (client, token) = check_common_headers(request)?;
+    auth.check(&token, &client, scopes)?;
+    Ok(client)
+}
+
+/// The header checks every endpoint makes; returns the client id and the bearer token.
 fn check_common_headers(request: &ApiRequest) -> Result<(String, String), Reply> {
     if let Some(accept) = header(request, "accept") {
         if !accepts_json(accept) {

@@ -1,12 +1,13 @@
 //! One request's way through the mock: CORS, the request log, injected faults, then the API,
-//! the token endpoint, the control endpoints or the static files.
+//! the token and verify-keys endpoints, the control endpoints or the static files.
 
-use crate::auth::Auth;
+use crate::auth::{Auth, WEBHOOKS_ADMIN_SCOPE, WEBHOOKS_READ_SCOPE};
 use crate::faults::{Effect, Faults};
 use crate::options::Options;
 use crate::reply::Reply;
 use crate::signing::Verifier;
 use crate::store::Store;
+use crate::webhook_signing::WebhookKeys;
 use crate::webhooks::{Outbox, Target};
 use crate::{api, statics};
 use bytes::Bytes;
@@ -14,11 +15,15 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response};
 use serde_json::{json, Map, Value};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 /// Request bodies larger than this are refused (413).
 const MAX_BODY_BYTES: usize = 1 << 20;
+
+const TOKEN_PATH: &str = "/auth/token";
+/// Where receivers fetch the keys webhook deliveries are signed with.
+const VERIFY_KEYS_PATH: &str = "/auth/verify_keys";
 
 pub struct App {
     options: Options,
@@ -27,6 +32,7 @@ pub struct App {
     faults: Faults,
     auth: Auth,
     verifier: Option<Verifier>,
+    webhook_keys: Arc<WebhookKeys>,
     outbox: Option<Outbox>,
 }
 
@@ -56,14 +62,15 @@ impl App {
         let store = Mutex::new(App::fresh_store(&options));
         let auth = Auth::new(options.strict_tokens, options.client_secret.clone(), Duration::from_secs(options.token_ttl_s));
         let verifier = options.verify_key.as_deref().map(Verifier::from_pem).transpose()?;
+        let webhook_keys = Arc::new(WebhookKeys::new(options.webhook_signing_key.as_deref())?);
         let target = options.webhook_url.as_deref().map(Target::parse).transpose()?;
-        let outbox = target.map(|t| Outbox::start(t, Duration::from_millis(options.webhook_retry_base_ms)));
-        Ok(App { options, store, log: Mutex::new(Vec::new()), faults: Faults::default(), auth, verifier, outbox })
+        let outbox = target.map(|t| Outbox::start(t, Duration::from_millis(options.webhook_retry_base_ms), webhook_keys.clone()));
+        Ok(App { options, store, log: Mutex::new(Vec::new()), faults: Faults::default(), auth, verifier, webhook_keys, outbox })
     }
 
     /// With webhooks on, closing groups become CLOSED on time even when no request comes, so
     /// their events go out: a clock settles the store a few times per closing delay.
-    pub fn start_clock(self: &std::sync::Arc<App>) {
+    pub fn start_clock(self: &Arc<App>) {
         if self.outbox.is_none() {
             return;
         }
@@ -110,7 +117,7 @@ impl App {
             headers: parts.headers,
             body,
         };
-        let faultable = request.method != Method::OPTIONS && (api::serves(&request.path) || request.path == "/auth/token");
+        let faultable = request.method != Method::OPTIONS && (api::serves(&request.path) || [TOKEN_PATH, VERIFY_KEYS_PATH].contains(&request.path.as_str()));
         let effect = if faultable {
             self.record(&request);
             self.faults.take(request.method.as_str(), &request.path).unwrap_or_default()
@@ -152,7 +159,7 @@ impl App {
             return Some("the signature and signature-input headers are required".to_owned());
         }
         let verifier = self.verifier.as_ref()?;
-        let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
         verifier.verify(request, now).err()
     }
 
@@ -169,11 +176,15 @@ impl App {
             self.publish(&mut store);
             return reply;
         }
-        if request.path == "/auth/token" {
-            return match request.method {
-                Method::POST => self.auth.issue(request),
-                _ => Reply::problem(405, "method_not_allowed", "use POST").with_header("allow", "POST".to_owned()),
-            };
+        match (request.path.as_str(), &request.method) {
+            (TOKEN_PATH, &Method::POST) => return self.auth.issue(request),
+            (TOKEN_PATH, _) => return only("POST"),
+            (VERIFY_KEYS_PATH, &Method::GET) => {
+                let scopes = [WEBHOOKS_READ_SCOPE, WEBHOOKS_ADMIN_SCOPE];
+                return api::authorize(request, &self.auth, &scopes).map_or_else(|refusal| refusal, |_| Reply::json(200, &self.webhook_keys.jwks()));
+            }
+            (VERIFY_KEYS_PATH, _) => return only("GET"),
+            _ => {}
         }
         statics::serve(&self.options, &request.method, &request.path)
     }
@@ -199,6 +210,7 @@ impl App {
                 self.faults.clear();
                 Reply::empty(204)
             }
+            (&Method::POST, "webhook-key/rotate") => Reply::json(200, &json!({ "kid": self.webhook_keys.rotate() })),
             _ => Reply::problem(404, "not_found", format!("no control endpoint {} /__mock/{what}", request.method)),
         }
     }
@@ -218,6 +230,11 @@ impl App {
         });
         self.log.lock().unwrap_or_else(|p| p.into_inner()).push(entry);
     }
+}
+
+/// A 405 naming the one method a path takes.
+fn only(method: &'static str) -> Reply {
+    Reply::problem(405, "method_not_allowed", format!("use {method}")).with_header("allow", method.to_owned())
 }
 
 /// The problem slug Upvest's docs use for an injected status.

@@ -1,5 +1,6 @@
 //! `POST /auth/token` (OAuth client credentials) and, with `--strict-tokens`, the check that API
-//! requests carry a token it issued, unexpired, for the same client, with the needed scope.
+//! requests carry a token it issued, unexpired, for the same client, with a scope the endpoint
+//! accepts.
 
 use crate::app::ApiRequest;
 use crate::form;
@@ -11,6 +12,8 @@ use std::time::{Duration, Instant};
 
 pub const READ_SCOPE: &str = "accounts:read";
 pub const ADMIN_SCOPE: &str = "accounts:admin";
+pub const WEBHOOKS_READ_SCOPE: &str = "webhooks:read";
+pub const WEBHOOKS_ADMIN_SCOPE: &str = "webhooks:admin";
 
 struct Token {
     client_id: String,
@@ -65,21 +68,18 @@ impl Auth {
     }
 
     /// With `--strict-tokens`: the bearer token must be one this mock issued, unexpired, for this
-    /// client, with `accounts:admin` for changes or either scope for reads.
-    pub fn check(&self, token: &str, client_id: &str, changes: bool) -> Result<(), Reply> {
+    /// client, with one of the scopes `any_of`.
+    pub fn check(&self, token: &str, client_id: &str, any_of: &[&str]) -> Result<(), Reply> {
         if !self.strict {
             return Ok(());
         }
         let tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
         let known = tokens.get(token).filter(|t| t.expires > Instant::now() && t.client_id == client_id);
         let token = known.ok_or_else(|| Reply::problem(401, "unauthorised", "the access token is unknown, expired, or for another client"))?;
-        let has = |scope: &str| token.scopes.iter().any(|s| s == scope);
-        let allowed = has(ADMIN_SCOPE) || (!changes && has(READ_SCOPE));
-        if allowed {
+        if token.scopes.iter().any(|s| any_of.contains(&s.as_str())) {
             Ok(())
         } else {
-            let needed = if changes { ADMIN_SCOPE } else { "accounts:read or accounts:admin" };
-            Err(Reply::problem(403, "forbidden", format!("the access token lacks the scope {needed}")))
+            Err(Reply::problem(403, "forbidden", format!("the access token lacks the scope {}", any_of.join(" or "))))
         }
     }
 }

@@ -6,11 +6,13 @@ mod app;
 mod auth;
 mod faults;
 mod form;
+mod httpsig;
 mod options;
 mod reply;
 mod signing;
 mod statics;
 mod store;
+mod webhook_signing;
 mod webhooks;
 
 use hyper::server::conn::http1;

@@ -15,7 +15,9 @@ pub const USAGE: &str = "usage: upvest-mock [flags]
   --require-signature-headers  refuse (401) a request without signature and signature-input headers,
                         as the contract requires, without verifying them (that is --verify-key)
   --webhook-url URL     deliver account-group webhook events to this loopback URL
-  --webhook-retry-base-ms N  a failed delivery is retried after 1, 2, 3, 5, 8 … times N ms (default 1000)";
+  --webhook-retry-base-ms N  a failed delivery is retried after 1, 2, 3, 5, 8 … times N ms (default 1000)
+  --webhook-signing-key PEM  sign deliveries with this P-521 private key (a PKCS#8 PEM file, or the PEM
+                        itself) instead of one generated at start";
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -31,6 +33,7 @@ pub struct Options {
     pub require_signature_headers: bool,
     pub webhook_url: Option<String>,
     pub webhook_retry_base_ms: u64,
+    pub webhook_signing_key: Option<String>,
 }
 
 impl Options {
@@ -57,16 +60,22 @@ impl Options {
                 "--require-signature-headers" => options.require_signature_headers = true,
                 "--webhook-url" => options.webhook_url = Some(value()?),
                 "--webhook-retry-base-ms" => options.webhook_retry_base_ms = number(&flag, &value()?)?,
-                "--verify-key" => {
-                    let given = value()?;
-                    let pem = if given.contains("-----BEGIN") { given } else { std::fs::read_to_string(&given).map_err(|e| format!("--verify-key {given}: {e}"))? };
-                    options.verify_key = Some(pem);
-                }
+                "--verify-key" => options.verify_key = Some(pem(&flag, value()?)?),
+                "--webhook-signing-key" => options.webhook_signing_key = Some(pem(&flag, value()?)?),
                 "-h" | "--help" => return Err("help".to_owned()),
                 other => return Err(format!("unknown flag {other}")),
             }
         }
         Ok(options)
+    }
+}
+
+/// A key flag's value: the PEM itself, or the file holding it.
+fn pem(flag: &str, given: String) -> Result<String, String> {
+    if given.contains("-----BEGIN") {
+        Ok(given)
+    } else {
+        std::fs::read_to_string(&given).map_err(|e| format!("{flag} {given}: {e}"))
     }
 }
 

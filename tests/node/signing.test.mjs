@@ -4,11 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, verify } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as api from '../../pkg/node/index.mjs';
-import { startMock } from '../../scripts/with-mock.mjs';
+import { withVerifyingMock as verifyingMock } from './fixtures.mjs';
 
 const clientId = '363f3305-7ab0-4e82-a158-f9d382ad08b6';
 const keyId = 'a5a2b1c8-2b3c-4d5e-8f90-1a2b3c4d5e6f';
@@ -54,18 +51,7 @@ function checkIndependently(request, publicKey, algorithm) {
   assert.ok(verify(algorithm === 'ed25519' ? null : 'sha512', Buffer.from(base), key, signature), 'node:crypto verifies the signature');
 }
 
-async function withVerifyingMock(publicKey, body) {
-  const dir = mkdtempSync(join(tmpdir(), 'upvest-key-'));
-  const file = join(dir, 'public.pem');
-  writeFileSync(file, publicKey.export({ type: 'spki', format: 'pem' }));
-  const mock = await startMock(['--verify-key', file, '--strict-tokens']);
-  try {
-    await body(mock.url);
-  } finally {
-    mock.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const withVerifyingMock = (publicKey, body) => verifyingMock(publicKey, body, ['--strict-tokens']);
 
 const log = async (url) => (await fetch(`${url}/__mock/requests`)).json();
 

@@ -5,46 +5,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as api from '../../pkg/node/index.mjs';
 import { startMock } from '../../scripts/with-mock.mjs';
+import { receiver, within } from './fixtures.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const clientId = '363f3305-7ab0-4e82-a158-f9d382ad08b6';
-const within = (ms, what, check) =>
-  new Promise((resolve, reject) => {
-    const started = Date.now();
-    const poll = setInterval(() => {
-      const value = check();
-      if (value) {
-        clearInterval(poll);
-        resolve(value);
-      } else if (Date.now() - started > ms) {
-        clearInterval(poll);
-        reject(new Error(`${what} did not happen within ${ms} ms`));
-      }
-    }, 20);
-  });
-
-/** A receiver on 127.0.0.1 that keeps each delivery and fails the first `failures` with 500. */
-async function receiver(failures = 0) {
-  const deliveries = [];
-  const server = http.createServer(async (request, response) => {
-    const chunks = [];
-    for await (const chunk of request) chunks.push(chunk);
-    deliveries.push({ headers: request.headers, body: Buffer.concat(chunks) });
-    response.writeHead(deliveries.length <= failures ? 500 : 200).end();
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/hooks`, deliveries, close: () => server.close() };
-}
 
 test('create and close: the mock delivers, the package parses, a redelivery is dropped', async () => {
-  const hooks = await receiver(1);
+  const hooks = await receiver({ failures: 1 });
   const mock = await startMock(['--webhook-url', hooks.url, '--webhook-retry-base-ms', '50', '--close-delay-ms', '200']);
   try {
     const client = new api.AccountGroups({ baseUrl: mock.url, clientId, accessToken: 't' });
