@@ -54,6 +54,7 @@ suite contract-prism '^# pass [0-9]+' node --test tests/contract/prism.test.mjs
 suite chromium-pkg 'chromium: [0-9]+ passed' node tests/browser/run.mjs
 suite admin-page '^# pass [0-9]+' node --test tests/admin/admin.test.mjs
 suite package 'package: [0-9]+ passed' node tests/package/run.mjs
+suite environments 'environments: [0-9]+ passed' node tests/environments/run.mjs
 suite bench-smoke 'bench: [0-9]+ passed' node --expose-gc bench/run.mjs --smoke
 suite types 'types: [0-9]+ passed' bash -c 'tsc -p tests/types && echo "types: 1 passed (tsc --strict over tests/types/consumer.ts)"'
 # The declarations as published: resolvable under every TypeScript module resolution

@@ -1,0 +1,5 @@
+import Checks from './checks.js';
+
+export default function Page() {
+  return <Checks />;
+}
