@@ -1,6 +1,6 @@
 /** The base class of every error this package throws or rejects with. */
 export class UpvestError extends Error {
-  name: 'UpvestError' | 'ProblemError' | 'InvalidInputError' | 'NetworkError' | 'TimeoutError' | 'SignerError' | 'ResponseError' | 'WebhookError';
+  name: 'UpvestError' | 'ProblemError' | 'InvalidInputError' | 'NetworkError' | 'TimeoutError' | 'SignerError' | 'ResponseError' | 'WebhookError' | 'WebhookVerificationError';
 }
 
 /** The API answered with an error status (RFC 7807 problem details). */
@@ -73,8 +73,64 @@ export class ResponseError extends UpvestError {
   requestId: string | undefined;
 }
 
-/** A webhook delivery body that is not what Upvest sends: bad bytes, bad JSON, or an event of the
- * wrong shape. The message names what is wrong, with its path (e.g. `payload[1].object.id`). */
+/**
+ * Why a webhook signature was refused (`WebhookVerificationError.code`). Stable across releases.
+ * - `missing-signature`: no `signature` or no `signature-input` header;
+ * - `malformed-signature`: those headers are not well-formed `sig1` members (component list,
+ *   `keyid`, `created`, `expires`, an `alg` other than `ecdsa-p521-sha512`, a signature that is
+ *   neither DER nor raw r‖s), or they cover a derived component other than `@method`, `@path`,
+ *   `@query`;
+ * - `not-covered`: the signature does not cover `@method`, `@path`, `digest`, or `@query` when
+ *   the URL has a query;
+ * - `missing-component`: it covers a header (or `@query`) the request does not carry;
+ * - `created-in-future`: `created` is later than now plus the clock skew;
+ * - `expired`: `expires` is earlier than now minus the clock skew;
+ * - `validity-too-long`: `expires − created` is more than `maxValiditySeconds`;
+ * - `missing-digest`: no `digest` header;
+ * - `digest-mismatch`: `digest` is not `SHA-256=` and the base64 SHA-256 of the body;
+ * - `unknown-key`: no P-521 key of the key source has the signature's `keyid` (after asking it
+ *   again, at most once a minute);
+ * - `key-source-failed`: the key source threw (its error is the `cause`), gave no JWKS, or gave an
+ *   invalid key;
+ * - `bad-signature`: the signature does not verify over the request.
+ */
+export type WebhookVerificationCode =
+  | 'missing-signature'
+  | 'malformed-signature'
+  | 'not-covered'
+  | 'missing-component'
+  | 'created-in-future'
+  | 'expired'
+  | 'validity-too-long'
+  | 'missing-digest'
+  | 'digest-mismatch'
+  | 'unknown-key'
+  | 'key-source-failed'
+  | 'bad-signature';
+
+/**
+ * Why a webhook delivery was refused (`WebhookError.code`). Stable across releases.
+ * - `too-large`: the body is larger than `maxBodyBytes` (checked before anything else);
+ * - `encoding`: the body is not UTF-8 (or not a string, `Uint8Array` or `ArrayBuffer` at all);
+ * - `json`: the body is not JSON;
+ * - `shape`: the JSON is not a delivery of events as Upvest sends them;
+ * - a `WebhookVerificationCode`: its signature was refused (the error is then a
+ *   `WebhookVerificationError`).
+ */
+export type WebhookErrorCode = 'too-large' | 'encoding' | 'json' | 'shape' | WebhookVerificationCode;
+
+/** A webhook delivery refused: too large, bad bytes, bad JSON, an event of the wrong shape, or
+ * (as a `WebhookVerificationError`) a signature that does not check out. The message names what
+ * is wrong, with its path (e.g. `payload[1].object.id`). Answer it with a 4xx. */
 export class WebhookError extends UpvestError {
-  name: 'WebhookError';
+  name: 'WebhookError' | 'WebhookVerificationError';
+  /** Which check refused it, for code to branch on. */
+  code: WebhookErrorCode;
+}
+
+/** A webhook delivery whose signature does not check out; `code` says which check failed. Its
+ * message holds no secret; `cause` holds what a failing key source threw. */
+export class WebhookVerificationError extends WebhookError {
+  name: 'WebhookVerificationError';
+  code: WebhookVerificationCode;
 }

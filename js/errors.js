@@ -65,9 +65,20 @@ export class ResponseError extends UpvestError {
   }
 }
 
-/** A webhook delivery body that is not what Upvest sends: bad bytes, bad JSON, or an event of
- * the wrong shape. The message names what is wrong, with its path. */
-export class WebhookError extends UpvestError {}
+/** A webhook delivery refused: too large, bad bytes, bad JSON, or an event of the wrong shape.
+ * `code` says which (stable, for code to branch on); the message names what is wrong, with its
+ * path. */
+export class WebhookError extends UpvestError {
+  constructor(message, fields = {}) {
+    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    this.code = fields.code;
+  }
+}
+
+/** A webhook delivery whose signature does not check out (missing, malformed, expired, by an
+ * unknown key, or not matching the request); `code` says which. Its message holds no secret and
+ * no signature; `cause` holds what a failing key source threw. */
+export class WebhookVerificationError extends WebhookError {}
 
 for (const [cls, name] of [
   [UpvestError, 'UpvestError'],
@@ -78,6 +89,7 @@ for (const [cls, name] of [
   [SignerError, 'SignerError'],
   [ResponseError, 'ResponseError'],
   [WebhookError, 'WebhookError'],
+  [WebhookVerificationError, 'WebhookVerificationError'],
 ]) {
   Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
 }

@@ -1,6 +1,9 @@
 // What only JavaScript can do, for the wasm core: one HTTP attempt with its timer and signal,
-// calling user code without letting it break a call, the async-iterator protocol, and text decoding.
+// calling user code without letting it break a call, the async-iterator protocol, and reading
+// webhook bodies (which stay out of wasm memory).
 // (Kept in one file: each snippet is one more module a page loads before the wasm.)
+
+import { WebhookError } from './errors.js';
 
 const utf8 = new TextDecoder();
 
@@ -179,11 +182,48 @@ export function toAsyncIterable(cursor) {
   return iterator;
 }
 
-/** @internal A webhook's raw body as text: a string as it is; bytes decoded as strict UTF-8. */
-export function decodeBody(raw) {
-  if (typeof raw === 'string') return raw;
-  if (raw instanceof ArrayBuffer || ArrayBuffer.isView(raw)) {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(raw);
+/** @internal The `[name, value]` pairs of the headers a signer resolved with: a plain object, or
+ * a `Headers` (or anything else with `entries()`); `undefined` when it is neither. */
+export function headerEntries(value) {
+  if (typeof value !== 'object' || value === null) return undefined;
+  return typeof value.entries === 'function' ? Array.from(value.entries()) : Object.entries(value);
+}
+
+const webhookError = (code, reason) => new WebhookError(`Invalid webhook delivery: ${reason}`, { code });
+
+/** @internal Refuses a webhook body over `maxBytes` (UTF-8 bytes, for a string), and anything
+ * that is not a body, before it is verified or parsed. */
+export function checkWebhookBodySize(raw, maxBytes) {
+  if (utf8Length(raw, maxBytes) > maxBytes) throw webhookError('too-large', `the body is larger than ${maxBytes} bytes (maxBodyBytes)`);
+}
+
+/** How many bytes a body is; for a string, its UTF-8 length, counted only as far as it matters. */
+function utf8Length(raw, maxBytes) {
+  if (raw instanceof ArrayBuffer || ArrayBuffer.isView(raw)) return raw.byteLength;
+  if (typeof raw !== 'string') throw webhookError('encoding', 'the raw body must be a string, a Uint8Array (a Buffer) or an ArrayBuffer');
+  // Every UTF-16 unit is at least one UTF-8 byte and at most three.
+  if (raw.length > maxBytes || raw.length * 3 <= maxBytes) return raw.length;
+  let bytes = raw.length;
+  for (let i = 0; i < raw.length; i += 1) {
+    const unit = raw.charCodeAt(i);
+    // U+0080..U+07FF take two bytes, the rest of the BMP three; each half of a surrogate pair
+    // counts two of the pair's four.
+    if (unit >= 0x80) bytes += unit < 0x800 || (unit >= 0xd800 && unit <= 0xdfff) ? 1 : 2;
   }
-  throw new TypeError('the raw body must be a string, a Uint8Array (a Buffer) or an ArrayBuffer');
+  return bytes;
+}
+
+/** @internal A webhook's raw body decoded (strict UTF-8, for bytes) and parsed by the platform. */
+export function parseWebhookBody(raw) {
+  let text;
+  try {
+    text = typeof raw === 'string' ? raw : new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch (error) {
+    throw webhookError('encoding', `the body could not be read as UTF-8 text (${error.message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw webhookError('json', 'the body is not valid JSON');
+  }
 }

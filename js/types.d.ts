@@ -341,6 +341,12 @@ export class AccountGroups {
    */
   close(accountGroupId: string, closeOptions?: CloseOptions, options?: CallOptions): Promise<ResponseMeta>;
   /**
+   * Fetches the public keys Upvest signs webhooks with (`GET /auth/verify_keys`; the token needs
+   * the scope `webhooks:read` or `webhooks:admin`), through this client's base URL, token,
+   * signer and retries. For `createWebhookVerifier({ keys: () => client.verifyKeys() })`.
+   */
+  verifyKeys(options?: CallOptions): Promise<WithResponse<WebhookKeySet>>;
+  /**
    * Every account group, for `for await`: pages are fetched one at a time, only when the loop
    * has used up the previous one, and none after the loop ends (`break`, `return`, a throw).
    * Bad input rejects the first step.
@@ -394,21 +400,85 @@ export interface WebhookRequest {
 
 /** Options of `parseWebhookEvents`. */
 export interface ParseWebhookOptions {
-  /** Checks the delivery (e.g. Upvest's webhook signature) before anything is parsed; a rejection becomes a `SignerError`. */
+  /**
+   * Checks the delivery before its body is parsed: pass `createWebhookVerifier(…)` for Upvest's
+   * signature. A rejection that is an `UpvestError` (a `WebhookVerificationError`) passes through
+   * as it is; any other becomes a `SignerError`.
+   */
   verify?: ((request: WebhookRequest) => Promise<void> | void) | undefined;
-  /** The request's method, url and headers, passed on to `verify`. */
+  /** The request's method (`request.method`), passed on to `verify`. */
   method?: string | undefined;
+  /** The request's URL: Node's `request.url` (path and query) or a full URL; passed on to `verify`. */
   url?: string | undefined;
-  headers?: Record<string, string | string[] | undefined> | Headers;
+  /** The request's headers (Node's `request.headers`, or a `Headers`); passed on to `verify`. */
+  headers?: Record<string, string | string[] | undefined> | Headers | undefined;
+  /** The largest body accepted, in bytes (UTF-8 bytes for a string), 1 to 2³² − 1; default 1 MiB. A larger one is refused before it is verified or parsed. */
+  maxBodyBytes?: number | undefined;
 }
 
 /**
  * Reads a webhook delivery: hand it the raw body (a string, a `Buffer`/`Uint8Array` or an
  * `ArrayBuffer`, before any JSON parsing) and get its events, in the order sent. Accepts a bundle
- * `{ "payload": [events] }`, a list of events, or one event. Anything else rejects with a
- * `WebhookError` that names what is wrong.
+ * `{ "payload": [events] }`, a list of events, or one event. The body's size is checked first,
+ * then `verify` runs, then the body is parsed. Anything refused rejects with a `WebhookError`
+ * whose `code` says why and whose message names what is wrong.
  */
 export declare function parseWebhookEvents(rawBody: string | Uint8Array | ArrayBuffer, options?: ParseWebhookOptions): Promise<WebhookEvent[]>;
+
+/** One public key of `GET /auth/verify_keys` (a JWK). Members the API adds are kept. */
+export interface WebhookKey {
+  /** The key id that signatures name as `keyid`. */
+  kid: string;
+  /** `EC` for Upvest's webhook keys. */
+  kty: Open<'EC'>;
+  /** `P-521` for Upvest's webhook keys. */
+  crv: Open<'P-521'>;
+  /** The x coordinate, base64url. */
+  x: string;
+  /** The y coordinate, base64url. */
+  y: string;
+  /** `ES512`, when given. */
+  alg?: string;
+  /** `sig`, when given. */
+  use?: string;
+}
+
+/** The public keys Upvest signs webhooks with (a JWKS), as `GET /auth/verify_keys` answers. */
+export interface WebhookKeySet {
+  /** The keys; a signature names the one it was made with by `keyid`. */
+  keys: WebhookKey[];
+}
+
+/** Options of `createWebhookVerifier`. */
+export interface WebhookVerifierOptions {
+  /**
+   * Upvest's webhook keys: a JWKS, or an async function returning one, such as
+   * `() => client.verifyKeys()`. A function is called on first use and its keys kept; a
+   * signature by an unknown `keyid` calls it again, at most once a minute (Upvest rotates keys).
+   */
+  keys: WebhookKeySet | (() => Promise<WebhookKeySet>);
+  /** How far clocks may disagree, for `created` and `expires`, 0 to 3600 s; default 30. */
+  clockSkewSeconds?: number | undefined;
+  /** The longest validity (`expires − created`) accepted, 1 to 3600 s; default 300. */
+  maxValiditySeconds?: number | undefined;
+  /** The clock, in milliseconds since the epoch (for tests); default `Date.now`. */
+  now?: (() => number) | undefined;
+}
+
+/** Checks a webhook request's signature; rejects with a `WebhookVerificationError`. */
+export type WebhookVerifier = (request: WebhookRequest) => Promise<void>;
+
+/**
+ * A `verify` function for `parseWebhookEvents` that checks Upvest's webhook signature (v6): the
+ * `digest` header is `SHA-256=` and the base64 SHA-256 of the body; `signature` and
+ * `signature-input` carry a `sig1` signature that covers `@method`, `@path`, `digest` (and
+ * `@query` when the URL has one), was created (give or take `clockSkewSeconds`) and has not
+ * expired, lives at most `maxValiditySeconds`, and verifies (ECDSA P-521 with SHA-512, DER or raw
+ * r‖s) with the key of its `keyid`. A failure rejects with a `WebhookVerificationError` whose
+ * `code` says which check failed. Uses the platform's WebCrypto. Throws `InvalidInputError` for
+ * bad options.
+ */
+export declare function createWebhookVerifier(options: WebhookVerifierOptions): WebhookVerifier;
 
 /** Remembers recent event ids (bounded), so that a redelivered event is handled once. */
 export declare class WebhookDeduplicator {

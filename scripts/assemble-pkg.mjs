@@ -1,8 +1,8 @@
 // Assembles pkg/ around the two wasm-bindgen outputs (pkg/node, pkg/web): entry modules that
 // re-export the public names, type declarations, package.json and README; then prints sizes.
 import { createRequire } from 'node:module';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const pkg = new URL('../pkg/', import.meta.url).pathname;
@@ -18,13 +18,18 @@ function snippet(dir, file) {
   return './' + relative(join(pkg, dir), join(snippets, found));
 }
 // The hand-written modules whose exports are public, but for the helpers only the wasm calls.
-// errors.js is a wasm-bindgen snippet (the wasm creates the errors); webhooks.js is plain
-// JavaScript the wasm never imports, so it is copied in here, beside each target's glue.
-const PUBLIC_SNIPPETS = ['errors.js', 'webhooks.js'];
+// errors.js is a wasm-bindgen snippet (the wasm creates the errors); webhooks.js and
+// webhook-verifier.js are plain JavaScript the wasm never imports. Every js/ module wasm-bindgen
+// did not copy is copied here into the folder where it put errors.js, so that a relative import
+// (`./errors.js`, `./crypto.js`) is the very module the wasm uses: one class per error, for
+// `instanceof`, in the Node build and the web build alike.
+const PUBLIC_SNIPPETS = ['errors.js', 'webhooks.js', 'webhook-verifier.js'];
 const INTERNAL_HELPERS = new Set(['createError', 'isUpvestError']);
 for (const dir of ['node', 'web']) {
-  mkdirSync(join(pkg, dir, 'snippets', 'public', 'js'), { recursive: true });
-  copyFileSync(join(root, 'js', 'webhooks.js'), join(pkg, dir, 'snippets', 'public', 'js', 'webhooks.js'));
+  const besideErrors = dirname(join(pkg, dir, snippet(dir, 'errors.js')));
+  for (const file of readdirSync(join(root, 'js')).filter((f) => f.endsWith('.js'))) {
+    if (!existsSync(join(besideErrors, file))) copyFileSync(join(root, 'js', file), join(besideErrors, file));
+  }
 }
 
 // The Node build carries its wasm inside a module rather than reading it from disk beside the

@@ -96,7 +96,7 @@ pub enum ClientError {
     Signer(String),
     /// The token provider failed or gave something that is not a token.
     TokenProvider(String),
-    /// A webhook delivery body that is not what Upvest sends.
+    /// A webhook delivery whose events are not of the shape Upvest sends.
     Webhook(String),
 }
 

@@ -106,7 +106,7 @@ fn mutated_page() -> impl Strategy<Value = Value> {
 
 #[test]
 fn fuzz_interpret_never_panics() {
-    let expected = prop::sample::select(vec![Expected::Group, Expected::Page, Expected::Accepted, Expected::Token]);
+    let expected = prop::sample::select(vec![Expected::Group, Expected::Page, Expected::Accepted, Expected::Token, Expected::VerifyKeys]);
     let body = prop_oneof![value(), mutated_page()];
     let strategy = (expected, any::<u16>(), prop::option::of(text()), prop::option::of(text()), prop::option::of(body));
     check("interpret", strategy, |(expected, status, request_id, content_type, body)| {

@@ -1,6 +1,7 @@
 //! The pure-Rust core: no JavaScript types, no I/O. Every decision about what is sent and what a
 //! response means is made here, so native `cargo test` covers it.
 
+pub mod call;
 pub mod config;
 pub mod error;
 pub mod json;
@@ -18,3 +19,5 @@ pub mod webhook;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod simulate;

@@ -75,6 +75,17 @@ impl Request {
     }
 }
 
+/// Whether a header name is an HTTP token (RFC 9110 §5.6.2).
+pub fn is_header_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// Whether `fetch` takes a header value: no NUL, CR or LF, and no character above U+00FF (a
+/// header value is a byte string).
+pub fn is_header_value(value: &str) -> bool {
+    !value.chars().any(|c| matches!(c, '\0' | '\r' | '\n') || c > '\u{ff}')
+}
+
 /// Options every call takes (`signal` is read by the wasm layer).
 pub const CALL_OPTION_NAMES: &[&str] = &["signal"];
 
@@ -162,6 +173,12 @@ pub fn list_for_user<V: JsonView>(user_id: Option<V>, query: Option<V>, options:
     call_options(options, CALL_OPTION_NAMES)?;
     let user = uuid_field("userId", user_id)?;
     Ok(get_request(format!("/users/{}/account_groups", user.hyphenated()), list_query(query)?))
+}
+
+/// `verifyKeys`: the public keys Upvest signs webhooks with (`GET /auth/verify_keys`).
+pub fn verify_keys<V: JsonView>(options: Option<V>) -> Result<Request, InvalidInput> {
+    call_options(options, CALL_OPTION_NAMES)?;
+    Ok(get_request("/auth/verify_keys".to_owned(), String::new()))
 }
 
 /// `close`.
@@ -317,6 +334,25 @@ mod tests {
         assert_eq!(close(Some(&json!(id)), Some(&json!({"closure_reason": "bored"})), None).unwrap_err().field, "closure_reason");
         assert_eq!(close(Some(&json!(id)), Some(&json!({"notification_only": "yes"})), None).unwrap_err().field, "notification_only");
         assert_eq!(get(Some(&json!("9d95820d-4333-46b6-98de-04ab7512e76f/../../x")), None).unwrap_err().field, "accountGroupId");
+    }
+
+    #[test]
+    fn tells_valid_header_names_and_values() {
+        assert!(is_header_name("signature-input") && is_header_name("x~1"));
+        for bad in ["", "a b", "a:b", "é", "a\n"] {
+            assert!(!is_header_name(bad), "{bad:?}");
+        }
+        assert!(is_header_value("sig1=:AAE=:") && is_header_value("tab\there, ÿ") && is_header_value(""));
+        for bad in ["a\0b", "a\rb", "a\nb", "€", "\u{100}", "😀"] {
+            assert!(!is_header_value(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn builds_the_verify_keys_request() {
+        let r = verify_keys::<&Value>(None).unwrap();
+        assert_eq!((r.method, r.url("https://x"), r.body), (Method::Get, "https://x/auth/verify_keys".to_owned(), None));
+        assert_eq!(verify_keys(Some(&json!({"limit": 1}))).unwrap_err().field, "options");
     }
 
     #[test]

@@ -19,13 +19,15 @@ pub enum Expected {
     Accepted,
     /// An OAuth token, with status 200.
     Token,
+    /// The webhook signing keys (a JWKS), with status 200.
+    VerifyKeys,
 }
 
 impl Expected {
     /// The success status of the operation.
     pub fn status(self) -> u16 {
         match self {
-            Expected::Group | Expected::Page | Expected::Token => 200,
+            Expected::Group | Expected::Page | Expected::Token | Expected::VerifyKeys => 200,
             Expected::Accepted => 202,
         }
     }
@@ -37,6 +39,7 @@ impl Expected {
             Expected::Page => check_page(body),
             Expected::Accepted => Ok(()),
             Expected::Token => super::token::check_token_response(body),
+            Expected::VerifyKeys => super::webhook::check_verify_keys(body),
         }
     }
 }
@@ -184,7 +187,8 @@ fn text_member<V: JsonView>(at: &At<'_>, name: &str, member: Option<&V>, valid: 
     }
 }
 
-fn string<V: JsonView>(at: &At<'_>, name: &str, member: Option<&V>) -> Result<(), String> {
+/// Checks that a member is a string (any string).
+pub(crate) fn string<V: JsonView>(at: &At<'_>, name: &str, member: Option<&V>) -> Result<(), String> {
     text_member(at, name, member, |_| true, "a string")
 }
 

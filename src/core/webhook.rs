@@ -1,13 +1,50 @@
-//! Webhook deliveries: reading the events out of a delivery body, and remembering which event
-//! ids were already handled.
+//! Webhook deliveries: how large a body may be, reading the events out of a delivery body,
+//! remembering which event ids were already handled, and the shape of the keys deliveries are
+//! signed with.
 
+use super::error::InvalidInput;
 use super::json::{JsonKind, JsonView};
-use super::response::{check_group, is_rfc3339, must_be_object, At};
-use super::validate::is_uuid;
+use super::response::{check_group, is_rfc3339, must_be_object, string, At};
+use super::validate::{integer_in, is_uuid, member};
 use std::collections::{HashSet, VecDeque};
 
 /// The event types of account groups; the list is open, later types are accepted too.
 pub const ACCOUNT_GROUP_EVENT_PREFIX: &str = "ACCOUNT_GROUP.";
+
+/// The options `parseWebhookEvents` takes.
+pub const PARSE_OPTION_NAMES: &[&str] = &["verify", "method", "url", "headers", "maxBodyBytes"];
+
+/// The largest body `parseWebhookEvents` reads unless `maxBodyBytes` says otherwise: a bundle of
+/// account-group events is a few KB, and a receiver must not parse (or hash) whatever size a
+/// sender chooses.
+pub const DEFAULT_MAX_BODY_BYTES: u32 = 1024 * 1024;
+
+/// The body limit of checked `parseWebhookEvents` options: `maxBodyBytes`, else the default.
+pub fn max_body_bytes<V: JsonView>(options: Option<&V>) -> Result<u32, InvalidInput> {
+    match options.and_then(|o| member(o, "maxBodyBytes")) {
+        None => Ok(DEFAULT_MAX_BODY_BYTES),
+        Some(limit) => integer_in("maxBodyBytes", &limit, 1, u32::MAX),
+    }
+}
+
+/// The members each key of `GET /auth/verify_keys` must carry as strings.
+const VERIFY_KEY_MEMBERS: [&str; 5] = ["kid", "kty", "crv", "x", "y"];
+
+/// The JWKS `GET /auth/verify_keys` answers: `keys`, an array of objects each with string `kid`,
+/// `kty`, `crv`, `x` and `y`. Other members (`alg`, `use`, …) are kept; whether a key is one a
+/// webhook can be verified with is the verifier's question, not the contract's.
+pub fn check_verify_keys<V: JsonView>(body: &V) -> Result<(), String> {
+    must_be_object(&At::Body, body, "the body")?;
+    let keys = body.field("keys").filter(|k| k.kind() == JsonKind::Array).ok_or("keys must be an array")?;
+    for (i, key) in keys.items().iter().enumerate() {
+        let at = At::Item(&At::Body, "keys", i);
+        must_be_object(&at, key, "the key")?;
+        for name in VERIFY_KEY_MEMBERS {
+            string(&at, name, key.field(name).as_ref())?;
+        }
+    }
+    Ok(())
+}
 
 /// The events of a delivery body: a bundle `{ "payload": [events] }` (what `upvest-mock` sends;
 /// Upvest's envelope is not documented), a bare array of events, or one event. Each is checked:
@@ -138,6 +175,36 @@ mod tests {
         let mut no_type = event("x");
         no_type["type"] = json!("CREATED");
         assert!(events(&&no_type).unwrap_err().starts_with("type must be a CATEGORY.ACTION"));
+    }
+
+    #[test]
+    fn reads_the_body_limit() {
+        assert_eq!(max_body_bytes::<&Value>(None), Ok(DEFAULT_MAX_BODY_BYTES));
+        assert_eq!(max_body_bytes(Some(&&json!({"maxBodyBytes": 10}))), Ok(10));
+        for bad in [json!(0), json!(1.5), json!("1"), json!(null), json!(5e9)] {
+            assert_eq!(max_body_bytes(Some(&&json!({ "maxBodyBytes": bad }))).unwrap_err().field, "maxBodyBytes", "{bad}");
+        }
+    }
+
+    #[test]
+    fn checks_verify_keys_and_keeps_extra_members() {
+        let key = json!({"kid": "k1", "kty": "EC", "crv": "P-521", "x": "AQ", "y": "Ag", "alg": "ES512", "use": "sig"});
+        assert_eq!(check_verify_keys(&&json!({"keys": [key.clone()], "next": null})), Ok(()));
+        assert_eq!(check_verify_keys(&&json!({"keys": []})), Ok(()));
+        let mut no_kid = key.clone();
+        no_kid.as_object_mut().unwrap().remove("kid");
+        let mut numeric_x = key.clone();
+        numeric_x["x"] = json!(1);
+        for (body, reason) in [
+            (json!([]), "the body must be an object (got an array)"),
+            (json!({}), "keys must be an array"),
+            (json!({"keys": {}}), "keys must be an array"),
+            (json!({"keys": [key, "k2"]}), "keys[1] must be an object (got a string)"),
+            (json!({"keys": [no_kid]}), "keys[0].kid must be a string"),
+            (json!({"keys": [numeric_x]}), "keys[0].x must be a string"),
+        ] {
+            assert_eq!(check_verify_keys(&&body), Err(reason.to_owned()), "{body}");
+        }
     }
 
     #[test]

@@ -56,30 +56,36 @@ impl AccountGroups {
 
     /// Creates an account group for a user or a business.
     pub fn create(&self, request: JsValue, options: JsValue) -> Promise {
-        self.call(Expected::Group, options, move |options| request::create(Js::optional(request), options))
+        self.call(Expected::Group, &options, request::create(Js::optional(request), Js::optional(options.clone())))
     }
 
     /// Fetches one account group by id.
     pub fn get(&self, account_group_id: JsValue, options: JsValue) -> Promise {
-        self.call(Expected::Group, options, move |options| request::get(Js::optional(account_group_id), options))
+        self.call(Expected::Group, &options, request::get(Js::optional(account_group_id), Js::optional(options.clone())))
     }
 
     /// Fetches one page of the tenant's account groups.
     pub fn list(&self, query: JsValue, options: JsValue) -> Promise {
-        self.call(Expected::Page, options, move |options| request::list(Js::optional(query), options))
+        self.call(Expected::Page, &options, request::list(Js::optional(query), Js::optional(options.clone())))
     }
 
     /// Fetches one page of a user's account groups.
     #[wasm_bindgen(js_name = listForUser)]
     pub fn list_for_user(&self, user_id: JsValue, query: JsValue, options: JsValue) -> Promise {
-        self.call(Expected::Page, options, move |options| request::list_for_user(Js::optional(user_id), Js::optional(query), options))
+        self.call(Expected::Page, &options, request::list_for_user(Js::optional(user_id), Js::optional(query), Js::optional(options.clone())))
     }
 
     /// Starts closing an account group; resolves with `{ status, requestId }` once accepted (202).
     pub fn close(&self, account_group_id: JsValue, close_options: JsValue, options: JsValue) -> Promise {
-        self.call(Expected::Accepted, options, move |options| {
-            request::close(Js::optional(account_group_id), Js::optional(close_options), options)
-        })
+        let built = request::close(Js::optional(account_group_id), Js::optional(close_options), Js::optional(options.clone()));
+        self.call(Expected::Accepted, &options, built)
+    }
+
+    /// Fetches the public keys Upvest signs webhooks with (`GET /auth/verify_keys`, a JWKS), for
+    /// `createWebhookVerifier({ keys: () => client.verifyKeys() })`.
+    #[wasm_bindgen(js_name = verifyKeys)]
+    pub fn verify_keys(&self, options: JsValue) -> Promise {
+        self.call(Expected::VerifyKeys, &options, request::verify_keys(Js::optional(options.clone())))
     }
 
     /// Every account group, page by page as the loop asks for them.
@@ -95,11 +101,11 @@ impl AccountGroups {
 }
 
 impl AccountGroups {
-    /// Runs one call. The input is checked here, before any request; its errors reject the
-    /// promise (async methods never throw). One non-generic future for every operation keeps the
-    /// wasm small.
-    fn call(&self, expected: Expected, options: JsValue, build: impl FnOnce(Option<Js>) -> Result<Request, InvalidInput>) -> Promise {
-        let checked = signal_of(&options).and_then(|signal| Ok((build(Js::optional(options)).map_err(input_error)?, signal)));
+    /// Runs one call whose input the core has checked and built into `built`, before any
+    /// request; its errors (a bad `signal` first) reject the promise (async methods never throw).
+    /// One function and one future for every operation, neither generic, keep the wasm small.
+    fn call(&self, expected: Expected, options: &JsValue, built: Result<Request, InvalidInput>) -> Promise {
+        let checked = signal_of(options).and_then(|signal| Ok((built.map_err(input_error)?, signal)));
         future_to_promise(Self::finish(self.inner.clone(), expected, checked))
     }
 

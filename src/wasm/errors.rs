@@ -69,7 +69,12 @@ pub fn to_js(error: &ClientError, raw_body: Option<&JsValue>, cause: Option<&JsV
         }
         ClientError::Signer(_) => "SignerError",
         ClientError::TokenProvider(_) => "UpvestError",
-        ClientError::Webhook(_) => "WebhookError",
+        // The wasm only judges the events' shape; size, encoding and JSON are judged in
+        // `js/runtime.js`, which sets their codes.
+        ClientError::Webhook(_) => {
+            set("code", "shape".into());
+            "WebhookError"
+        }
     };
     if let Some(cause) = cause {
         set("cause", cause.clone());

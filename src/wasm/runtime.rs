@@ -1,7 +1,7 @@
 //! Bindings to `js/runtime.js`: the HTTP attempt, timers, abort handling and safe calls into
 //! user code.
 
-use js_sys::{Function, Promise, Uint8Array};
+use js_sys::{Array, Function, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
@@ -61,6 +61,11 @@ extern "C" {
     /// Calls a hook, swallowing whatever it throws or rejects with.
     #[wasm_bindgen(js_name = callHook)]
     pub fn call_hook(hook: &Function, event: &JsValue);
+
+    /// The `[name, value]` pairs of a signer's result, a plain object or a `Headers`; `None` for
+    /// anything else.
+    #[wasm_bindgen(js_name = headerEntries)]
+    pub fn header_entries(value: &JsValue) -> Option<Array>;
 
     /// Calls a callback; always a promise.
     #[wasm_bindgen(js_name = callAsync)]

@@ -5,10 +5,10 @@
 use super::errors::{from_callback, to_js};
 use super::http::{send, Attempt, Exchange, Failure};
 use super::js_json::{set, Js};
-use super::runtime::{call_async, call_hook, parse_json, sleep};
+use super::runtime::{call_async, call_hook, header_entries, parse_json, sleep};
 use super::tokens::TokenSource;
 use crate::core::error::ClientError;
-use crate::core::request::Request;
+use crate::core::request::{is_header_name, is_header_value, Request};
 use crate::core::json_text;
 use crate::core::response::{interpret, is_json_media_type, Expected};
 use crate::core::retry::{AttemptFailure, RetryPolicy};
@@ -200,18 +200,20 @@ async fn sign(signer: &Function, request: &Request, url: &str, headers: &[(Strin
     set(&described, "body", &request.body.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str));
     let signer_error = |message: String| to_js(&ClientError::Signer(message), None, None);
     let added = JsFuture::from(call_async(signer, &described)).await.map_err(|thrown| from_callback(thrown, ClientError::Signer))?;
-    if !added.is_object() {
-        return Err(signer_error("it must resolve with an object of headers to add".to_owned()));
-    }
+    let entries = header_entries(&added).ok_or_else(|| signer_error("it must resolve with an object (or a Headers) of headers to add".to_owned()))?;
     let mut out = Vec::new();
-    for (name, value) in Object::entries(added.unchecked_ref()).iter().map(|e| (Reflect::get_u32(&e, 0), Reflect::get_u32(&e, 1))) {
+    for (name, value) in entries.iter().map(|e| (Reflect::get_u32(&e, 0), Reflect::get_u32(&e, 1))) {
         let (Some(name), Some(value)) = (name.ok().and_then(|n| n.as_string()), value.ok().and_then(|v| v.as_string())) else {
             return Err(signer_error("every header it adds must be a string".to_owned()));
         };
         let name = name.to_ascii_lowercase();
-        let valid_name = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-        if !valid_name || value.contains(['\r', '\n']) {
-            return Err(signer_error(format!("it added an invalid header {}", crate::core::validate::quote(&name))));
+        // Checked here rather than left to fetch, whose error would quote the value (a
+        // signature) and would be retried as a network error.
+        if !is_header_name(&name) || !is_header_value(&value) {
+            return Err(signer_error(format!(
+                "it added an invalid header {}: a name must be a token, a value must not hold NUL, CR, LF or a character above U+00FF",
+                crate::core::validate::quote(&name)
+            )));
         }
         if headers.iter().any(|(n, _)| *n == name) {
             return Err(signer_error(format!("it may add headers but not replace {name}")));

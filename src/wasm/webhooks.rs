@@ -3,39 +3,40 @@
 
 use super::errors::{from_callback, invalid_input as input_error, to_js};
 use super::js_json::{set, Js};
-use super::transport::function_option;
 use super::runtime::call_async;
+use super::transport::function_option;
 use crate::core::error::ClientError;
 use crate::core::json::JsonView;
 use crate::core::validate::{integer_in, member, options_object};
-use crate::core::webhook::{events, RecentIds};
+use crate::core::webhook::{events, max_body_bytes, RecentIds, PARSE_OPTION_NAMES};
 use js_sys::{Array, Object, Promise, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
+// The body stays in JavaScript: its size is measured and its text decoded and parsed there, so
+// wasm memory (which never shrinks) is not grown to the size of whatever a sender posts. Both
+// throw a `WebhookError` with its `code` for a body they refuse.
 #[wasm_bindgen(module = "/js/runtime.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = decodeBody, catch)]
-    fn decode_body(raw: &JsValue) -> Result<String, JsValue>;
+    #[wasm_bindgen(js_name = checkWebhookBodySize, catch)]
+    fn check_body_size(raw: &JsValue, max_bytes: u32) -> Result<(), JsValue>;
+    #[wasm_bindgen(js_name = parseWebhookBody, catch)]
+    fn parse_body(raw: &JsValue) -> Result<JsValue, JsValue>;
 }
 
-const PARSE_OPTION_NAMES: &[&str] = &["verify", "method", "url", "headers"];
-
-/// Checks a webhook delivery and resolves with its events. With `verify`, the hook is given the
-/// raw request first and must resolve; its rejection becomes a `SignerError`.
+/// Checks a webhook delivery and resolves with its events: the body's size first, then the
+/// `verify` hook with the raw request (a rejection that is an `UpvestError`, such as a
+/// `WebhookVerificationError`, passes through; any other becomes a `SignerError`), then the
+/// JSON and the events' shape.
 #[wasm_bindgen(js_name = parseWebhookEvents, skip_typescript)]
 pub fn parse_webhook_events(raw_body: JsValue, options: JsValue) -> Promise {
     future_to_promise(parse(raw_body, options))
 }
 
 async fn parse(raw_body: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let webhook_error = |reason: String| to_js(&ClientError::Webhook(reason), None, None);
     let options = options_object("options", Js::optional(options), PARSE_OPTION_NAMES).map_err(input_error)?;
-    let text = decode_body(&raw_body).map_err(|e| {
-        let why = Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
-        webhook_error(format!("the body could not be read as UTF-8 text ({why})"))
-    })?;
+    check_body_size(&raw_body, max_body_bytes(options.as_ref()).map_err(input_error)?)?;
     if let Some(verify) = function_option(options.as_ref(), "verify", "an async function")? {
         let request = Object::new();
         for name in ["method", "url", "headers"] {
@@ -45,8 +46,7 @@ async fn parse(raw_body: JsValue, options: JsValue) -> Result<JsValue, JsValue> 
         set(&request, "body", &raw_body);
         JsFuture::from(call_async(&verify, &request)).await.map_err(|thrown| from_callback(thrown, ClientError::Signer))?;
     }
-    let parsed = js_sys::JSON::parse(&text).map_err(|_| webhook_error("the body is not valid JSON".to_owned()))?;
-    let found = events(&Js(parsed)).map_err(webhook_error)?;
+    let found = events(&Js(parse_body(&raw_body)?)).map_err(|reason| to_js(&ClientError::Webhook(reason), None, None))?;
     Ok(found.into_iter().map(|e| e.0).collect::<Array>().into())
 }
 

@@ -24,15 +24,17 @@ export const within = (ms, what, check) =>
 
 /**
  * A receiver on 127.0.0.1 at `path` (query allowed) that keeps each delivery ({ method, url,
- * headers, body }) and fails the first `failures` with 500.
+ * headers, body }) and fails the first `failures` with 500; or, with `answer`, answers each with
+ * the status `answer(delivery)` resolves with.
  */
-export async function receiver({ path = '/hooks', failures = 0 } = {}) {
+export async function receiver({ path = '/hooks', failures = 0, answer } = {}) {
   const deliveries = [];
   const server = http.createServer(async (request, response) => {
     const chunks = [];
     for await (const chunk of request) chunks.push(chunk);
-    deliveries.push({ method: request.method, url: request.url, headers: request.headers, body: Buffer.concat(chunks) });
-    response.writeHead(deliveries.length <= failures ? 500 : 200).end();
+    const delivery = { method: request.method, url: request.url, headers: request.headers, body: Buffer.concat(chunks) };
+    deliveries.push(delivery);
+    response.writeHead(answer ? await answer(delivery) : deliveries.length <= failures ? 500 : 200).end();
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${server.address().port}${path}`, deliveries, close: () => server.close() };

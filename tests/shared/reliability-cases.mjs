@@ -213,6 +213,31 @@ export function reliabilityCases(api, mockUrl) {
       equal((await since(before)).length, 0);
     },
 
+    'a signer header value fetch would refuse is a SignerError that does not show it; nothing is sent or retried': async () => {
+      const before = (await log()).length;
+      const signature = 'sig1=:SECRET-signature-0042:';
+      for (const bad of ['\u0000', '\r\nx-injected: 1', '\n', '€', '\u{1F600}', '\u0100']) {
+        let calls = 0;
+        const signer = async () => ((calls += 1), { 'signature-input': 'sig1=()', signature: `${signature}${bad}` });
+        const error = await rejects(client({ signer }).list());
+        ok(error instanceof api.SignerError, `${JSON.stringify(bad)}: ${error}`);
+        match(error.message, /invalid header "signature"/);
+        for (const text of [String(error), JSON.stringify(error), error.stack ?? '']) ok(!text.includes('SECRET-signature'), `${JSON.stringify(bad)}: the value shows`);
+        equal(calls, 1, 'not retried');
+      }
+      equal((await since(before)).length, 0, 'nothing was sent');
+    },
+
+    'a signer may resolve with a Headers object, like a plain object': async () => {
+      const before = (await log()).length;
+      await client({ signer: async () => new Headers({ Signature: 'sig1=:AAE=:', 'Signature-Input': 'sig1=();created=1' }) }).list({ limit: 1 });
+      const [sent] = await since(before);
+      deepEqual([sent.headers.signature, sent.headers['signature-input']], ['sig1=:AAE=:', 'sig1=();created=1']);
+      const replacing = await rejects(client({ signer: async () => new Headers({ Authorization: 'Bearer other' }) }).list());
+      ok(replacing instanceof api.SignerError, String(replacing));
+      match(replacing.message, /not replace authorization/);
+    },
+
     'hooks see each attempt with secrets redacted; a throwing hook breaks nothing': withFaults(async () => {
       const group = await newGroup();
       await faults([{ method: 'GET', path: `/account_groups/${group.id}`, status: 503 }]);

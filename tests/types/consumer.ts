@@ -21,8 +21,14 @@ import {
   parseWebhookEvents,
   WebhookDeduplicator,
   WebhookError,
+  WebhookVerificationError,
+  createWebhookVerifier,
   isAccountGroupEvent,
   isAccountGroupClosed,
+  type WebhookErrorCode,
+  type WebhookKeySet,
+  type WebhookVerificationCode,
+  type WebhookVerifier,
 } from 'upvest-account-groups';
 
 export async function webhooks(raw: Uint8Array): Promise<string[]> {
@@ -45,6 +51,63 @@ export async function webhooks(raw: Uint8Array): Promise<string[]> {
 }
 
 const client = new AccountGroups({ baseUrl: SANDBOX_BASE_URL, clientId: 'c', accessToken: 't', apiVersion: '1', fetch: globalThis.fetch });
+
+// A receiver as Node hands it a request: headers with string or string[] values.
+export async function verifiedWebhooks(raw: Uint8Array, headers: Record<string, string | string[] | undefined>): Promise<string> {
+  const verify: WebhookVerifier = createWebhookVerifier({ keys: () => client.verifyKeys(), clockSkewSeconds: 30, maxValiditySeconds: 300, now: Date.now });
+  const fixed = createWebhookVerifier({ keys: { keys: [{ kid: 'k', kty: 'EC', crv: 'P-521', x: 'x', y: 'y' }] }, clockSkewSeconds: undefined });
+  try {
+    await fixed({ method: 'POST', url: 'https://receiver.example/hooks', headers: new Headers(), body: raw });
+    const events = await parseWebhookEvents(raw, { method: 'POST', url: '/hooks', headers, verify, maxBodyBytes: 64 * 1024 });
+    const keys = await client.verifyKeys({ signal: AbortSignal.timeout(1000) });
+    const set: WebhookKeySet = keys;
+    return `${events.length} ${set.keys[0]?.kid} ${keys.lastResponse.requestId}`;
+  } catch (error) {
+    if (error instanceof WebhookVerificationError) {
+      const code: WebhookVerificationCode = error.code;
+      return code;
+    }
+    if (error instanceof WebhookError) return describeRefusal(error.code);
+    throw error;
+  }
+}
+
+// Both code unions are closed: a switch over them is exhaustive.
+export function describeRefusal(code: WebhookErrorCode): string {
+  switch (code) {
+    case 'too-large':
+      return '413';
+    case 'encoding':
+    case 'json':
+    case 'shape':
+    case 'missing-signature':
+    case 'malformed-signature':
+    case 'not-covered':
+    case 'missing-component':
+    case 'created-in-future':
+    case 'expired':
+    case 'validity-too-long':
+    case 'missing-digest':
+    case 'digest-mismatch':
+    case 'unknown-key':
+    case 'bad-signature':
+      return '400';
+    case 'key-source-failed':
+      return '503';
+    default: {
+      const never: never = code;
+      return never;
+    }
+  }
+}
+// @ts-expect-error not a refusal code
+export const forged: WebhookVerificationCode = 'forged';
+// @ts-expect-error a verifier needs keys
+createWebhookVerifier({ clockSkewSeconds: 30 });
+// @ts-expect-error keys are a JWKS, not a list of keys
+createWebhookVerifier({ keys: [{ kid: 'k', kty: 'EC', crv: 'P-521', x: 'x', y: 'y' }] });
+// @ts-expect-error maxBodyBytes is a number
+parseWebhookEvents('{}', { maxBodyBytes: '1mb' });
 const live: 'https://api.upvest.co' = PRODUCTION_BASE_URL;
 
 export async function everyMethod(signal: AbortSignal): Promise<void> {

@@ -1,0 +1,310 @@
+// Checks Upvest's webhook signatures, as Upvest signs webhooks (HTTP Message Signatures, its v6
+// flavour): `createWebhookVerifier(options)` makes the `verify` function `parseWebhookEvents`
+// takes. Plain JavaScript over the platform's WebCrypto, so no cryptography is in the wasm; the
+// build copies it beside errors.js, whose classes it must share with the wasm for `instanceof`.
+import { InvalidInputError, WebhookVerificationError } from './errors.js';
+import { digest, fromBase64, subtle, toBase64 } from './crypto.js';
+
+/** The signature's label in `signature` and `signature-input`. */
+const LABEL = 'sig1';
+/** What a delivery's signature must cover; `@query` too when the URL has a query. */
+const REQUIRED_COMPONENTS = ['@method', '@path', 'digest'];
+/** The only algorithm Upvest signs webhooks with, as an `alg` parameter would name it. */
+const ALGORITHM = 'ecdsa-p521-sha512';
+/** A raw P-521 signature: r and s, 66 bytes each. */
+const RAW_SIGNATURE_BYTES = 132;
+/** How often an unknown `keyid` may send the key source asking again (a rotated key appears in
+ * it, but a forged keyid must not make every delivery a request to Upvest). */
+const KEY_REFRESH_INTERVAL_MS = 60_000;
+const OPTION_NAMES = ['keys', 'clockSkewSeconds', 'maxValiditySeconds', 'now'];
+
+/**
+ * A `verify` function for `parseWebhookEvents` that checks Upvest's webhook signature: the
+ * `digest` of the body, a `sig1` signature covering `@method`, `@path` (`@query` with a query)
+ * and `digest`, not expired, by a P-521 key from `keys` (a JWKS, or an async function returning
+ * one, such as `() => client.verifyKeys()`). Any failure rejects with a
+ * `WebhookVerificationError` whose `code` says which check failed. Throws `InvalidInputError`
+ * for bad options.
+ */
+export function createWebhookVerifier(options) {
+  const { keys, clockSkewSeconds, maxValiditySeconds, now } = readOptions(options);
+  const keyFor = keySource(keys, now);
+  return async function verifyWebhookSignature(request) {
+    const { method, url, headers, body } = request ?? {};
+    const header = headerReader(headers);
+    const signed = readSignature(header('signature'), header('signature-input'));
+    const target = requestTarget(url);
+    checkCoverage(signed.components, target);
+    checkLifetime(signed, now() / 1000, clockSkewSeconds, maxValiditySeconds);
+    await checkDigest(header('digest'), body);
+    const derived = { '@method': typeof method === 'string' ? method.toUpperCase() : undefined, '@path': target?.path, '@query': target?.query };
+    const base = signatureBase(signed, derived, header);
+    const key = await keyFor(signed.keyid);
+    let valid = false;
+    try {
+      valid = await subtle().verify({ name: 'ECDSA', hash: 'SHA-512' }, key, signed.signature, new TextEncoder().encode(base));
+    } catch {
+      // A platform that cannot check it has not shown it valid.
+    }
+    if (!valid) throw refuse('bad-signature', 'the signature does not match the request (or was not made by the key of its keyid)');
+  };
+}
+
+function refuse(code, reason, cause) {
+  return new WebhookVerificationError(`Webhook signature refused: ${reason}`, { code, cause });
+}
+
+function invalid(field, code, rule) {
+  return new InvalidInputError(`Invalid input: ${field} ${rule}`, { field, code, rule });
+}
+
+function readOptions(options) {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalid('options', options === undefined ? 'required' : 'type', 'must be an object: { keys, clockSkewSeconds?, maxValiditySeconds?, now? }');
+  }
+  const unknown = Object.keys(options).find((name) => !OPTION_NAMES.includes(name));
+  if (unknown !== undefined) throw invalid('options', 'unknown-field', `has an unknown field "${unknown}" (allowed: ${OPTION_NAMES.join(', ')})`);
+  const { keys, clockSkewSeconds = 30, maxValiditySeconds = 300, now = Date.now } = options;
+  if (typeof keys !== 'function' && !Array.isArray(keys?.keys)) {
+    throw invalid('keys', keys === undefined ? 'required' : 'type', 'must be a JWKS { keys: [...] } or an async function returning one');
+  }
+  if (typeof now !== 'function') throw invalid('now', 'type', 'must be a function returning the time in milliseconds');
+  return { keys, clockSkewSeconds: seconds('clockSkewSeconds', clockSkewSeconds, 0), maxValiditySeconds: seconds('maxValiditySeconds', maxValiditySeconds, 1), now };
+}
+
+function seconds(field, value, min) {
+  if (typeof value !== 'number') throw invalid(field, 'type', `must be a number of seconds (got ${typeof value})`);
+  if (!(value >= min && value <= 3600)) throw invalid(field, 'range', `must be from ${min} to 3600 seconds`);
+  return value;
+}
+
+/** The request's headers as Node's `IncomingMessage.headers` (string or string[] values) or a
+ * `Headers` holds them; a header read is trimmed, and one sent several times reads as its values
+ * joined by ", " (as `Headers` joins them). */
+function headerReader(headers) {
+  if (typeof headers?.get === 'function') return (name) => headers.get(name)?.trim();
+  const byName = new Map();
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const key = name.toLowerCase();
+    byName.set(key, [...(byName.get(key) ?? []), ...[value].flat().map((v) => String(v).trim())]);
+  }
+  return (name) => byName.get(name)?.join(', ');
+}
+
+/** The `sig1` members of the two signature headers, checked to be what Upvest sends. */
+function readSignature(signatureField, inputField) {
+  if (signatureField === undefined || inputField === undefined) {
+    throw refuse('missing-signature', 'the request lacks the signature or signature-input header');
+  }
+  const input = parseDictionary(inputField)?.get(LABEL);
+  const signature = parseDictionary(signatureField)?.get(LABEL);
+  const malformed = (reason) => refuse('malformed-signature', reason);
+  if (!input || !signature) throw malformed(`signature and signature-input must be structured-field dictionaries with a ${LABEL} member`);
+  const components = input.items?.map((item) => (item.type === 'string' && item.params.size === 0 ? item.value : undefined));
+  if (!components || components.includes(undefined) || new Set(components).size !== components.length) {
+    throw malformed(`${LABEL} in signature-input must be a list of distinct component names`);
+  }
+  const param = (name, type) => (input.params.get(name)?.type === type ? input.params.get(name).value : undefined);
+  const [keyid, created, expires] = [param('keyid', 'string'), param('created', 'integer'), param('expires', 'integer')];
+  if (keyid === undefined || created === undefined || expires === undefined || expires < created) {
+    throw malformed(`${LABEL} in signature-input needs a keyid string and created and expires times, expires not before created`);
+  }
+  if (input.params.has('alg') && param('alg', 'string') !== ALGORITHM) throw malformed(`alg must be ${ALGORITHM}, the only algorithm of webhook signatures`);
+  const bytes = signature.type === 'bytes' ? signature.value : undefined;
+  const raw = bytes && (derToRaw(bytes) ?? (bytes.length === RAW_SIGNATURE_BYTES ? bytes : undefined));
+  if (!raw) throw malformed('the signature must be an ECDSA P-521 signature, DER or raw r‖s, as a byte sequence');
+  return { components, keyid, created, expires, signatureParams: input.text, signature: raw };
+}
+
+/** The path and query of a request's URL, as Node gives `request.url` (the request target) or as
+ * a full URL; `query` is undefined without a `?`. */
+function requestTarget(url) {
+  if (typeof url !== 'string') return undefined;
+  const target = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').split('#')[0];
+  const mark = target.indexOf('?');
+  const path = mark < 0 ? target : target.slice(0, mark);
+  return { path: path || '/', query: mark < 0 ? undefined : target.slice(mark) };
+}
+
+function checkCoverage(components, target) {
+  const required = target?.query === undefined ? REQUIRED_COMPONENTS : [...REQUIRED_COMPONENTS, '@query'];
+  const uncovered = required.filter((name) => !components.includes(name));
+  if (uncovered.length > 0) throw refuse('not-covered', `the signature does not cover ${uncovered.join(', ')}`);
+}
+
+function checkLifetime({ created, expires }, nowSeconds, skew, maxValidity) {
+  if (created > nowSeconds + skew) throw refuse('created-in-future', `the signature was created ${Math.round(created - nowSeconds)} s in the future`);
+  if (expires < nowSeconds - skew) throw refuse('expired', `the signature expired ${Math.round(nowSeconds - expires)} s ago`);
+  if (expires - created > maxValidity) throw refuse('validity-too-long', `the signature is valid for ${expires - created} s, longer than maxValiditySeconds (${maxValidity})`);
+}
+
+async function checkDigest(field, body) {
+  if (field === undefined) throw refuse('missing-digest', 'the request has no digest header');
+  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+  if (!(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes))) throw refuse('digest-mismatch', 'the raw body (a string, Uint8Array or ArrayBuffer) is needed to check the digest');
+  const expected = toBase64(await digest('SHA-256', bytes));
+  // `digest` may list several `algorithm=value` entries; the SHA-256 one must match.
+  const matches = field.split(',').some((entry) => {
+    const [algorithm, ...value] = entry.trim().split('=');
+    return algorithm.toLowerCase() === 'sha-256' && value.join('=') === expected;
+  });
+  if (!matches) throw refuse('digest-mismatch', 'the digest header does not match the body (SHA-256)');
+}
+
+/** Upvest's v6 base: `name: value` per covered component, names bare, in the order covered; then
+ * `@signature-params: ` and the member as sent. */
+function signatureBase({ components, signatureParams }, derived, header) {
+  const lines = components.map((name) => {
+    if (name.startsWith('@') && !Object.hasOwn(derived, name)) throw refuse('malformed-signature', `the signature covers ${name}, a component webhook signatures do not use`);
+    const value = name.startsWith('@') ? derived[name] : header(name);
+    if (value === undefined) throw refuse('missing-component', `the signature covers ${name}, which the request does not carry`);
+    return `${name}: ${value}`;
+  });
+  return [...lines, `@signature-params: ${signatureParams}`].join('\n');
+}
+
+/** Finds the verification key for a keyid: the JWKS is loaded on first use and kept; an unknown
+ * keyid loads it again, at most once a minute. Concurrent verifications share one load. */
+function keySource(keys, now) {
+  const load = typeof keys === 'function' ? keys : () => keys;
+  let loaded;
+  let loading;
+  let attemptedAt;
+  const reload = () => {
+    loading ??= (async () => {
+      // Failed attempts count too: once keys are loaded, a key source that is down is not asked
+      // again for every unknown keyid.
+      attemptedAt = now();
+      let jwks;
+      try {
+        jwks = await load();
+      } catch (error) {
+        throw refuse('key-source-failed', `the key source failed${error?.name ? ` (${error.name})` : ''}`, error);
+      }
+      loaded = verificationKeys(jwks);
+    })().finally(() => {
+      loading = undefined;
+    });
+    return loading;
+  };
+  return async (kid) => {
+    if (loaded === undefined) await reload();
+    if (!loaded.has(kid) && now() - attemptedAt >= KEY_REFRESH_INTERVAL_MS) await reload();
+    const entry = loaded.get(kid);
+    if (entry === undefined) throw refuse('unknown-key', "no P-521 key in the key source has the signature's keyid");
+    const { x, y } = entry.jwk;
+    entry.key ??= subtle().importKey('jwk', { kty: 'EC', crv: 'P-521', x, y }, { name: 'ECDSA', namedCurve: 'P-521' }, false, ['verify']);
+    try {
+      return await entry.key;
+    } catch (error) {
+      throw refuse('key-source-failed', "the key of the signature's keyid is not a valid P-521 public key", error);
+    }
+  };
+}
+
+/** The JWKS's P-521 keys by kid (the first of a kid wins); other keys are not for webhooks. */
+function verificationKeys(jwks) {
+  if (!Array.isArray(jwks?.keys)) throw refuse('key-source-failed', 'the key source gave no JWKS { keys: [...] }');
+  const byKid = new Map();
+  for (const jwk of jwks.keys) {
+    const usable = jwk?.kty === 'EC' && jwk.crv === 'P-521' && [jwk.kid, jwk.x, jwk.y].every((v) => typeof v === 'string');
+    if (usable && !byKid.has(jwk.kid)) byKid.set(jwk.kid, { jwk, key: undefined });
+  }
+  return byKid;
+}
+
+/** An ECDSA P-521 signature in DER (SEQUENCE of the INTEGERs r and s) as raw r ‖ s, the form
+ * WebCrypto verifies; undefined when the bytes are not such DER. */
+function derToRaw(der) {
+  let at = 0;
+  // DER lengths here are short, or long with one byte (a P-521 signature is at most 139 bytes).
+  const length = () => (der[at] === 0x81 ? der[(at += 2) - 1] : der[at] < 0x80 ? der[at++] : undefined);
+  if (der[at++] !== 0x30 || length() !== der.length - at) return undefined;
+  const raw = new Uint8Array(RAW_SIGNATURE_BYTES);
+  for (const offset of [0, RAW_SIGNATURE_BYTES / 2]) {
+    if (der[at++] !== 0x02) return undefined;
+    const size = length();
+    if (!(size >= 1) || at + size > der.length) return undefined;
+    let integer = der.subarray(at, (at += size));
+    // A leading zero keeps a positive INTEGER positive; it is no part of the number.
+    while (integer.length > 1 && integer[0] === 0) integer = integer.subarray(1);
+    if (integer.length > RAW_SIGNATURE_BYTES / 2) return undefined;
+    raw.set(integer, offset + RAW_SIGNATURE_BYTES / 2 - integer.length);
+  }
+  return at === der.length ? raw : undefined;
+}
+
+// Structured fields (RFC 8941), as far as signature headers use them: a dictionary whose members
+// are items or inner lists, with parameters. Each member keeps its text as written, which
+// `@signature-params` must repeat exactly.
+const KEY = /[a-z*][a-z0-9_\-.*]*/y;
+const BARE_ITEM = /"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*)"|(-?\d{1,15})(\.\d{1,3})?|([A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*)|:([A-Za-z0-9+/=]*):|\?([01])/y;
+const SPACES = / */y;
+const OWS = /[ \t]*/y;
+
+/** A dictionary as `Map<key, { type, value | items, params, text }>`, or undefined when malformed. */
+function parseDictionary(field) {
+  let at = 0;
+  const take = (pattern) => {
+    pattern.lastIndex = at;
+    const match = pattern.exec(field);
+    if (match) at = pattern.lastIndex;
+    return match;
+  };
+  const fail = () => {
+    throw new SyntaxError('malformed structured field');
+  };
+  const bareItem = () => {
+    const [, string, integer, decimal, token, bytes, boolean] = take(BARE_ITEM) ?? fail();
+    if (string !== undefined) return { type: 'string', value: string.replace(/\\(["\\])/g, '$1') };
+    if (integer !== undefined) return { type: decimal === undefined ? 'integer' : 'decimal', value: Number(integer + (decimal ?? '')) };
+    if (token !== undefined) return { type: 'token', value: token };
+    if (bytes !== undefined) return { type: 'bytes', value: fromBase64(bytes) };
+    return { type: 'boolean', value: boolean === '1' };
+  };
+  const params = () => {
+    const found = new Map();
+    while (field[at] === ';') {
+      at += 1;
+      take(SPACES);
+      const [key] = take(KEY) ?? fail();
+      found.set(key, field[at] === '=' ? (at++, bareItem()) : { type: 'boolean', value: true });
+    }
+    return found;
+  };
+  const item = () => ({ ...bareItem(), params: params() });
+  const innerList = () => {
+    at += 1;
+    const items = [];
+    for (;;) {
+      take(SPACES);
+      if (field[at] === ')') break;
+      items.push(item());
+      if (field[at] !== ' ' && field[at] !== ')') fail();
+    }
+    at += 1;
+    return { type: 'list', items, params: params() };
+  };
+  try {
+    const members = new Map();
+    take(SPACES);
+    for (;;) {
+      const [key] = take(KEY) ?? fail();
+      if (field[at] === '=') {
+        const start = (at += 1);
+        const member = field[at] === '(' ? innerList() : item();
+        members.set(key, { ...member, text: field.slice(start, at) });
+      } else {
+        members.set(key, { type: 'boolean', value: true, params: params() });
+      }
+      take(OWS);
+      if (at === field.length) return members;
+      if (field[at++] !== ',') fail();
+      take(OWS);
+      if (at === field.length) fail();
+    }
+  } catch {
+    return undefined;
+  }
+}

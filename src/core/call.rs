@@ -1,0 +1,279 @@
+//! One call as a state machine that performs no I/O: [`Call::plan`] turns the request into the
+//! next attempt (method, URL, headers, body, time limit), and [`Call::judge`] turns what came
+//! back into a [`Verdict`]: done, retry after a wait, refresh the token, or fail. Time and
+//! randomness are arguments, so a whole call (retries, `Retry-After`, backoff, the one token
+//! refresh, contract checks, error classification) runs in native tests through simulated
+//! schedules of failures, in microseconds (`simulate.rs`). The JavaScript driver does every
+//! effect: it asks for a token, calls the signer and the hooks, fetches, sleeps.
+
+use super::error::{ClientError, UnexpectedResponse};
+use super::json_text;
+use super::request::{Method, Request};
+use super::response::{interpret, is_json_media_type, Expected, MAX_BODY_MIB};
+use super::retry::{AttemptFailure, RetryPolicy};
+use std::borrow::Cow;
+
+/// Where requests go and what identifies the tenant: the same for every call of a client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// The base URL (the token URL for the token request).
+    pub base_url: String,
+    /// The `upvest-client-id` header.
+    pub client_id: String,
+    /// The `upvest-api-version` header.
+    pub api_version: String,
+}
+
+/// The next attempt of a call, ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// 1 for the first attempt, then 2, 3, …
+    pub number: u32,
+    /// The method.
+    pub method: Method,
+    /// The full URL.
+    pub url: String,
+    /// Every header but the signer's, lower-case names, in a stable order.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body, when the request has one.
+    pub body: Option<String>,
+    /// The attempt's time limit in milliseconds (the response body included).
+    pub timeout_ms: u32,
+}
+
+/// A response, as the driver read it.
+#[derive(Debug, Clone, Copy)]
+pub struct Response<'a> {
+    /// The status.
+    pub status: u16,
+    /// The `upvest-request-id` header.
+    pub request_id: Option<&'a str>,
+    /// The `content-type` header.
+    pub content_type: Option<&'a str>,
+    /// The `retry-after` header.
+    pub retry_after: Option<&'a str>,
+    /// The body's bytes (only needed when `content-type` announces JSON).
+    pub body: &'a [u8],
+}
+
+/// What became of an attempt.
+#[derive(Debug, Clone, Copy)]
+pub enum Outcome<'a> {
+    /// A response arrived and was read whole.
+    Response(Response<'a>),
+    /// No response: the connection failed (the platform's message).
+    Network(&'a str),
+    /// The attempt's time limit ran out.
+    Timeout,
+    /// The body grew past the limit while it was read.
+    TooLarge {
+        /// The status.
+        status: u16,
+        /// The `upvest-request-id` header.
+        request_id: Option<&'a str>,
+    },
+}
+
+/// What the driver does next.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// The call succeeded: resolve with the body the driver holds (`JSON.parse` of the same
+    /// bytes), or with the status and request id alone when `body` is false (a 202).
+    Done {
+        /// The status.
+        status: u16,
+        /// The `upvest-request-id` header.
+        request_id: Option<String>,
+        /// Whether the result is the body.
+        body: bool,
+    },
+    /// Wait this long, then plan the next attempt.
+    Retry {
+        /// The wait, within `[0, maxRetryDelayMs]`.
+        after_ms: u32,
+    },
+    /// The token was refused: forget it, get a fresh one, and plan the next attempt at once.
+    RefreshToken,
+    /// The call failed with this error.
+    Fail {
+        /// The error.
+        error: ClientError,
+        /// Whether the body is a problem document the caller should get as `problem`.
+        problem_body: bool,
+    },
+}
+
+/// One call: its request, how it is retried, and what happened so far.
+#[derive(Debug, Clone)]
+pub struct Call {
+    request: Request,
+    url: String,
+    route: Route,
+    expected: Expected,
+    policy: RetryPolicy,
+    /// Whether a 401 may be answered by a fresh token (a token provider, not a fixed token).
+    refreshable: bool,
+    attempts: u32,
+    retries: u32,
+    refreshed: bool,
+}
+
+impl Call {
+    /// A call of `request` along `route`, expecting `expected` on success.
+    pub fn new(request: Request, route: &Route, expected: Expected, policy: RetryPolicy, refreshable: bool) -> Call {
+        let url = request.url(&route.base_url);
+        Call { request, url, route: route.clone(), expected, policy, refreshable, attempts: 0, retries: 0, refreshed: false }
+    }
+
+    /// The request this call sends.
+    pub fn request(&self) -> &Request {
+        &self.request
+    }
+
+    /// The URL of every attempt.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Attempts planned so far.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Each attempt's time limit.
+    pub fn timeout_ms(&self) -> u32 {
+        self.policy.timeout_ms
+    }
+
+    /// The next attempt, carrying `token` (none for the token request). Every attempt sends the
+    /// same idempotency key.
+    pub fn plan(&mut self, token: Option<&str>) -> Attempt {
+        self.attempts += 1;
+        Attempt {
+            number: self.attempts,
+            method: self.request.method,
+            url: self.url.clone(),
+            headers: self.request.headers(&self.route.client_id, &self.route.api_version, token),
+            body: self.request.body.clone(),
+            timeout_ms: self.policy.timeout_ms,
+        }
+    }
+
+    /// What to do after an attempt. `now_ms` is the clock (for an HTTP-date `Retry-After`);
+    /// `random` is uniform in [0, 1) (for the backoff's jitter).
+    pub fn judge(&mut self, outcome: Outcome<'_>, now_ms: f64, random: f64) -> Verdict {
+        let (failure, error, problem_body) = match outcome {
+            Outcome::Timeout => (AttemptFailure::Timeout, ClientError::Timeout { after_ms: self.policy.timeout_ms }, false),
+            Outcome::Network(message) => (AttemptFailure::Network, ClientError::Network(message.to_owned()), false),
+            Outcome::TooLarge { status, request_id } => {
+                let reason = format!("the body is larger than {MAX_BODY_MIB} MiB");
+                return fail(ClientError::Response(UnexpectedResponse { status, request_id: request_id.map(str::to_owned), reason }), false);
+            }
+            Outcome::Response(response) => match self.read(response) {
+                Ok(done) => return done,
+                // Only an error status is worth trying again: a success that breaks the contract
+                // would break it again.
+                Err(ClientError::Problem(problem)) => {
+                    let failure = AttemptFailure::Status { status: problem.status, retry_after: response.retry_after.map(str::to_owned) };
+                    let from_body = problem.from_body;
+                    (failure, ClientError::Problem(problem), from_body)
+                }
+                Err(error) => return fail(error, false),
+            },
+        };
+        // A refused token is asked for anew once, and the request tried once more, outside the
+        // retry budget.
+        if matches!(failure, AttemptFailure::Status { status: 401, .. }) && self.refreshable && !self.refreshed {
+            self.refreshed = true;
+            return Verdict::RefreshToken;
+        }
+        match self.policy.delay_after(&failure, self.retries, random, now_ms) {
+            Some(after_ms) => {
+                self.retries += 1;
+                Verdict::Retry { after_ms }
+            }
+            None => fail(error, problem_body),
+        }
+    }
+
+    /// A response's meaning: the verdict on success, or the error. The body is checked against
+    /// the contract in one pass over its text (`json_text`), only when it is announced as JSON.
+    fn read(&self, response: Response<'_>) -> Result<Verdict, ClientError> {
+        let bytes = if is_json_media_type(response.content_type) { response.body } else { &[] };
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        // Undecodable bytes become U+FFFD, as the platform's decoder makes them (the strict check
+        // first: it is the fast one).
+        let text = std::str::from_utf8(bytes).map_or_else(|_| String::from_utf8_lossy(bytes), Cow::Borrowed);
+        let document = if text.is_empty() { None } else { json_text::parse(&text) };
+        let request_id = response.request_id.map(str::to_owned);
+        let meaning = interpret(self.expected, response.status, request_id.clone(), response.content_type, document.as_ref().map(json_text::Document::root))?;
+        Ok(Verdict::Done { status: response.status, request_id, body: meaning.is_some() })
+    }
+}
+
+fn fail(error: ClientError, problem_body: bool) -> Verdict {
+    Verdict::Fail { error, problem_body }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::request;
+    use serde_json::json;
+
+    const GROUP: &str = r#"{"id":"9d95820d-4333-46b6-98de-04ab7512e76f","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","type":"ISA","status":"ACTIVE","securities_account_number":"123456789","users":[]}"#;
+
+    fn route() -> Route {
+        Route { base_url: "https://sandbox.upvest.co".into(), client_id: "363f3305-7ab0-4e82-a158-f9d382ad08b6".into(), api_version: "1".into() }
+    }
+
+    fn get_call(refreshable: bool) -> Call {
+        let request = request::get(Some(&json!("9d95820d-4333-46b6-98de-04ab7512e76f")), None).unwrap();
+        Call::new(request, &route(), Expected::Group, RetryPolicy::default(), refreshable)
+    }
+
+    fn response(status: u16, content_type: &'static str, body: &'static str) -> Outcome<'static> {
+        Outcome::Response(Response { status, request_id: Some("req-1"), content_type: Some(content_type), retry_after: None, body: body.as_bytes() })
+    }
+
+    #[test]
+    fn plans_attempts_with_the_token_and_judges_a_good_group_done() {
+        let mut call = get_call(false);
+        let attempt = call.plan(Some("tok"));
+        assert_eq!((attempt.number, attempt.method, attempt.timeout_ms), (1, Method::Get, 30_000));
+        assert_eq!(attempt.url, "https://sandbox.upvest.co/account_groups/9d95820d-4333-46b6-98de-04ab7512e76f");
+        assert!(attempt.headers.contains(&("authorization", "Bearer tok".to_owned())));
+        let verdict = call.judge(response(200, "application/json", GROUP), 0.0, 0.5);
+        assert_eq!(verdict, Verdict::Done { status: 200, request_id: Some("req-1".into()), body: true });
+    }
+
+    #[test]
+    fn a_success_that_breaks_the_contract_fails_at_once() {
+        let mut call = get_call(false);
+        call.plan(Some("tok"));
+        let verdict = call.judge(response(200, "application/json", r#"{"id":"nope"}"#), 0.0, 0.5);
+        assert!(matches!(verdict, Verdict::Fail { error: ClientError::Response(_), .. }), "{verdict:?}");
+    }
+
+    #[test]
+    fn a_503_is_retried_and_a_401_refreshes_once() {
+        let mut call = get_call(true);
+        call.plan(Some("a"));
+        assert!(matches!(call.judge(response(503, "application/problem+json", r#"{"type":"x","status":503}"#), 0.0, 0.5), Verdict::Retry { .. }));
+        call.plan(Some("a"));
+        assert_eq!(call.judge(response(401, "application/problem+json", r#"{"type":"x","status":401}"#), 0.0, 0.5), Verdict::RefreshToken);
+        call.plan(Some("b"));
+        let verdict = call.judge(response(401, "application/problem+json", r#"{"type":"x","status":401}"#), 0.0, 0.5);
+        assert!(matches!(verdict, Verdict::Fail { error: ClientError::Problem(_), problem_body: true }), "{verdict:?}");
+    }
+
+    #[test]
+    fn a_fixed_token_is_not_refreshed_and_timeouts_are_final() {
+        let mut call = get_call(false);
+        call.plan(Some("a"));
+        assert!(matches!(call.judge(response(401, "application/json", "{}"), 0.0, 0.5), Verdict::Fail { .. }));
+        let mut call = get_call(true);
+        call.plan(Some("a"));
+        assert!(matches!(call.judge(Outcome::Timeout, 0.0, 0.5), Verdict::Fail { error: ClientError::Timeout { after_ms: 30_000 }, .. }));
+    }
+}
