@@ -1,3 +1,4 @@
+// @ts-check
 // Platform crypto for the ready Upvest signer and the webhook verifier: WebCrypto
 // (globalThis.crypto.subtle), which Node 20+ and browsers both have, so no cryptography is
 // compiled into the wasm.
@@ -7,34 +8,54 @@ const ALGORITHMS = {
   'ecdsa-p521-sha512': { key: { name: 'ECDSA', namedCurve: 'P-521' }, sign: { name: 'ECDSA', hash: 'SHA-512' } },
 };
 
-/** WebCrypto's `subtle`, or a clear error where the platform has none. */
+/** A signing algorithm, as `UpvestSignerOptions.algorithm` names it (the core checked it).
+ * @typedef {keyof typeof ALGORITHMS} SigningAlgorithm */
+
+/** A Node `KeyObject`, as `UpvestSignerOptions.privateKey` describes one.
+ * @typedef {object} KeyObjectLike
+ * @property {unknown} type
+ * @property {(options: { format: 'der', type: 'pkcs8' }) => Uint8Array} export */
+
+/** WebCrypto's `subtle`, or a clear error where the platform has none.
+ * @returns {SubtleCrypto} */
 export function subtle() {
   const s = globalThis.crypto?.subtle;
   if (!s) throw new Error('WebCrypto (crypto.subtle) is not available here; use Node 20+ or a secure browser context');
   return s;
 }
 
-/** SHA-512 of a string's UTF-8 bytes. */
+/** SHA-512 of a string's UTF-8 bytes.
+ * @param {string} text
+ * @returns {Promise<Uint8Array<ArrayBuffer>>} */
 export function sha512(text) {
   return digest('SHA-512', new TextEncoder().encode(text));
 }
 
-/** A digest (`'SHA-256'`, `'SHA-512'`) of bytes. */
+/** A digest (`'SHA-256'`, `'SHA-512'`) of bytes.
+ * @param {'SHA-256' | 'SHA-512'} algorithm
+ * @param {BufferSource} bytes
+ * @returns {Promise<Uint8Array<ArrayBuffer>>} */
 export async function digest(algorithm, bytes) {
   return new Uint8Array(await subtle().digest(algorithm, bytes));
 }
 
-/** The bytes of standard base64 text (already checked to be base64). */
+/** The bytes of standard base64 text (already checked to be base64).
+ * @param {string} text
+ * @returns {Uint8Array<ArrayBuffer>} */
 export function fromBase64(text) {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
-/** Standard base64 of a few bytes (a digest). */
+/** Standard base64 of a few bytes (a digest).
+ * @param {Uint8Array} bytes
+ * @returns {string} */
 export function toBase64(bytes) {
   return btoa(String.fromCharCode(...bytes));
 }
 
-/** The PKCS#8 DER bytes of a PEM private key, a Node KeyObject, or `null` for a CryptoKey. */
+/** The PKCS#8 DER bytes of a PEM private key, a Node KeyObject, or `null` for a CryptoKey.
+ * @param {unknown} privateKey anything: the core only checked that it is there
+ * @returns {Uint8Array<ArrayBuffer> | null} */
 function pkcs8(privateKey) {
   if (typeof privateKey === 'string') {
     const match = /-----BEGIN PRIVATE KEY-----([\s\S]+?)-----END PRIVATE KEY-----/.exec(privateKey);
@@ -43,20 +64,27 @@ function pkcs8(privateKey) {
     }
     return fromBase64(match[1].replace(/\s+/g, ''));
   }
-  if (typeof privateKey?.export === 'function' && privateKey.type === 'private') {
-    return new Uint8Array(privateKey.export({ format: 'der', type: 'pkcs8' }));
+  // Read as a KeyObject might be: a member of anything else reads as undefined (or as whatever
+  // it is, which the checks below refuse), and only a function `export` is called.
+  const keyObject = /** @type {Partial<KeyObjectLike> | null | undefined} */ (privateKey);
+  if (typeof keyObject?.export === 'function' && keyObject.type === 'private') {
+    return new Uint8Array(keyObject.export({ format: 'der', type: 'pkcs8' }));
   }
   return null;
 }
 
 /** Imports the signing key once; accepts PEM, a Node KeyObject, or a WebCrypto CryptoKey. A
- * failure is reported by the first signature, so the promise's rejection is marked handled. */
+ * failure is reported by the first signature, so the promise's rejection is marked handled.
+ * @param {unknown} privateKey `UpvestSignerOptions.privateKey`, unchecked
+ * @param {SigningAlgorithm} algorithm
+ * @returns {Promise<CryptoKey>} */
 export function importSigningKey(privateKey, algorithm) {
   const key = importKey(privateKey, algorithm);
   key.catch(() => {});
   return key;
 }
 
+/** @param {unknown} privateKey @param {SigningAlgorithm} algorithm @returns {Promise<CryptoKey>} */
 async function importKey(privateKey, algorithm) {
   const spec = ALGORITHMS[algorithm];
   if (typeof CryptoKey !== 'undefined' && privateKey instanceof CryptoKey) return privateKey;
@@ -65,7 +93,11 @@ async function importKey(privateKey, algorithm) {
   return subtle().importKey('pkcs8', der, spec.key, false, ['sign']);
 }
 
-/** Signs a string's UTF-8 bytes; ECDSA comes back as raw r ‖ s, as WebCrypto gives it. */
+/** Signs a string's UTF-8 bytes; ECDSA comes back as raw r ‖ s, as WebCrypto gives it.
+ * @param {CryptoKey} key
+ * @param {SigningAlgorithm} algorithm
+ * @param {string} text
+ * @returns {Promise<Uint8Array<ArrayBuffer>>} */
 export async function signText(key, algorithm, text) {
   return new Uint8Array(await subtle().sign(ALGORITHMS[algorithm].sign, key, new TextEncoder().encode(text)));
 }

@@ -1,11 +1,26 @@
 /** The base class of every error this package throws or rejects with. */
 export class UpvestError extends Error {
   name: 'UpvestError' | 'ProblemError' | 'InvalidInputError' | 'NetworkError' | 'TimeoutError' | 'SignerError' | 'ResponseError' | 'WebhookError' | 'WebhookVerificationError';
+  /** @internal */
+  constructor(message: string, options?: { cause?: unknown });
 }
 
 /** The API answered with an error status (RFC 7807 problem details). */
 export class ProblemError extends UpvestError {
   name: 'ProblemError';
+  /** @internal */
+  constructor(
+    message: string,
+    fields: {
+      status: number;
+      type: string;
+      title?: string | undefined;
+      detail?: string | undefined;
+      instance?: string | undefined;
+      requestId?: string | undefined;
+      problem?: Record<string, unknown> | undefined;
+    },
+  );
   /** The HTTP status. */
   status: number;
   /** The problem type: a URL like `https://docs.upvest.co/errors/not_found`, a bare slug, or `about:blank` when the body was no problem document. */
@@ -32,13 +47,17 @@ export class ProblemError extends UpvestError {
  * - `format`: a string of the wrong shape (a URL, a token, nine digits);
  * - `unknown-field`: an object with a field the operation does not know (a typo, usually);
  * - `conflict`: two values that exclude each other (`accessToken` and `tokenProvider`,
- *   `user_id` on a `BUSINESS` group).
+ *   `user_id` on a `BUSINESS` group);
+ * - `unreadable`: the value could not be read at all: a getter or a Proxy trap threw (what it
+ *   threw is the error's `cause`).
  */
-export type InvalidInputCode = 'required' | 'type' | 'uuid' | 'enum' | 'range' | 'format' | 'unknown-field' | 'conflict';
+export type InvalidInputCode = 'required' | 'type' | 'uuid' | 'enum' | 'range' | 'format' | 'unknown-field' | 'conflict' | 'unreadable';
 
 /** Input broke a rule; nothing was sent. */
 export class InvalidInputError extends UpvestError {
   name: 'InvalidInputError';
+  /** @internal */
+  constructor(message: string, fields: { field: string; code: InvalidInputCode; rule: string; cause?: unknown });
   /** The field, as the caller spelled it (`user_id`, `limit`, `accessToken`, …). */
   field: string;
   /** Which kind of rule it breaks, for code to branch on. */
@@ -50,11 +69,15 @@ export class InvalidInputError extends UpvestError {
 /** No response arrived (connection refused or reset, DNS, CORS). `cause` holds the platform's error. */
 export class NetworkError extends UpvestError {
   name: 'NetworkError';
+  /** @internal */
+  constructor(message: string, fields?: { cause?: unknown });
 }
 
 /** An attempt took longer than `timeoutMs`. */
 export class TimeoutError extends UpvestError {
   name: 'TimeoutError';
+  /** @internal */
+  constructor(message: string, fields: { timeoutMs: number });
   /** The limit that was exceeded. */
   timeoutMs: number;
 }
@@ -62,11 +85,15 @@ export class TimeoutError extends UpvestError {
 /** The signer callback failed; `cause` holds what it threw. */
 export class SignerError extends UpvestError {
   name: 'SignerError';
+  /** @internal */
+  constructor(message: string, fields?: { cause?: unknown });
 }
 
 /** A response that is not what the contract promises (bad JSON, wrong shape, wrong content type). */
 export class ResponseError extends UpvestError {
   name: 'ResponseError';
+  /** @internal */
+  constructor(message: string, fields: { status: number; requestId?: string | undefined });
   /** The HTTP status. */
   status: number;
   /** The `upvest-request-id` of the response. */
@@ -124,6 +151,8 @@ export type WebhookErrorCode = 'too-large' | 'encoding' | 'json' | 'shape' | Web
  * is wrong, with its path (e.g. `payload[1].object.id`). Answer it with a 4xx. */
 export class WebhookError extends UpvestError {
   name: 'WebhookError' | 'WebhookVerificationError';
+  /** @internal */
+  constructor(message: string, fields: { code: WebhookErrorCode; cause?: unknown });
   /** Which check refused it, for code to branch on. */
   code: WebhookErrorCode;
 }
@@ -132,5 +161,7 @@ export class WebhookError extends UpvestError {
  * message holds no secret; `cause` holds what a failing key source threw. */
 export class WebhookVerificationError extends WebhookError {
   name: 'WebhookVerificationError';
+  /** @internal */
+  constructor(message: string, fields: { code: WebhookVerificationCode; cause?: unknown });
   code: WebhookVerificationCode;
 }

@@ -1,9 +1,69 @@
+// @ts-check
 // Error classes of upvest-account-groups. The wasm core creates them through `createError`, so
 // every failure a caller sees is an `UpvestError` they can branch on with `instanceof`.
 // Each class sets `name` to a literal: minifiers rename constructors, and `name` must survive.
+// Their public types are js/errors.d.ts (which is also what `./errors.js` resolves to when the
+// other modules are type-checked); the fields objects below match its constructors.
+
+/** @typedef {import('./errors.js').InvalidInputCode} InvalidInputCode */
+/** @typedef {import('./errors.js').WebhookErrorCode} WebhookErrorCode */
+
+/**
+ * What a `ProblemError` is made from (as the wasm sets it).
+ * @typedef {object} ProblemFields
+ * @property {number} status
+ * @property {string} type
+ * @property {string | undefined} [title]
+ * @property {string | undefined} [detail]
+ * @property {string | undefined} [instance]
+ * @property {string | undefined} [requestId]
+ * @property {Record<string, unknown> | undefined} [problem]
+ */
+
+/**
+ * What an `InvalidInputError` is made from.
+ * @typedef {object} InvalidInputFields
+ * @property {string} field
+ * @property {InvalidInputCode} code
+ * @property {string} rule
+ * @property {unknown} [cause]
+ */
+
+/**
+ * What a `NetworkError` or a `SignerError` is made from.
+ * @typedef {object} CauseFields
+ * @property {unknown} [cause]
+ */
+
+/**
+ * What a `TimeoutError` is made from.
+ * @typedef {object} TimeoutFields
+ * @property {number} timeoutMs
+ */
+
+/**
+ * What a `ResponseError` is made from.
+ * @typedef {object} ResponseFields
+ * @property {number} status
+ * @property {string | undefined} [requestId]
+ */
+
+/**
+ * What a `WebhookError` (or a `WebhookVerificationError`) is made from.
+ * @typedef {object} WebhookFields
+ * @property {WebhookErrorCode} code
+ * @property {unknown} [cause]
+ */
+
+// Each constructor below also accepts its fields missing (`= {}`): the wasm and the glue always
+// give them, but a caller without types gets an error with undefined fields, not a TypeError.
 
 /** The base class of every error this package throws or rejects with. */
 export class UpvestError extends Error {
+  /**
+   * @param {string} message
+   * @param {{ cause?: unknown }} [options]
+   */
   constructor(message, options) {
     super(message, options);
   }
@@ -11,6 +71,10 @@ export class UpvestError extends Error {
 
 /** The API answered with an error status; carries the RFC 7807 problem fields. */
 export class ProblemError extends UpvestError {
+  /**
+   * @param {string} message
+   * @param {Partial<ProblemFields>} [fields]
+   */
   constructor(message, fields = {}) {
     super(message);
     this.status = fields.status;
@@ -26,8 +90,12 @@ export class ProblemError extends UpvestError {
 /** Input broke a rule; nothing was sent. `field` names it, `code` says which kind of rule (stable,
  * for code to branch on) and `rule` says in words what it must be. */
 export class InvalidInputError extends UpvestError {
+  /**
+   * @param {string} message
+   * @param {Partial<InvalidInputFields>} [fields]
+   */
   constructor(message, fields = {}) {
-    super(message);
+    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
     this.field = fields.field;
     this.code = fields.code;
     this.rule = fields.rule;
@@ -36,6 +104,10 @@ export class InvalidInputError extends UpvestError {
 
 /** No response arrived: connection refused or reset, DNS failure, or CORS in a browser. */
 export class NetworkError extends UpvestError {
+  /**
+   * @param {string} message
+   * @param {CauseFields} [fields]
+   */
   constructor(message, fields = {}) {
     super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
   }
@@ -43,6 +115,10 @@ export class NetworkError extends UpvestError {
 
 /** An attempt took longer than `timeoutMs`. */
 export class TimeoutError extends UpvestError {
+  /**
+   * @param {string} message
+   * @param {Partial<TimeoutFields>} [fields]
+   */
   constructor(message, fields = {}) {
     super(message);
     this.timeoutMs = fields.timeoutMs;
@@ -51,6 +127,10 @@ export class TimeoutError extends UpvestError {
 
 /** The signer callback failed; `cause` holds what it threw. */
 export class SignerError extends UpvestError {
+  /**
+   * @param {string} message
+   * @param {CauseFields} [fields]
+   */
   constructor(message, fields = {}) {
     super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
   }
@@ -58,6 +138,10 @@ export class SignerError extends UpvestError {
 
 /** A response that is not what the contract promises (bad JSON, wrong shape or content type). */
 export class ResponseError extends UpvestError {
+  /**
+   * @param {string} message
+   * @param {Partial<ResponseFields>} [fields]
+   */
   constructor(message, fields = {}) {
     super(message);
     this.status = fields.status;
@@ -69,6 +153,10 @@ export class ResponseError extends UpvestError {
  * `code` says which (stable, for code to branch on); the message names what is wrong, with its
  * path. */
 export class WebhookError extends UpvestError {
+  /**
+   * @param {string} message
+   * @param {Partial<WebhookFields>} [fields]
+   */
   constructor(message, fields = {}) {
     super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
     this.code = fields.code;
@@ -80,7 +168,8 @@ export class WebhookError extends UpvestError {
  * no signature; `cause` holds what a failing key source threw. */
 export class WebhookVerificationError extends WebhookError {}
 
-for (const [cls, name] of [
+/** Each class, with the name its instances carry. @type {[{ prototype: UpvestError }, string][]} */
+const NAMES = [
   [UpvestError, 'UpvestError'],
   [ProblemError, 'ProblemError'],
   [InvalidInputError, 'InvalidInputError'],
@@ -90,18 +179,30 @@ for (const [cls, name] of [
   [ResponseError, 'ResponseError'],
   [WebhookError, 'WebhookError'],
   [WebhookVerificationError, 'WebhookVerificationError'],
-]) {
+];
+for (const [cls, name] of NAMES) {
   Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
+/**
+ * The classes the wasm creates, by the name it gives (`error_name` in src/wasm/errors.rs); it
+ * gives each the fields object of its class.
+ * @type {Partial<Record<string, new (message: string, fields: object) => UpvestError>>}
+ */
 const classes = { ProblemError, InvalidInputError, NetworkError, TimeoutError, SignerError, ResponseError, WebhookError };
 
-/** @internal Whether a value is one of these errors (for passing them through unchanged). */
+/** @internal Whether a value is one of these errors (for passing them through unchanged).
+ * @param {unknown} value
+ * @returns {value is UpvestError} */
 export function isUpvestError(value) {
   return value instanceof UpvestError;
 }
 
-/** @internal The one door from wasm to these classes. */
+/** @internal The one door from wasm to these classes.
+ * @param {string} kind the class's name; any other makes an `UpvestError`
+ * @param {string} message
+ * @param {object} fields the fields object of that class
+ * @returns {UpvestError} */
 export function createError(kind, message, fields) {
   const cls = classes[kind] ?? UpvestError;
   return new cls(message, fields);

@@ -1,23 +1,39 @@
-// What only JavaScript can do, for the wasm core: one HTTP attempt with its timer and signal,
-// calling user code without letting it break a call, the async-iterator protocol, and reading
+// @ts-check
+// What only JavaScript can do: one HTTP attempt with its timer and signal, sleeping, and reading
 // webhook bodies (which stay out of wasm memory).
-// (Kept in one file: each snippet is one more module a page loads before the wasm.)
 
 import { WebhookError } from './errors.js';
 
-const utf8 = new TextDecoder();
+/**
+ * What one attempt brought: `failure` is '' with a response read whole, else 'aborted' (`error`
+ * is the caller's reason), 'timeout', 'network' (`error` is what fetch threw) or 'too-large'.
+ * @typedef {object} AttemptResult
+ * @property {'' | 'aborted' | 'timeout' | 'network' | 'too-large'} failure
+ * @property {number} status 0 when no response arrived
+ * @property {string | undefined} requestId
+ * @property {string | undefined} contentType
+ * @property {string | undefined} retryAfter
+ * @property {Uint8Array | undefined} body
+ * @property {unknown} error
+ */
 
 /**
- * @internal One HTTP attempt, start to end in JavaScript, so that the wasm transport crosses the
- * boundary once per attempt instead of once per header, promise and property. Bounded by
- * `timeoutMs` and the caller's signal; reads at most `maxBytes`. Never rejects: it resolves with
- * `{ failure: '', status, requestId, contentType, retryAfter, body }` (the body as bytes), or with
- * `failure` set to 'aborted' (`error` is the caller's reason), 'timeout', 'network' (`error` is
- * what fetch threw) or 'too-large'.
- * @param headerLines `name:value` lines joined by newlines (no header value holds a newline).
+ * One HTTP attempt, bounded by `timeoutMs` and the caller's signal; the body is read as a stream
+ * and the read stops (and the connection is cancelled) as soon as more than `maxBytes` arrived
+ * (counted after decompression). Never rejects.
+ * @param {((url: string, init: RequestInit) => Promise<Response>) | undefined} fetchImpl
+ * @param {string} method
+ * @param {string} url
+ * @param {string[]} headerList `[name, value, …]`
+ * @param {string | undefined} body
+ * @param {number} timeoutMs
+ * @param {AbortSignal | undefined} caller
+ * @param {number} maxBytes
+ * @returns {Promise<AttemptResult>}
  */
-export async function exchange(fetchImpl, method, url, headerLines, body, timeoutMs, caller, maxBytes) {
-  if (caller?.aborted) return { failure: 'aborted', error: caller.reason };
+export async function exchange(fetchImpl, method, url, headerList, body, timeoutMs, caller, maxBytes) {
+  const result = /** @type {AttemptResult} */ ({ failure: '', status: 0, requestId: undefined, contentType: undefined, retryAfter: undefined, body: undefined, error: undefined });
+  if (caller?.aborted) return { ...result, failure: 'aborted', error: caller.reason };
   const controller = new AbortController();
   const { signal } = controller;
   let timedOut = false;
@@ -25,66 +41,105 @@ export async function exchange(fetchImpl, method, url, headerLines, body, timeou
     timedOut = true;
     controller.abort(new DOMException(`the attempt took longer than ${timeoutMs} ms`, 'TimeoutError'));
   }, timeoutMs);
-  const onAbort = () => controller.abort(caller.reason);
+  const onAbort = () => controller.abort(caller?.reason);
   caller?.addEventListener('abort', onAbort, { once: true });
   // A Headers object, as callers' own fetch functions may expect one (and set headers on it).
   const headers = new Headers();
-  for (const line of headerLines.split('\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0) headers.append(line.slice(0, colon), line.slice(colon + 1));
-  }
+  for (let i = 0; i < headerList.length; i += 2) headers.append(headerList[i], headerList[i + 1]);
   // A redirect would carry the credentials to another host; it is reported instead.
+  /** @type {RequestInit} */
   const init = { method, headers, redirect: 'manual', signal, body };
   // The global fetch stops at the signal by itself; one supplied by the caller might not, so
   // its promises are raced against the signal.
+  /** @type {<T>(promise: Promise<T>) => Promise<T>} */
   const bounded = fetchImpl ? (promise) => untilAborted(promise, signal) : (promise) => promise;
   try {
     const response = await bounded(fetchImpl ? fetchImpl(url, init) : fetch(url, init));
-    if (typeof response?.status !== 'number' || typeof response.arrayBuffer !== 'function' || typeof response.headers?.get !== 'function') {
-      return { failure: 'network', error: new TypeError('fetch resolved with something that is not a Response') };
+    if (typeof response?.status !== 'number' || typeof response.headers?.get !== 'function') {
+      return { ...result, failure: 'network', error: new TypeError('fetch resolved with something that is not a Response') };
     }
+    /** @param {string} name */
     const header = (name) => {
       const value = response.headers.get(name);
       return value == null ? undefined : String(value);
     };
-    const result = { failure: '', status: response.status, requestId: header('upvest-request-id'), contentType: header('content-type'), retryAfter: header('retry-after') };
+    result.status = response.status;
+    result.requestId = header('upvest-request-id');
+    result.contentType = header('content-type');
+    result.retryAfter = header('retry-after');
     if (Number(header('content-length')) > maxBytes) {
-      try {
-        // A web stream is cancelled; another kind of body (node-fetch's) is left to be dropped.
-        response.body?.cancel?.()?.catch?.(() => {});
-      } catch {
-        // Nothing more to do for a body that cannot be cancelled.
-      }
+      cancel(response);
       return { ...result, failure: 'too-large' };
     }
-    const bytes = new Uint8Array(await bounded(response.arrayBuffer()));
-    return bytes.length > maxBytes ? { ...result, failure: 'too-large' } : { ...result, body: bytes };
+    const bytes = await bounded(readBody(response, maxBytes));
+    return bytes === undefined ? { ...result, failure: 'too-large' } : { ...result, body: bytes };
   } catch (error) {
-    if (caller?.aborted) return { failure: 'aborted', error: caller.reason };
-    if (timedOut) return { failure: 'timeout' };
-    return { failure: 'network', error };
+    if (caller?.aborted) return { ...result, failure: 'aborted', error: caller.reason };
+    if (timedOut) return { ...result, failure: 'timeout' };
+    return { ...result, failure: 'network', error };
   } finally {
     clearTimeout(timer);
     caller?.removeEventListener('abort', onAbort);
   }
 }
 
-/** @internal A JSON body's value, parsed by the platform from its UTF-8 bytes. */
-export function parseJson(bytes) {
-  return JSON.parse(utf8.decode(bytes));
+/**
+ * A response's body, or `undefined` once it grows past `maxBytes` (the read then stops and the
+ * stream is cancelled, so an endless or inflating body costs at most about `maxBytes`).
+ * @param {Response} response
+ * @param {number} maxBytes
+ * @returns {Promise<Uint8Array | undefined>}
+ */
+async function readBody(response, maxBytes) {
+  const stream = response.body;
+  if (!stream || typeof stream.getReader !== 'function') {
+    // A fetch of the caller's whose Response has no web stream: read whole, then measured.
+    if (typeof response.arrayBuffer !== 'function') throw new TypeError('fetch resolved with a Response that has no body to read');
+    const whole = new Uint8Array(await response.arrayBuffer());
+    return whole.length > maxBytes ? undefined : whole;
+  }
+  const reader = stream.getReader();
+  /** @type {Uint8Array[]} */
+  const chunks = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.length;
+    if (length > maxBytes) {
+      reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
 }
 
-/** @internal Gives a result its non-enumerable `lastResponse`, so the body still equals (and
- * serialises as) what the API sent; returns `{ status, requestId }` when there is no body. */
-export function withResponse(body, status, requestId) {
-  const meta = { status, requestId };
-  if (body === undefined) return meta;
-  Object.defineProperty(body, 'lastResponse', { value: meta });
-  return body;
+/** Cancels a body that will not be read; a body that cannot be cancelled is left to be dropped.
+ * @param {Response} response */
+function cancel(response) {
+  try {
+    response.body?.cancel?.()?.catch?.(() => {});
+  } catch {
+    // Nothing more to do.
+  }
 }
 
-/** Settles like `promise`, or rejects with the signal's reason as soon as it aborts, so a fetch
- * implementation that ignores its signal cannot outlive a time limit. */
+/**
+ * Settles like `promise`, or rejects with the signal's reason as soon as it aborts, so a fetch
+ * implementation that ignores its signal cannot outlive a time limit.
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {AbortSignal} signal
+ * @returns {Promise<T>}
+ */
 export function untilAborted(promise, signal) {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
@@ -103,13 +158,18 @@ export function untilAborted(promise, signal) {
   });
 }
 
-/** Resolves after `ms`; rejects with the signal's reason at once when it aborts. */
+/**
+ * Resolves after `ms`; rejects with the signal's reason at once when it aborts.
+ * @param {number} ms
+ * @param {AbortSignal | undefined} signal
+ * @returns {Promise<void>}
+ */
 export function sleep(ms, signal) {
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal.reason);
+      reject(signal?.reason);
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
@@ -119,85 +179,18 @@ export function sleep(ms, signal) {
   });
 }
 
-/** Calls an observability hook; whatever it throws or rejects with is swallowed. */
-export function callHook(hook, event) {
-  try {
-    const result = hook(event);
-    if (result && typeof result.then === 'function') result.then(undefined, () => {});
-  } catch {
-    // A broken hook must not break the call it observes.
-  }
-}
-
-/** Calls a user callback and always returns a promise (a synchronous throw becomes a rejection). */
-export function callAsync(callback, argument) {
-  try {
-    return Promise.resolve(callback(argument));
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-/** @internal The wasm page cursor as an async iterable for `for await`. Pages come from wasm
- * (`nextPage`, which holds the paging policy); the items of a page are handed out here, without a
- * crossing per item. A `next()` made before the previous one settled waits for it, so items come
- * in order however the caller calls. */
-export function toAsyncIterable(cursor) {
-  let page = [];
-  let index = 0;
-  let closed = false;
-  let pending = null;
-  const pull = async () => {
-    for (;;) {
-      if (index < page.length) return { value: page[index++], done: false };
-      const data = closed ? undefined : await cursor.nextPage();
-      if (data === undefined || closed) return { value: undefined, done: true };
-      page = data;
-      index = 0;
-    }
-  };
-  const iterator = {
-    next() {
-      if (pending === null && index < page.length) return Promise.resolve({ value: page[index++], done: false });
-      const step = (pending ?? Promise.resolve()).then(pull);
-      // Once this step settles, either way, and no later one waits on it, the fast path is open.
-      const release = () => {
-        if (pending === settled) pending = null;
-      };
-      const settled = step.then(release, release);
-      pending = settled;
-      return step;
-    },
-    // `break`, `return` or a throw inside `for await` lands here: no page is fetched after it.
-    return(value) {
-      closed = true;
-      page = [];
-      cursor.finish();
-      return Promise.resolve({ done: true, value });
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
-}
-
-/** @internal The `[name, value]` pairs of the headers a signer resolved with: a plain object, or
- * a `Headers` (or anything else with `entries()`); `undefined` when it is neither. */
-export function headerEntries(value) {
-  if (typeof value !== 'object' || value === null) return undefined;
-  return typeof value.entries === 'function' ? Array.from(value.entries()) : Object.entries(value);
-}
-
+/** @param {string} code @param {string} reason */
 const webhookError = (code, reason) => new WebhookError(`Invalid webhook delivery: ${reason}`, { code });
 
-/** @internal Refuses a webhook body over `maxBytes` (UTF-8 bytes, for a string), and anything
- * that is not a body, before it is verified or parsed. */
+/** Refuses a webhook body over `maxBytes` (UTF-8 bytes, for a string), and anything that is not
+ * a body, before it is verified or parsed.
+ * @param {unknown} raw @param {number} maxBytes */
 export function checkWebhookBodySize(raw, maxBytes) {
   if (utf8Length(raw, maxBytes) > maxBytes) throw webhookError('too-large', `the body is larger than ${maxBytes} bytes (maxBodyBytes)`);
 }
 
-/** How many bytes a body is; for a string, its UTF-8 length, counted only as far as it matters. */
+/** How many bytes a body is; for a string, its UTF-8 length, counted only as far as it matters.
+ * @param {unknown} raw @param {number} maxBytes */
 function utf8Length(raw, maxBytes) {
   if (raw instanceof ArrayBuffer || ArrayBuffer.isView(raw)) return raw.byteLength;
   if (typeof raw !== 'string') throw webhookError('encoding', 'the raw body must be a string, a Uint8Array (a Buffer) or an ArrayBuffer');
@@ -213,13 +206,15 @@ function utf8Length(raw, maxBytes) {
   return bytes;
 }
 
-/** @internal A webhook's raw body decoded (strict UTF-8, for bytes) and parsed by the platform. */
+/** A webhook's raw body decoded (strict UTF-8, for bytes) and parsed by the platform.
+ * @param {unknown} raw a string or bytes (`checkWebhookBodySize` refused anything else)
+ * @returns {unknown} */
 export function parseWebhookBody(raw) {
   let text;
   try {
-    text = typeof raw === 'string' ? raw : new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    text = typeof raw === 'string' ? raw : new TextDecoder('utf-8', { fatal: true }).decode(/** @type {ArrayBuffer | ArrayBufferView} */ (raw));
   } catch (error) {
-    throw webhookError('encoding', `the body could not be read as UTF-8 text (${error.message})`);
+    throw webhookError('encoding', `the body could not be read as UTF-8 text (${/** @type {Error} */ (error).message})`);
   }
   try {
     return JSON.parse(text);

@@ -320,7 +320,10 @@ export declare function createUpvestSigner(options: UpvestSignerOptions): Signer
 export class AccountGroups {
   /** Checks the options; throws `InvalidInputError` when one breaks a rule. */
   constructor(options: AccountGroupsOptions);
-  /** Releases the wasm memory held by this client. */
+  /**
+   * Releases the wasm memory this client holds, at once; afterwards its calls reject with an
+   * `UpvestError`. Optional: the memory is also released when the client is garbage-collected.
+   */
   free(): void;
   /**
    * Creates an account group for a user or a business. Every attempt of one call sends the same
@@ -490,7 +493,7 @@ export declare class WebhookDeduplicator {
   filter<E extends { id: string }>(events: E[]): E[];
   /** How many ids are remembered. */
   readonly size: number;
-  /** Releases the wasm memory it holds. */
+  /** Kept for compatibility; a deduplicator holds no wasm memory. */
   free(): void;
 }
 

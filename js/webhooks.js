@@ -1,9 +1,25 @@
+// @ts-check
 // Type guards for webhook events, one per account-group event type. Plain JavaScript: the build
 // copies this file into the package beside the wasm glue.
 
-const is = (type) => (event) => event?.type === type;
+/** @typedef {import('./types.js').WebhookEvent} WebhookEvent */
+/** @typedef {import('./types.js').AccountGroupEventType} AccountGroupEventType */
 
-/** Whether an event is about an account group (any type, including ones added later). */
+/**
+ * The guard for one event type.
+ * @template {AccountGroupEventType} T
+ * @param {T} type
+ */
+const is = (type) =>
+  /**
+   * @param {WebhookEvent} event
+   * @returns {event is import('./types.js').AccountGroupEvent<T>}
+   */
+  (event) => event?.type === type;
+
+/** Whether an event is about an account group (any type, including ones added later).
+ * @param {WebhookEvent} event
+ * @returns {event is import('./types.js').AccountGroupEvent} */
 export const isAccountGroupEvent = (event) => typeof event?.type === 'string' && event.type.startsWith('ACCOUNT_GROUP.');
 /** `ACCOUNT_GROUP.CREATED` */
 export const isAccountGroupCreated = is('ACCOUNT_GROUP.CREATED');

@@ -1,9 +1,9 @@
 // Assembles pkg/ around the two wasm-bindgen outputs (pkg/node, pkg/web): entry modules that
 // re-export the public names, type declarations, package.json and README; then prints sizes.
-import { createRequire } from 'node:module';
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
 
 const pkg = new URL('../pkg/', import.meta.url).pathname;
 const root = new URL('../', import.meta.url).pathname;
@@ -17,14 +17,11 @@ function snippet(dir, file) {
   if (!found) throw new Error(`no js/${file} under ${snippets}`);
   return './' + relative(join(pkg, dir), join(snippets, found));
 }
-// The hand-written modules whose exports are public, but for the helpers only the wasm calls.
-// errors.js is a wasm-bindgen snippet (the wasm creates the errors); webhooks.js and
-// webhook-verifier.js are plain JavaScript the wasm never imports. Every js/ module wasm-bindgen
-// did not copy is copied here into the folder where it put errors.js, so that a relative import
-// (`./errors.js`, `./crypto.js`) is the very module the wasm uses: one class per error, for
-// `instanceof`, in the Node build and the web build alike.
-const PUBLIC_SNIPPETS = ['errors.js', 'webhooks.js', 'webhook-verifier.js'];
-const INTERNAL_HELPERS = new Set(['createError', 'isUpvestError']);
+// The public API is JavaScript (js/index.js and the modules it imports); the wasm core is
+// internal. errors.js is a wasm-bindgen snippet (the wasm creates the errors); every other js/
+// module is copied here into the folder where wasm-bindgen put errors.js, so that a relative
+// import (`./errors.js`) is the very module the wasm uses: one class per error, for `instanceof`,
+// in the Node build and the web build alike.
 for (const dir of ['node', 'web']) {
   const besideErrors = dirname(join(pkg, dir, snippet(dir, 'errors.js')));
   for (const file of readdirSync(join(root, 'js')).filter((f) => f.endsWith('.js'))) {
@@ -40,7 +37,10 @@ for (const dir of ['node', 'web']) {
   const source = readFileSync(glue, 'utf8');
   const read = /const wasmPath = `\$\{__dirname\}\/upvest_account_groups_bg\.wasm`;\s*const wasmBytes = require\('fs'\)\.readFileSync\(wasmPath\);/;
   if (!read.test(source)) throw new Error(`${glue}: wasm-bindgen's loading code changed; update scripts/assemble-pkg.mjs`);
-  writeFileSync(glue, source.replace(read, "const wasmBytes = require('./upvest_account_groups_bg.wasm.cjs');"));
+  // Its snippet requires are `require(String.raw\`…\`)`, which a bundler does not follow: plain
+  // strings instead (the paths hold no backslash).
+  const loaded = source.replace(read, "const wasmBytes = require('./upvest_account_groups_bg.wasm.cjs');");
+  writeFileSync(glue, loaded.replace(/require\(String\.raw`([^`\\]+)`\)/g, "require('$1')"));
   const wasmFile = join(pkg, 'node/upvest_account_groups_bg.wasm');
   const base64 = readFileSync(wasmFile).toString('base64');
   writeFileSync(
@@ -50,22 +50,12 @@ for (const dir of ['node', 'web']) {
   rmSync(wasmFile);
 }
 
-// The public names: the wasm exports (minus wasm-bindgen internals) and the error classes.
-// wasm-bindgen's Node glue is CommonJS; the JS snippets it requires (js/errors.js) are ES modules.
+// wasm-bindgen's Node glue is CommonJS; the JS modules beside errors.js are ES modules.
 writeFileSync(join(pkg, 'node/package.json'), JSON.stringify({ type: 'commonjs' }) + '\n');
 writeFileSync(join(pkg, 'node/snippets/package.json'), JSON.stringify({ type: 'module' }) + '\n');
-const require = createRequire(join(pkg, 'node/'));
 
-// Machinery users reach through other exports: iterate() returns an async iterable over the
-// cursor, clientCredentials() and createUpvestSigner() functions bound to their state.
-const internal = new Set(['initSync', 'AccountGroupCursor', 'ClientCredentialsProvider', 'UpvestSignerState']);
-const wasmNames = Object.keys(require('./upvest_account_groups.js')).filter((n) => !n.startsWith('__') && !internal.has(n));
-const snippetNames = {};
-for (const file of PUBLIC_SNIPPETS) {
-  snippetNames[file] = Object.keys(await import(join(pkg, 'node', snippet('node', file)))).filter((n) => !INTERNAL_HELPERS.has(n));
-}
-const errorNames = Object.values(snippetNames).flat();
-// Constants have one source, the Rust core's model.rs.
+// The public names: js/index.js's, and the constants, which have one source, the core's model.rs.
+const publicNames = Object.keys(await import(join(root, 'js/index.js')));
 const model = readFileSync(join(root, 'src/core/model.rs'), 'utf8');
 const constants = Object.fromEntries(
   ['SANDBOX_BASE_URL', 'PRODUCTION_BASE_URL'].map((name) => {
@@ -75,42 +65,67 @@ const constants = Object.fromEntries(
   }),
 );
 const constantNames = Object.keys(constants);
-const names = [...wasmNames, ...errorNames, ...constantNames];
+const names = [...publicNames, ...constantNames];
+const glueModule = (dir, file) => snippet(dir, 'errors.js').replace(/errors\.js$/, file);
+const constantExports = constantNames.map((n) => `export const ${n} = ${JSON.stringify(constants[n])};\n`).join('');
 
-writeFileSync(
-  join(pkg, 'node/index.cjs'),
-  `${banner}'use strict';\nconst wasm = require('./upvest_account_groups.js');\n` +
-    PUBLIC_SNIPPETS.map((file, i) => `const snippet${i} = require('${snippet('node', file)}');\n`).join('') +
-    `module.exports = {\n${wasmNames.map((n) => `  ${n}: wasm.${n},\n`).join('')}` +
-    PUBLIC_SNIPPETS.map((file, i) => snippetNames[file].map((n) => `  ${n}: snippet${i}.${n},\n`).join('')).join('') +
+// Each entry is bundled with the wasm-bindgen glue and the JS modules into one file: one module
+// to load (loading a dozen ES modules through require() cost Node more than instantiating the
+// wasm), and one instance of every error class whichever entry a program reaches.
+async function bundle(dir, entry, source, options) {
+  await build({
+    stdin: { contents: `${banner}${source}`, resolveDir: join(pkg, dir), sourcefile: `entry-${entry}` },
+    outfile: join(pkg, dir, entry),
+    bundle: true,
+    target: 'es2022',
+    legalComments: 'none',
+    banner: { js: banner.trim() },
+    logLevel: 'warning',
+    ...options,
+  });
+}
+// Node: the wasm is instantiated by the glue on require, from bytes carried in the bundle.
+await bundle(
+  'node',
+  'index.cjs',
+  `'use strict';\n` +
+    `require('${glueModule('node', 'core.js')}').bindCore(require('./upvest_account_groups.js'));\n` +
+    `const api = require('${glueModule('node', 'index.js')}');\n` +
+    `module.exports = {\n${publicNames.map((n) => `  ${n}: api.${n},\n`).join('')}` +
     `${constantNames.map((n) => `  ${n}: ${JSON.stringify(constants[n])},\n`).join('')}};\n`,
+  // The wasm's bytes stay a module of their own: Node scans a CommonJS module's text for its
+  // export names when ESM imports it, and a quarter megabyte of base64 made that scan slower
+  // than everything else the import does.
+  { platform: 'node', format: 'cjs', external: ['./upvest_account_groups_bg.wasm.cjs'] },
 );
 // ESM over the CommonJS build, so `import` and `require` share one instance of every class.
 writeFileSync(join(pkg, 'node/index.mjs'), `${banner}import cjs from './index.cjs';\nexport const { ${names.join(', ')} } = cjs;\n`);
-// The public names of the web build, re-exported by each of its entries.
-const webExports =
-  `export { ${wasmNames.join(', ')} } from './upvest_account_groups.js';\n` +
-  PUBLIC_SNIPPETS.map((file) => `export { ${snippetNames[file].join(', ')} } from '${snippet('web', file)}';\n`).join('') +
-  constantNames.map((n) => `export const ${n} = ${JSON.stringify(constants[n])};\n`).join('');
 // Browsers and bundlers: the wasm is fetched from beside the module (`new URL(…, import.meta.url)`,
 // which Vite, webpack 5 and Parcel turn into an emitted asset) and instantiated once, on first
 // import, so callers need no init call.
-writeFileSync(
-  join(pkg, 'web/index.js'),
-  `${banner}// Instantiates the wasm once, on first import, so callers need no init call.\n` +
-    `import init from './upvest_account_groups.js';\nawait init();\n` +
-    webExports,
+await bundle(
+  'web',
+  'index.js',
+  `import init, * as core from './upvest_account_groups.js';\nimport { bindCore } from '${glueModule('web', 'core.js')}';\n` +
+    `await init();\nbindCore(core);\nexport * from '${glueModule('web', 'index.js')}';\n${constantExports}`,
+  { platform: 'browser', format: 'esm' },
 );
 // Cloudflare Workers (the `workerd` condition): a Worker may not compile wasm from bytes or
 // fetch it by URL at start-up; it imports the .wasm as a module (wrangler's default rule for
 // `.wasm` imports) and instantiates it synchronously.
-writeFileSync(
-  join(pkg, 'web/workerd.js'),
-  `${banner}// Cloudflare Workers: the wasm arrives as a compiled module, instantiated synchronously.\n` +
-    `import module from './upvest_account_groups_bg.wasm';\nimport { initSync } from './upvest_account_groups.js';\n` +
-    `initSync({ module });\n` +
-    webExports,
+await bundle(
+  'web',
+  'workerd.js',
+  `import module from './upvest_account_groups_bg.wasm';\nimport { initSync } from './upvest_account_groups.js';\n` +
+    `import * as core from './upvest_account_groups.js';\nimport { bindCore } from '${glueModule('web', 'core.js')}';\n` +
+    `initSync({ module });\nbindCore(core);\nexport * from '${glueModule('web', 'index.js')}';\n${constantExports}`,
+  { platform: 'neutral', format: 'esm', external: ['./upvest_account_groups_bg.wasm'] },
 );
+// What the bundles took in is not shipped.
+for (const dir of ['node', 'web']) {
+  rmSync(join(pkg, dir, 'snippets'), { recursive: true, force: true });
+  rmSync(join(pkg, dir, 'upvest_account_groups.js'));
+}
 
 const types = readFileSync(join(root, 'js/types.d.ts'), 'utf8') + '\n' + readFileSync(join(root, 'js/errors.d.ts'), 'utf8');
 writeFileSync(join(pkg, 'index.d.ts'), types);
@@ -156,7 +171,7 @@ const sizes = (file) => {
   const bytes = readFileSync(join(pkg, file));
   return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 };
-for (const file of ['web/upvest_account_groups_bg.wasm', 'web/upvest_account_groups.js', 'node/upvest_account_groups.js']) {
+for (const file of ['web/upvest_account_groups_bg.wasm', 'web/index.js', 'web/workerd.js', 'node/index.cjs']) {
   const { raw, gzip } = sizes(file);
   console.error(`build: ${file}: ${raw} B raw, ${gzip} B gzip`);
 }

@@ -1,12 +1,11 @@
-//! Webhook deliveries: how large a body may be, reading the events out of a delivery body,
-//! remembering which event ids were already handled, and the shape of the keys deliveries are
-//! signed with.
+//! Webhook deliveries: how large a body may be, reading the events out of a delivery body, and
+//! the shape of the keys deliveries are signed with. (Remembering which event ids were handled is
+//! a plain bounded set, kept in JavaScript beside the caller's events.)
 
 use super::error::InvalidInput;
 use super::json::{JsonKind, JsonView};
 use super::response::{check_group, is_rfc3339, must_be_object, string, At};
 use super::validate::{integer_in, is_uuid, member};
-use std::collections::{HashSet, VecDeque};
 
 /// The event types of account groups; the list is open, later types are accepted too.
 pub const ACCOUNT_GROUP_EVENT_PREFIX: &str = "ACCOUNT_GROUP.";
@@ -84,47 +83,6 @@ fn check_event<V: JsonView>(at: &At<'_>, event: &V) -> Result<(), String> {
         check_group(&At::Member(at, "object"), &object)?;
     }
     Ok(())
-}
-
-/// The ids of the most recent events, up to a bounded number: the oldest is forgotten first.
-#[derive(Debug, Clone)]
-pub struct RecentIds {
-    capacity: usize,
-    order: VecDeque<String>,
-    known: HashSet<String>,
-}
-
-impl RecentIds {
-    /// Remembers up to `capacity` ids (at least one).
-    pub fn new(capacity: usize) -> RecentIds {
-        let capacity = capacity.max(1);
-        RecentIds { capacity, order: VecDeque::with_capacity(capacity.min(4096)), known: HashSet::new() }
-    }
-
-    /// True the first time an id is seen (and remembers it); false for a repeat.
-    pub fn first_time(&mut self, id: &str) -> bool {
-        if self.known.contains(id) {
-            return false;
-        }
-        if self.order.len() == self.capacity {
-            if let Some(oldest) = self.order.pop_front() {
-                self.known.remove(&oldest);
-            }
-        }
-        self.order.push_back(id.to_owned());
-        self.known.insert(id.to_owned());
-        true
-    }
-
-    /// How many ids are remembered.
-    pub fn len(&self) -> usize {
-        self.order.len()
-    }
-
-    /// Whether no id is remembered.
-    pub fn is_empty(&self) -> bool {
-        self.order.is_empty()
-    }
 }
 
 #[cfg(test)]
@@ -205,17 +163,5 @@ mod tests {
         ] {
             assert_eq!(check_verify_keys(&&body), Err(reason.to_owned()), "{body}");
         }
-    }
-
-    #[test]
-    fn remembers_a_bounded_number_of_ids() {
-        let mut seen = RecentIds::new(2);
-        assert!(seen.first_time("a"));
-        assert!(!seen.first_time("a"));
-        assert!(seen.first_time("b"));
-        assert!(seen.first_time("c"));
-        assert_eq!(seen.len(), 2);
-        assert!(seen.first_time("a"), "the oldest was forgotten");
-        assert!(!seen.first_time("c"));
     }
 }

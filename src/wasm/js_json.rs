@@ -1,20 +1,13 @@
-//! [`JsonView`] over JavaScript values, so the core's checks read JS objects directly.
+//! [`JsonView`] over JavaScript values, so the core's checks read the glue's plain copies directly.
 
 use crate::core::json::{JsonKind, JsonView};
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Sets a member of an object this layer made. On a fresh plain object it cannot fail, so the
 /// result is not looked at.
 pub fn set(object: &Object, name: &str, value: &JsValue) {
     let _ = Reflect::set(object, &JsValue::from_str(name), value);
-}
-
-/// A method of an exported wasm object, bound to it: a plain function for JS callers (the
-/// `clientCredentials` provider, the Upvest signer), with the object's state behind it.
-pub fn bound_method(object: JsValue, name: &str) -> Result<Function, JsValue> {
-    let method: Function = Reflect::get(&object, &JsValue::from_str(name))?.dyn_into()?;
-    Ok(method.bind0(&object))
 }
 
 /// A JavaScript value seen as JSON.
@@ -66,15 +59,18 @@ impl JsonView for Js {
         if !self.0.is_object() {
             return None;
         }
-        // A getter that throws reads as absent; the rule for the field then reports it.
+        // Values reaching here are the glue's plain copies (no getters, no Proxies, no
+        // prototype), so reading a member runs no code and cannot throw.
         Reflect::get(&self.0, &JsValue::from_str(name)).ok().and_then(Js::optional)
     }
 
     fn keys(&self) -> Vec<String> {
-        match self.0.dyn_ref::<Object>() {
-            Some(object) => Object::keys(object).iter().filter_map(|k| k.as_string()).collect(),
-            None => Vec::new(),
+        // Not `dyn_ref::<Object>()`: that is an `instanceof Object` check, which the glue's copies
+        // (objects without a prototype) fail.
+        if self.kind() != JsonKind::Object {
+            return Vec::new();
         }
+        Object::keys(self.0.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect()
     }
 
     fn length(&self) -> usize {

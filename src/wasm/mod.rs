@@ -1,16 +1,12 @@
-//! The JavaScript boundary: converts values in and out and awaits promises. No API logic lives
-//! here; every decision is the core's.
+//! The JavaScript boundary, synchronous and data-only: the glue in `js/` copies caller input to
+//! plain data, calls in here to have it checked and to plan and judge each attempt, and does
+//! every effect itself (tokens, signer, hooks, fetch, timers). Nothing here calls caller code or
+//! awaits a promise, so no JavaScript exception ever unwinds through a wasm frame.
 
-mod client;
-mod credentials;
-mod cursor;
+pub mod call;
+pub mod client_core;
 mod errors;
-mod http;
 mod js_json;
-mod runtime;
-mod signer;
-mod tokens;
-mod transport;
-mod webhooks;
-
-pub use client::AccountGroups;
+pub mod signer_core;
+pub mod tokens;
+pub mod webhooks;

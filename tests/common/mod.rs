@@ -1,8 +1,11 @@
-//! Test bodies shared by the Node and the browser suites: the built client against the real mock
-//! over loopback. The mock's URL comes in at build time as UPVEST_MOCK_URL.
+//! Test bodies shared by the Node and the browser suites: the wasm boundary (the core's plans and
+//! judgements) against the real mock over loopback, through a small driver written here in Rust
+//! (the package's own driver is JavaScript, tested by the node and Chromium suites). The mock's
+//! URL comes in at build time as UPVEST_MOCK_URL.
 
-use js_sys::{Promise, Reflect, JSON};
-use upvest_account_groups::AccountGroups;
+use js_sys::{Promise, Reflect, Uint8Array, JSON};
+use upvest_account_groups::wasm::call::CallCore;
+use upvest_account_groups::wasm::client_core::ClientCore;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -25,19 +28,47 @@ pub fn text(value: &JsValue, name: &str) -> String {
     field(value, name).as_string().unwrap_or_else(|| panic!("{name} is not a string"))
 }
 
-pub fn client() -> AccountGroups {
+pub fn client() -> ClientCore {
     let options = json(&format!(r#"{{"baseUrl":"{}","clientId":"{CLIENT_ID}","accessToken":"test-token"}}"#, mock_url()));
-    AccountGroups::new(options).expect("client options are valid")
+    ClientCore::new(options).expect("client options are valid")
 }
 
-pub async fn settle(promise: Promise) -> Result<JsValue, JsValue> {
-    JsFuture::from(promise).await
+/// The glue's loop, small: plan, fetch, judge, until the core says done or failed.
+pub async fn settle(call: Result<CallCore, JsValue>) -> Result<JsValue, JsValue> {
+    let mut call = call?;
+    for _ in 0..5 {
+        let planned = call.plan(Some("test-token".to_owned()));
+        let headers = web_sys::Headers::new()?;
+        for pair in planned.chunks(2) {
+            headers.append(&pair[0], &pair[1])?;
+        }
+        let init = web_sys::RequestInit::new();
+        init.set_method(&call.method());
+        init.set_headers(&headers);
+        if let Some(body) = call.body() {
+            init.set_body(&JsValue::from_str(&body));
+        }
+        let response: web_sys::Response = JsFuture::from(global_fetch_with_init(&call.url(), &init)).await?.unchecked_into();
+        let bytes = Uint8Array::new(&JsFuture::from(response.array_buffer()?).await?).to_vec();
+        let header = |name: &str| response.headers().get(name).ok().flatten();
+        let verdict = call.judge(response.status(), header("upvest-request-id"), header("content-type"), header("retry-after"), &bytes, js_sys::Date::now(), 0.5);
+        let parsed = || JSON::parse(&String::from_utf8_lossy(&bytes));
+        match verdict {
+            0 => return parsed(),
+            1 => return Ok(JsValue::UNDEFINED),
+            2 | 3 => continue,
+            _ => return Err(call.error(parsed().unwrap_or(JsValue::UNDEFINED), JsValue::UNDEFINED)),
+        }
+    }
+    Err(JsValue::from_str("the call did not settle within five attempts"))
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_name = fetch)]
     fn global_fetch(url: &str) -> Promise;
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch_with_init(url: &str, init: &web_sys::RequestInit) -> Promise;
 }
 
 /// The requests the mock has logged for a path.

@@ -242,6 +242,7 @@ export function describeInputError(error: InvalidInputError): string {
     case 'format':
     case 'unknown-field':
     case 'conflict':
+    case 'unreadable':
       return `${error.field}: ${error.code}`;
     default: {
       const never: never = error.code;

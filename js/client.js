@@ -1,0 +1,153 @@
+// @ts-check
+// The public client. Each method copies its arguments to plain data (so caller code runs here,
+// where what it throws becomes a rejection), has the wasm core check them and plan the call, and
+// hands the call to the driver. Async methods never throw synchronously.
+
+import { core } from './core.js';
+import { UpvestError } from './errors.js';
+import { run } from './driver.js';
+import { pages } from './pages.js';
+import { plain, splitOptions } from './plain.js';
+import { TokenSource } from './tokens.js';
+
+/** Options that are functions, read by the driver; the core only sees that they are there. */
+const TRANSPORT_FUNCTIONS = ['fetch', 'signer', 'onRequest', 'onResponse'];
+
+/**
+ * The transport of a client or a token provider: its function options, and its tokens.
+ * @param {Record<string, Function>} functions
+ * @param {TokenSource | undefined} tokens
+ * @returns {import('./driver.js').Transport}
+ */
+function transportOf(functions, tokens) {
+  return {
+    fetch: /** @type {any} */ (functions.fetch),
+    signer: /** @type {any} */ (functions.signer),
+    onRequest: /** @type {any} */ (functions.onRequest),
+    onResponse: /** @type {any} */ (functions.onResponse),
+    tokens,
+  };
+}
+
+export class AccountGroups {
+  /** @type {import('./wasm-core').ClientCore | undefined} */
+  #core;
+  /** @type {import('./driver.js').Transport} */
+  #transport;
+
+  /** Checks the options; throws an `InvalidInputError` when one breaks a rule.
+   * @param {unknown} options */
+  constructor(options) {
+    const { data, functions } = splitOptions(options, 'options', [...TRANSPORT_FUNCTIONS, 'tokenProvider']);
+    const clientCore = new core.ClientCore(data);
+    this.#core = clientCore;
+    this.#transport = transportOf(functions, new TokenSource(clientCore.accessToken, /** @type {any} */ (functions.tokenProvider)));
+  }
+
+  /** Releases the wasm memory this client holds; calls made afterwards reject. Optional: the
+   * memory is also released when the client is garbage-collected. */
+  free() {
+    this.#core?.free();
+    this.#core = undefined;
+  }
+
+  /** @param {unknown} request @param {unknown} [options] */
+  create(request, options) {
+    return this.#call(options, ['request', request], (c, [r], o) => c.create(r, o));
+  }
+
+  /** @param {unknown} accountGroupId @param {unknown} [options] */
+  get(accountGroupId, options) {
+    return this.#call(options, ['accountGroupId', accountGroupId], (c, [id], o) => c.get(id, o));
+  }
+
+  /** @param {unknown} [query] @param {unknown} [options] */
+  list(query, options) {
+    return this.#call(options, ['query', query], (c, [q], o) => c.list(q, o));
+  }
+
+  /** @param {unknown} userId @param {unknown} [query] @param {unknown} [options] */
+  listForUser(userId, query, options) {
+    return this.#call(options, ['userId', userId, 'query', query], (c, [id, q], o) => c.listForUser(id, q, o));
+  }
+
+  /** @param {unknown} accountGroupId @param {unknown} [closeOptions] @param {unknown} [options] */
+  close(accountGroupId, closeOptions, options) {
+    return this.#call(options, ['accountGroupId', accountGroupId, 'closeOptions', closeOptions], (c, [id, co], o) => c.close(id, co, o));
+  }
+
+  /** The keys Upvest signs webhooks with (`GET /auth/verify_keys`), for `createWebhookVerifier`.
+   * @param {unknown} [options] */
+  verifyKeys(options) {
+    return this.#call(options, [], (c, _, o) => c.verifyKeys(o));
+  }
+
+  /** @param {unknown} [query] @param {unknown} [options] */
+  iterate(query, options) {
+    return this.#pages(undefined, false, query, options);
+  }
+
+  /** @param {unknown} userId @param {unknown} [query] @param {unknown} [options] */
+  iterateForUser(userId, query, options) {
+    return this.#pages(userId, true, query, options);
+  }
+
+  /**
+   * One call: arguments copied and checked, then run. Any failure, bad input included, rejects.
+   * @param {unknown} options the call's options (`signal`, `idempotencyKey`)
+   * @param {unknown[]} args `[name, value, …]`: each argument with the name errors give it
+   * @param {(core: import('./wasm-core').ClientCore, args: unknown[], options: unknown) => import('./wasm-core').CallCore} plan
+   */
+  async #call(options, args, plan) {
+    const clientCore = this.#live();
+    const copied = [];
+    for (let i = 0; i < args.length; i += 2) copied.push(plain(args[i + 1], /** @type {string} */ (args[i])));
+    const { data, signal } = splitOptions(options, 'options', []);
+    const call = plan(clientCore, copied, data);
+    try {
+      return await run(this.#transport, call, signal);
+    } finally {
+      call.free();
+    }
+  }
+
+  /**
+   * @param {unknown} userId
+   * @param {boolean} forUser
+   * @param {unknown} query
+   * @param {unknown} options
+   */
+  #pages(userId, forUser, query, options) {
+    return pages(() => {
+      const clientCore = this.#live();
+      const { data, signal } = splitOptions(options, 'options', []);
+      const pager = clientCore.pager(forUser ? plain(userId, 'userId') : undefined, forUser, plain(query, 'query'), data);
+      return { pager, signal, transport: this.#transport };
+    });
+  }
+
+  #live() {
+    if (!this.#core) throw new UpvestError('This client was freed: create another one');
+    return this.#core;
+  }
+}
+
+/**
+ * A token provider for `POST /auth/token` with client credentials; pass it as `tokenProvider`.
+ * Throws `InvalidInputError` for bad options.
+ * @param {unknown} options
+ * @returns {() => Promise<any>}
+ */
+export function clientCredentials(options) {
+  const { data, functions } = splitOptions(options, 'options', ['fetch', 'signer']);
+  const credentials = new core.CredentialsCore(data);
+  const transport = transportOf(functions, undefined);
+  return async () => {
+    const call = credentials.call();
+    try {
+      return await run(transport, call, undefined);
+    } finally {
+      call.free();
+    }
+  };
+}

@@ -1,0 +1,239 @@
+// @ts-check
+// The driver of one call: it does every effect the core decides on. Per attempt: a token, the
+// core's plan, the signer, the hooks, the fetch, the core's judgement, and a sleep before a
+// retry. Every await on caller code (token provider, signer) is bounded by the attempt's time
+// limit and the call's signal. The core never calls caller code and never awaits a promise.
+
+import { core } from './core.js';
+import { SignerError, TimeoutError, UpvestError } from './errors.js';
+import { exchange, sleep } from './runtime.js';
+
+/** What `CallCore.judge` answers (see src/wasm/call.rs). */
+const DONE_WITH_BODY = 0;
+const DONE_EMPTY = 1;
+const RETRY = 2;
+const REFRESH_TOKEN = 3;
+
+/** Headers whose values are secrets: hooks see them redacted. */
+const SECRET_HEADERS = new Set(['authorization', 'signature', 'signature-input']);
+const utf8 = new TextDecoder();
+
+/**
+ * How requests leave, shared by a client's calls (and the token request's).
+ * @typedef {object} Transport
+ * @property {((url: string, init: RequestInit) => Promise<Response>) | undefined} fetch
+ * @property {((request: object) => unknown) | undefined} signer
+ * @property {((event: object) => unknown) | undefined} onRequest
+ * @property {((event: object) => unknown) | undefined} onResponse
+ * @property {import('./tokens.js').TokenSource | undefined} tokens
+ */
+
+/**
+ * Runs a call to completion: the result (the body with a non-enumerable `lastResponse`, or
+ * `{ status, requestId }` for a 202), or the error of its last attempt.
+ * @param {Transport} transport
+ * @param {import('./wasm-core').CallCore} call
+ * @param {AbortSignal | undefined} signal
+ * @returns {Promise<any>}
+ */
+export async function run(transport, call, signal) {
+  const { method, url, path, body, timeoutMs, maxResponseBytes } = call;
+  const observed = transport.onRequest !== undefined || transport.onResponse !== undefined;
+  for (let attempt = 1; ; attempt += 1) {
+    if (signal?.aborted) throw signal.reason;
+    const token = transport.tokens ? await transport.tokens.current(signal, timeoutMs) : undefined;
+    let headers = call.plan(token);
+    if (transport.signer) headers = headers.concat(await sign(transport.signer, call, { method, url, headers, body }, signal, timeoutMs));
+    const event = observed ? { method, url, path, attempt, headers: {} } : undefined;
+    if (event && transport.onRequest) {
+      event.headers = redacted(headers);
+      callHook(transport.onRequest, event);
+    }
+    const started = observed ? Date.now() : 0;
+    const result = await exchange(transport.fetch, method, url, headers, body, timeoutMs, signal, maxResponseBytes);
+    if (result.failure === 'aborted') {
+      observe(transport, event, started, 0, undefined, 'AbortError');
+      throw result.error;
+    }
+    const bytes = result.body ?? EMPTY;
+    const verdict =
+      result.failure === ''
+        ? call.judge(result.status, result.requestId, result.contentType, result.retryAfter, bytes, Date.now(), Math.random())
+        : call.judgeFailure(result.failure, networkMessage(result.error), result.status, result.requestId, Date.now(), Math.random());
+    if (verdict === DONE_WITH_BODY || verdict === DONE_EMPTY) {
+      observe(transport, event, started, result.status, result.requestId, undefined);
+      const meta = { status: result.status, requestId: result.requestId };
+      if (verdict === DONE_EMPTY) return meta;
+      const value = JSON.parse(utf8.decode(bytes));
+      Object.defineProperty(value, 'lastResponse', { value: meta });
+      return value;
+    }
+    if (verdict === RETRY || verdict === REFRESH_TOKEN) {
+      observe(transport, event, started, result.status, result.requestId, call.lastErrorName);
+      if (verdict === REFRESH_TOKEN) transport.tokens?.forget(token);
+      else await sleep(call.waitMs, signal);
+      continue;
+    }
+    const error = call.error(call.problemBody ? parseOrUndefined(bytes) : undefined, result.error);
+    observe(transport, event, started, result.status, result.requestId, error.name);
+    throw error;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * @param {Uint8Array} bytes
+ * @returns {unknown}
+ */
+function parseOrUndefined(bytes) {
+  try {
+    return JSON.parse(utf8.decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a rejected fetch said, with its cause's code where Node puts the reason; read defensively,
+ * since a caller's fetch may reject with anything.
+ * @param {unknown} error
+ */
+function networkMessage(error) {
+  try {
+    const message = typeof error === 'object' && error !== null && typeof (/** @type {any} */ (error).message) === 'string' ? /** @type {any} */ (error).message : typeof error === 'string' ? error : 'fetch failed';
+    const code = /** @type {any} */ (error)?.cause?.code;
+    return typeof code === 'string' ? `${message} (${code})` : message;
+  } catch {
+    return 'fetch failed';
+  }
+}
+
+/**
+ * Asks the signer for this attempt's headers to add, bounded like every await on caller code.
+ * What it resolves with is copied and checked by the core (names, values, no replacing).
+ * @param {(request: object) => unknown} signer
+ * @param {import('./wasm-core').CallCore} call
+ * @param {{ method: string, url: string, headers: string[], body: string | undefined }} request
+ * @param {AbortSignal | undefined} signal
+ * @param {number} timeoutMs
+ * @returns {Promise<string[]>}
+ */
+async function sign(signer, call, request, signal, timeoutMs) {
+  /** @type {Record<string, string>} */
+  const headers = {};
+  for (let i = 0; i < request.headers.length; i += 2) headers[request.headers[i]] = request.headers[i + 1];
+  let added;
+  try {
+    added = await bounded(() => signer({ method: request.method, url: request.url, headers, body: request.body }), signal, timeoutMs, 'the signer');
+  } catch (error) {
+    if (error instanceof UpvestError || error === signal?.reason) throw error;
+    throw new SignerError(`Signer failed: ${describeThrown(error)}`, { cause: error });
+  }
+  let flat;
+  try {
+    flat = headerList(added);
+  } catch (error) {
+    throw new SignerError('Signer failed: what it resolved with could not be read (a getter or Proxy threw)', { cause: error });
+  }
+  return call.checkAddedHeaders(flat);
+}
+
+/**
+ * The headers a signer resolved with, as `[name, value, …]`: from a plain object or a `Headers`
+ * (anything with `entries()`). Values that are not strings are kept as they are, for the core to
+ * refuse.
+ * @param {unknown} value
+ * @returns {unknown[] | undefined}
+ */
+function headerList(value) {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const entries = typeof (/** @type {any} */ (value).entries) === 'function' && !Array.isArray(value) ? Array.from(/** @type {any} */ (value).entries()) : Object.entries(value);
+  return entries.flatMap((entry) => [entry[0], entry[1]]);
+}
+
+/**
+ * The message of a thrown value, read without letting it throw again.
+ * @param {unknown} thrown
+ */
+export function describeThrown(thrown) {
+  try {
+    if (typeof thrown === 'string') return thrown;
+    const message = /** @type {any} */ (thrown)?.message;
+    return typeof message === 'string' ? message : 'it threw a value that is not an Error';
+  } catch {
+    return 'it threw a value that could not be read';
+  }
+}
+
+/**
+ * Calls caller code and settles like it, or rejects with the signal's reason when it aborts, or
+ * with a `TimeoutError` after `timeoutMs`: a callback that never settles cannot hold a call.
+ * @template T
+ * @param {() => T | PromiseLike<T>} callback
+ * @param {AbortSignal | undefined} signal
+ * @param {number} timeoutMs
+ * @param {string} what names the callback in the timeout's message
+ * @returns {Promise<T>}
+ */
+export function bounded(callback, signal, timeoutMs, what) {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => settle(() => reject(signal?.reason));
+    const timer = setTimeout(() => settle(() => reject(new TimeoutError(`${what} did not settle within ${timeoutMs} ms`, { timeoutMs }))), timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    /** @param {() => void} finish */
+    function settle(finish) {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      finish();
+    }
+    try {
+      Promise.resolve(callback()).then(
+        (value) => settle(() => resolve(value)),
+        (error) => settle(() => reject(error)),
+      );
+    } catch (error) {
+      settle(() => reject(error));
+    }
+  });
+}
+
+/**
+ * Calls an observability hook; whatever it throws or rejects with is swallowed.
+ * @param {(event: object) => unknown} hook
+ * @param {object} event
+ */
+function callHook(hook, event) {
+  try {
+    const result = /** @type {any} */ (hook(event));
+    if (result && typeof result.then === 'function') result.then(undefined, () => {});
+  } catch {
+    // A broken hook must not break the call it observes.
+  }
+}
+
+/**
+ * Tells `onResponse` how an attempt ended.
+ * @param {Transport} transport
+ * @param {{ [key: string]: unknown } | undefined} event
+ * @param {number} started
+ * @param {number} status
+ * @param {string | undefined} requestId
+ * @param {string | undefined} error
+ */
+function observe(transport, event, started, status, requestId, error) {
+  if (!event || !transport.onResponse) return;
+  callHook(transport.onResponse, { ...event, durationMs: Date.now() - started, status, requestId, error });
+}
+
+/**
+ * The headers as hooks see them, with secrets replaced.
+ * @param {string[]} headers `[name, value, …]`
+ */
+function redacted(headers) {
+  /** @type {Record<string, string>} */
+  const shown = {};
+  for (let i = 0; i < headers.length; i += 2) shown[headers[i]] = SECRET_HEADERS.has(headers[i]) ? '[redacted]' : headers[i + 1];
+  return shown;
+}

@@ -1,0 +1,28 @@
+// @ts-check
+// The package's public names (but the constants, which the entry modules add from the core's
+// model). The entry modules instantiate the wasm, hand its exports to `./core.js`, and re-export
+// these.
+
+export { AccountGroups, clientCredentials } from './client.js';
+export { createUpvestSigner } from './signer.js';
+export { parseWebhookEvents, WebhookDeduplicator } from './webhook-events.js';
+export { createWebhookVerifier } from './webhook-verifier.js';
+export {
+  isAccountGroupEvent,
+  isAccountGroupCreated,
+  isAccountGroupActivated,
+  isAccountGroupClosingInitiated,
+  isAccountGroupClosed,
+  isAccountGroupLocked,
+} from './webhooks.js';
+export {
+  UpvestError,
+  ProblemError,
+  InvalidInputError,
+  NetworkError,
+  TimeoutError,
+  SignerError,
+  ResponseError,
+  WebhookError,
+  WebhookVerificationError,
+} from './errors.js';

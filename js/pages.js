@@ -1,0 +1,83 @@
+// @ts-check
+// Lazy iteration over every page, for `for await`: a page is fetched only when the loop has used
+// up the previous one, none after the loop ends, and `next()` calls made before the previous one
+// settled wait for it, so items come in order however the caller calls. The core's pager decides
+// which page comes next and when to stop; the items of a page are handed out here.
+
+import { run } from './driver.js';
+
+/**
+ * @typedef {object} PageSource
+ * @property {import('./wasm-core').PagerCore} pager
+ * @property {AbortSignal | undefined} signal
+ * @property {import('./driver.js').Transport} transport
+ */
+
+/**
+ * @param {() => PageSource} open checks the iteration's input; what it throws rejects the first
+ *   `next()`, so every error reaches the `try` around the `for await`
+ * @returns {AsyncIterableIterator<any>}
+ */
+export function pages(open) {
+  /** @type {PageSource | undefined} */
+  let source;
+  /** @type {unknown[]} */
+  let page = [];
+  let index = 0;
+  let closed = false;
+  /** @type {Promise<unknown> | null} */
+  let pending = null;
+
+  /** @returns {Promise<IteratorResult<any>>} */
+  const pull = async () => {
+    source ??= open();
+    for (;;) {
+      if (index < page.length) return { value: page[index++], done: false };
+      const call = closed ? undefined : source.pager.next();
+      if (call === undefined) return finish(undefined);
+      let body;
+      try {
+        body = await run(source.transport, call, source.signal);
+      } finally {
+        call.free();
+      }
+      if (closed) return finish(undefined);
+      // Our own parse of the page the core checked: meta's counters are numbers.
+      source.pager.advance(body.meta.offset, body.meta.count, body.meta.total_count);
+      page = body.data;
+      index = 0;
+    }
+  };
+
+  /** @param {unknown} value @returns {IteratorResult<any>} */
+  const finish = (value) => {
+    closed = true;
+    page = [];
+    source?.pager.free();
+    source = undefined;
+    return { value, done: true };
+  };
+
+  /** @type {AsyncIterableIterator<any>} */
+  const iterator = {
+    next() {
+      if (pending === null && index < page.length) return Promise.resolve({ value: page[index++], done: false });
+      const step = (pending ?? Promise.resolve()).then(pull);
+      // Once this step settles, either way, and no later one waits on it, the fast path is open.
+      const release = () => {
+        if (pending === settled) pending = null;
+      };
+      const settled = step.then(release, release);
+      pending = settled;
+      return step;
+    },
+    // `break`, `return` or a throw inside `for await` lands here: no page is fetched after it.
+    return(value) {
+      return Promise.resolve(closed ? { value, done: true } : finish(value));
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}

@@ -1,0 +1,75 @@
+// @ts-check
+// Where a request's bearer token comes from: a fixed string, or a provider called lazily, kept
+// until shortly before it expires (the core says until when), shared by concurrent calls (one
+// provider call for any number of waiting requests), and asked again once after a 401.
+
+import { core } from './core.js';
+import { UpvestError } from './errors.js';
+import { bounded, describeThrown } from './driver.js';
+import { plain } from './plain.js';
+
+export class TokenSource {
+  /** @type {string | undefined} */
+  #token;
+  #usableUntil = 0;
+  /** @type {Promise<string> | undefined} the provider call every waiting request shares */
+  #pending;
+  /** @type {(() => unknown) | undefined} */
+  #provider;
+
+  /**
+   * @param {string | undefined} fixed a token that never changes
+   * @param {(() => unknown) | undefined} provider called for tokens when there is no fixed one
+   */
+  constructor(fixed, provider) {
+    this.#token = fixed;
+    this.#usableUntil = fixed === undefined ? 0 : Infinity;
+    this.#provider = provider;
+  }
+
+  /**
+   * A token to send now, waiting for the provider at most `timeoutMs` and until `signal` aborts.
+   * @param {AbortSignal | undefined} signal
+   * @param {number} timeoutMs
+   * @returns {Promise<string>}
+   */
+  async current(signal, timeoutMs) {
+    if (this.#token !== undefined && Date.now() < this.#usableUntil) return this.#token;
+    const pending = (this.#pending ??= this.#ask());
+    try {
+      return await bounded(() => pending, signal, timeoutMs, 'the token provider');
+    } catch (error) {
+      // A provider that failed or hangs is asked afresh by the next call, not awaited forever.
+      if (this.#pending === pending) this.#pending = undefined;
+      throw error;
+    }
+  }
+
+  /** Forgets `used` after the API refused it, so the next request asks the provider again.
+   * @param {string | undefined} used */
+  forget(used) {
+    if (this.#provider && used !== undefined && this.#token === used) this.#token = undefined;
+  }
+
+  /** @returns {Promise<string>} */
+  async #ask() {
+    const provider = this.#provider;
+    if (!provider) throw new UpvestError('Token provider failed: there is none');
+    try {
+      let value;
+      try {
+        value = plain(await provider(), 'token');
+      } catch (thrown) {
+        if (thrown instanceof UpvestError && thrown.name !== 'InvalidInputError') throw thrown;
+        throw new UpvestError(`Token provider failed: ${describeThrown(thrown)}`, { cause: thrown });
+      }
+      // The core reads the token and says how long it may be used.
+      const checked = core.checkProvidedToken(value, Date.now());
+      this.#token = checked.token;
+      this.#usableUntil = checked.usableUntil;
+      return checked.token;
+    } finally {
+      this.#pending = undefined;
+    }
+  }
+}

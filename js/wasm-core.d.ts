@@ -1,0 +1,67 @@
+// The wasm core's exports as the JavaScript glue uses them (src/wasm/*.rs): internal, not part of
+// the package's public types. Every argument is plain data the glue copied; nothing here calls
+// back into JavaScript but to create error objects (js/errors.js).
+
+/** One call (src/wasm/call.rs). */
+export interface CallCore {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly url: string;
+  readonly path: string;
+  readonly body: string | undefined;
+  readonly timeoutMs: number;
+  readonly maxResponseBytes: number;
+  /** The next attempt's headers, `[name, value, …]`. */
+  plan(token: string | undefined): string[];
+  /** The signer's headers, checked; throws a `SignerError`. */
+  checkAddedHeaders(added: unknown[] | undefined): string[];
+  /** 0 done with a body, 1 done without, 2 retry after `waitMs`, 3 refresh the token, 4 fail with `error()`. */
+  judge(status: number, requestId: string | undefined, contentType: string | undefined, retryAfter: string | undefined, body: Uint8Array, nowMs: number, random: number): number;
+  judgeFailure(kind: string, message: string, status: number, requestId: string | undefined, nowMs: number, random: number): number;
+  readonly waitMs: number;
+  readonly problemBody: boolean;
+  readonly lastErrorName: string | undefined;
+  error(problem: unknown, cause: unknown): Error;
+  free(): void;
+}
+
+/** The pages of one iteration. */
+export interface PagerCore {
+  next(): CallCore | undefined;
+  advance(offset: number, count: number, totalCount: number): void;
+  free(): void;
+}
+
+/** A client's checked configuration; each method checks a call's input and plans it. */
+export interface ClientCore {
+  readonly accessToken: string | undefined;
+  create(request: unknown, options: unknown): CallCore;
+  get(accountGroupId: unknown, options: unknown): CallCore;
+  list(query: unknown, options: unknown): CallCore;
+  listForUser(userId: unknown, query: unknown, options: unknown): CallCore;
+  close(accountGroupId: unknown, closeOptions: unknown, options: unknown): CallCore;
+  verifyKeys(options: unknown): CallCore;
+  pager(userId: unknown, forUser: boolean, query: unknown, options: unknown): PagerCore;
+  free(): void;
+}
+
+export interface CredentialsCore {
+  call(): CallCore;
+  free(): void;
+}
+
+export interface SignerCore {
+  readonly algorithm: 'ed25519' | 'ecdsa-p521-sha512';
+  prepare(method: unknown, url: unknown, headers: unknown[], body: string | undefined, sha512: Uint8Array | undefined, nowMs: number): { base: string; headers: Record<string, string> };
+  signatureHeader(raw: Uint8Array): string;
+  free(): void;
+}
+
+export interface Core {
+  ClientCore: new (options: unknown) => ClientCore;
+  CredentialsCore: new (options: unknown) => CredentialsCore;
+  SignerCore: new (options: unknown) => SignerCore;
+  checkProvidedToken(value: unknown, nowMs: number): { token: string; usableUntil: number };
+  webhookOptions(options: unknown): { maxBodyBytes: number };
+  webhookEvents(parsed: unknown): unknown[];
+  deduplicatorSize(options: unknown): number;
+}

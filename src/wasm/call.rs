@@ -1,0 +1,213 @@
+//! A call, as the JavaScript driver sees it: `plan` gives each attempt's headers, `judge` takes
+//! what came back and answers with a number the driver switches on; the details of a verdict
+//! (the wait, the error) are read only when needed. Every crossing is synchronous, and what
+//! crosses is plain data: strings, numbers, bytes.
+
+use super::errors::{error_name, to_js};
+use super::js_json::Js;
+use crate::core::call::{Call, Outcome, Response, Verdict};
+use crate::core::error::ClientError;
+use crate::core::json::JsonView;
+use crate::core::request::{is_header_name, is_header_value};
+use crate::core::validate::quote;
+use wasm_bindgen::prelude::*;
+
+/// What `judge` answers.
+const DONE_WITH_BODY: u32 = 0;
+const DONE_EMPTY: u32 = 1;
+const RETRY: u32 = 2;
+const REFRESH_TOKEN: u32 = 3;
+const FAIL: u32 = 4;
+
+/// One call of a client (internal; callers see promises).
+#[wasm_bindgen(js_name = CallCore, skip_typescript)]
+pub struct CallCore {
+    call: Call,
+    /// The names of the headers the last plan gave, which a signer may not replace.
+    planned: Vec<&'static str>,
+    wait_ms: u32,
+    failure: Option<(ClientError, bool)>,
+    /// The error class of the attempt just judged, for `onResponse` (even when it is retried).
+    last_error_name: Option<&'static str>,
+}
+
+impl CallCore {
+    /// The boundary object of a call the core planned.
+    pub fn new(call: Call) -> CallCore {
+        CallCore { call, planned: Vec::new(), wait_ms: 0, failure: None, last_error_name: None }
+    }
+
+    fn settle(&mut self, verdict: Verdict, error_name: &'static str) -> u32 {
+        self.last_error_name = Some(error_name);
+        match verdict {
+            Verdict::Done { body, .. } => {
+                self.last_error_name = None;
+                if body {
+                    DONE_WITH_BODY
+                } else {
+                    DONE_EMPTY
+                }
+            }
+            Verdict::Retry { after_ms } => {
+                self.wait_ms = after_ms;
+                RETRY
+            }
+            Verdict::RefreshToken => REFRESH_TOKEN,
+            Verdict::Fail { error, problem_body } => {
+                self.failure = Some((error, problem_body));
+                FAIL
+            }
+        }
+    }
+}
+
+#[wasm_bindgen(js_class = CallCore)]
+impl CallCore {
+    /// `GET`, `POST` or `DELETE`.
+    #[wasm_bindgen(getter)]
+    pub fn method(&self) -> String {
+        self.call.request().method.as_str().to_owned()
+    }
+
+    /// The URL of every attempt.
+    #[wasm_bindgen(getter)]
+    pub fn url(&self) -> String {
+        self.call.url().to_owned()
+    }
+
+    /// The path, for hooks.
+    #[wasm_bindgen(getter)]
+    pub fn path(&self) -> String {
+        self.call.request().path.clone()
+    }
+
+    /// The body, when the request has one.
+    #[wasm_bindgen(getter)]
+    pub fn body(&self) -> Option<String> {
+        self.call.request().body.clone()
+    }
+
+    /// Each attempt's time limit.
+    #[wasm_bindgen(getter, js_name = timeoutMs)]
+    pub fn timeout_ms(&self) -> u32 {
+        self.call.timeout_ms()
+    }
+
+    /// The most a response body may hold: the read stops past it.
+    #[wasm_bindgen(getter, js_name = maxResponseBytes)]
+    pub fn max_response_bytes(&self) -> f64 {
+        crate::core::response::MAX_BODY_BYTES
+    }
+
+    /// The next attempt's headers, `[name, value, …]`, carrying `token`.
+    pub fn plan(&mut self, token: Option<String>) -> Vec<String> {
+        let attempt = self.call.plan(token.as_deref());
+        self.planned = attempt.headers.iter().map(|(name, _)| *name).collect();
+        attempt.headers.into_iter().flat_map(|(name, value)| [name.to_owned(), value]).collect()
+    }
+
+    /// The headers a signer resolved with, `[name, value, …]` as read from its object, checked:
+    /// names are tokens (lower-cased), values hold no NUL, CR, LF or character above U+00FF, and
+    /// none replaces a header already set. A `SignerError` otherwise, whose message never holds
+    /// a value (a value may be a signature).
+    #[wasm_bindgen(js_name = checkAddedHeaders)]
+    pub fn check_added_headers(&self, added: JsValue) -> Result<Vec<String>, JsValue> {
+        let signer_error = |message: String| to_js(&ClientError::Signer(message), None, None);
+        let added = Js(added);
+        if added.kind() != crate::core::json::JsonKind::Array {
+            return Err(signer_error("it must resolve with an object (or a Headers) of headers to add".to_owned()));
+        }
+        let mut out = Vec::with_capacity(added.length());
+        for pair in added.items().chunks(2) {
+            let [name, value] = pair else { break };
+            let (Some(name), Some(value)) = (name.string(), value.string()) else {
+                return Err(signer_error("every header it adds must be a string".to_owned()));
+            };
+            let name = name.to_ascii_lowercase();
+            if !is_header_name(&name) || !is_header_value(&value) {
+                return Err(signer_error(format!(
+                    "it added an invalid header {}: a name must be a token, a value must not hold NUL, CR, LF or a character above U+00FF",
+                    quote(&name)
+                )));
+            }
+            if self.planned.contains(&name.as_str()) || out.iter().step_by(2).any(|n| *n == name) {
+                return Err(signer_error(format!("it may add headers but not replace {name}")));
+            }
+            out.push(name);
+            out.push(value);
+        }
+        Ok(out)
+    }
+
+    /// Judges a response that was read whole.
+    #[allow(clippy::too_many_arguments)]
+    pub fn judge(
+        &mut self,
+        status: u16,
+        request_id: Option<String>,
+        content_type: Option<String>,
+        retry_after: Option<String>,
+        body: &[u8],
+        now_ms: f64,
+        random: f64,
+    ) -> u32 {
+        let response = Response {
+            status,
+            request_id: request_id.as_deref(),
+            content_type: content_type.as_deref(),
+            retry_after: retry_after.as_deref(),
+            body,
+        };
+        let verdict = self.call.judge(Outcome::Response(response), now_ms, random);
+        let name = match &verdict {
+            Verdict::Fail { error, .. } => error_name(error),
+            _ => "ProblemError",
+        };
+        self.settle(verdict, name)
+    }
+
+    /// Judges an attempt that brought no usable response: `timeout`, `too-large` or `network`
+    /// (with the platform's message).
+    #[wasm_bindgen(js_name = judgeFailure)]
+    pub fn judge_failure(&mut self, kind: &str, message: &str, status: u16, request_id: Option<String>, now_ms: f64, random: f64) -> u32 {
+        let outcome = match kind {
+            "timeout" => Outcome::Timeout,
+            "too-large" => Outcome::TooLarge { status, request_id: request_id.as_deref() },
+            _ => Outcome::Network(message),
+        };
+        let verdict = self.call.judge(outcome, now_ms, random);
+        let name = match kind {
+            "timeout" => "TimeoutError",
+            "too-large" => "ResponseError",
+            _ => "NetworkError",
+        };
+        self.settle(verdict, name)
+    }
+
+    /// How long to wait before the next attempt, after `judge` answered "retry".
+    #[wasm_bindgen(getter, js_name = waitMs)]
+    pub fn wait_ms(&self) -> u32 {
+        self.wait_ms
+    }
+
+    /// Whether the failure's body is a problem document, to parse and hand to `error`.
+    #[wasm_bindgen(getter, js_name = problemBody)]
+    pub fn problem_body(&self) -> bool {
+        self.failure.as_ref().is_some_and(|(_, problem_body)| *problem_body)
+    }
+
+    /// The error class of the attempt just judged, when it failed.
+    #[wasm_bindgen(getter, js_name = lastErrorName)]
+    pub fn last_error_name(&self) -> Option<String> {
+        self.last_error_name.map(str::to_owned)
+    }
+
+    /// The error the call failed with, as a JS error: `problem` is the parsed problem document
+    /// (kept as `problem`), `cause` what the platform threw.
+    pub fn error(&self, problem: JsValue, cause: JsValue) -> JsValue {
+        match &self.failure {
+            Some((error, _)) => to_js(error, Some(&problem).filter(|p| !p.is_undefined()), Some(&cause).filter(|c| !c.is_undefined())),
+            None => to_js(&ClientError::Network("the call has not failed".to_owned()), None, None),
+        }
+    }
+}

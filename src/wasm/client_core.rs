@@ -1,0 +1,136 @@
+//! The client's checked configuration, and the calls it plans (internal: the public
+//! `AccountGroups` class is JavaScript, in `js/client.js`). Every argument arrives as plain data,
+//! copied by the JavaScript glue, so reading it runs no caller code.
+
+use super::call::CallCore;
+use super::errors::invalid_input;
+use super::js_json::Js;
+use crate::core::call::{Call, Route};
+use crate::core::config::ClientConfig;
+use crate::core::error::InvalidInput;
+use crate::core::model::DEFAULT_API_VERSION;
+use crate::core::paging::Pager;
+use crate::core::request::{self, Request};
+use crate::core::response::Expected;
+use crate::core::retry::RetryPolicy;
+use crate::core::token::ClientCredentials;
+use wasm_bindgen::prelude::*;
+
+/// A client's configuration (internal).
+#[wasm_bindgen(js_name = ClientCore, skip_typescript)]
+pub struct ClientCore {
+    route: Route,
+    policy: RetryPolicy,
+    access_token: Option<String>,
+}
+
+impl ClientCore {
+    fn call(&self, request: Result<Request, InvalidInput>, expected: Expected) -> Result<CallCore, JsValue> {
+        let request = request.map_err(invalid_input)?;
+        Ok(CallCore::new(Call::new(request, &self.route, expected, self.policy, self.access_token.is_none())))
+    }
+}
+
+#[wasm_bindgen(js_class = ClientCore)]
+impl ClientCore {
+    /// Checks the constructor's options (a plain copy; function options stand as `true`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<ClientCore, JsValue> {
+        let config = ClientConfig::parse(Js::optional(options)).map_err(invalid_input)?;
+        let route = Route { base_url: config.base_url, client_id: config.client_id, api_version: config.api_version };
+        Ok(ClientCore { route, policy: config.retry, access_token: config.access_token })
+    }
+
+    /// The fixed token, when the client has one (else a provider supplies them).
+    #[wasm_bindgen(getter, js_name = accessToken)]
+    pub fn access_token(&self) -> Option<String> {
+        self.access_token.clone()
+    }
+
+    /// `create`.
+    pub fn create(&self, input: JsValue, options: JsValue) -> Result<CallCore, JsValue> {
+        self.call(request::create(Js::optional(input), Js::optional(options)), Expected::Group)
+    }
+
+    /// `get`.
+    pub fn get(&self, account_group_id: JsValue, options: JsValue) -> Result<CallCore, JsValue> {
+        self.call(request::get(Js::optional(account_group_id), Js::optional(options)), Expected::Group)
+    }
+
+    /// `list`.
+    pub fn list(&self, query: JsValue, options: JsValue) -> Result<CallCore, JsValue> {
+        self.call(request::list(Js::optional(query), Js::optional(options)), Expected::Page)
+    }
+
+    /// `listForUser`.
+    #[wasm_bindgen(js_name = listForUser)]
+    pub fn list_for_user(&self, user_id: JsValue, query: JsValue, options: JsValue) -> Result<CallCore, JsValue> {
+        self.call(request::list_for_user(Js::optional(user_id), Js::optional(query), Js::optional(options)), Expected::Page)
+    }
+
+    /// `close`.
+    pub fn close(&self, account_group_id: JsValue, close_options: JsValue, options: JsValue) -> Result<CallCore, JsValue> {
+        self.call(request::close(Js::optional(account_group_id), Js::optional(close_options), Js::optional(options)), Expected::Accepted)
+    }
+
+    /// `verifyKeys`.
+    #[wasm_bindgen(js_name = verifyKeys)]
+    pub fn verify_keys(&self, options: JsValue) -> Result<CallCore, JsValue> {
+        self.call(request::verify_keys(Js::optional(options)), Expected::VerifyKeys)
+    }
+
+    /// The pages of `iterate` (`for_user`: of `iterateForUser`).
+    pub fn pager(&self, user_id: JsValue, for_user: bool, query: JsValue, options: JsValue) -> Result<PagerCore, JsValue> {
+        request::call_options(Js::optional(options), request::CALL_OPTION_NAMES).map_err(invalid_input)?;
+        let user_id = for_user.then(|| Js::optional(user_id));
+        let pager = Pager::new(user_id, Js::optional(query)).map_err(invalid_input)?;
+        Ok(PagerCore { pager, route: self.route.clone(), policy: self.policy, refreshable: self.access_token.is_none() })
+    }
+}
+
+/// The paging of one iteration (internal).
+#[wasm_bindgen(js_name = PagerCore, skip_typescript)]
+pub struct PagerCore {
+    pager: Pager,
+    route: Route,
+    policy: RetryPolicy,
+    refreshable: bool,
+}
+
+#[wasm_bindgen(js_class = PagerCore)]
+impl PagerCore {
+    /// The call for the next page, or `undefined` when every page was seen.
+    pub fn next(&self) -> Option<CallCore> {
+        let request = self.pager.next_request()?;
+        Some(CallCore::new(Call::new(request, &self.route, Expected::Page, self.policy, self.refreshable)))
+    }
+
+    /// Takes in a page (checked against the contract) by its `meta` counters.
+    pub fn advance(&mut self, offset: f64, count: f64, total_count: f64) {
+        self.pager.advance(offset, count, total_count);
+    }
+}
+
+/// The token request of a `clientCredentials` provider (internal).
+#[wasm_bindgen(js_name = CredentialsCore, skip_typescript)]
+pub struct CredentialsCore {
+    credentials: ClientCredentials,
+    route: Route,
+}
+
+#[wasm_bindgen(js_class = CredentialsCore)]
+impl CredentialsCore {
+    /// Checks `clientCredentials`'s options (a plain copy; `fetch` and `signer` stand as `true`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<CredentialsCore, JsValue> {
+        let credentials = ClientCredentials::parse(Js::optional(options)).map_err(invalid_input)?;
+        // The request's path is empty: the token URL is the base.
+        let route = Route { base_url: credentials.token_url.clone(), client_id: credentials.client_id.clone(), api_version: DEFAULT_API_VERSION.to_owned() };
+        Ok(CredentialsCore { credentials, route })
+    }
+
+    /// One token request, unsigned by a token of its own.
+    pub fn call(&self) -> CallCore {
+        CallCore::new(Call::new(request::token(&self.credentials), &self.route, Expected::Token, RetryPolicy::default(), false))
+    }
+}
