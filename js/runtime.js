@@ -179,7 +179,7 @@ export function sleep(ms, signal) {
   });
 }
 
-/** @param {string} code @param {string} reason */
+/** @param {import('./errors.js').WebhookErrorCode} code @param {string} reason */
 const webhookError = (code, reason) => new WebhookError(`Invalid webhook delivery: ${reason}`, { code });
 
 /** Refuses a webhook body over `maxBytes` (UTF-8 bytes, for a string), and anything that is not

@@ -7,10 +7,20 @@ import { fileURLToPath } from 'node:url';
 
 const STARTUP_LIMIT_MS = 15_000;
 
-/** Starts the mock; resolves with its URL and process once it listens. */
-export function startMock(flags = []) {
-  const binary = fileURLToPath(new URL('../target/release/upvest-mock', import.meta.url));
-  const child = spawn(binary, ['--port', '0', ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+export const mockBinary = fileURLToPath(new URL('../target/release/upvest-mock', import.meta.url));
+
+/**
+ * Starts the mock; resolves with its URL and process once it listens. With `openFiles`, the mock
+ * runs under `ulimit -n openFiles` (for tests of running out of file descriptors).
+ */
+export function startMock(flags = [], { openFiles } = {}) {
+  const binary = mockBinary;
+  const args = ['--port', '0', ...flags];
+  const stdio = { stdio: ['ignore', 'pipe', 'inherit'] };
+  const child =
+    openFiles === undefined
+      ? spawn(binary, args, stdio)
+      : spawn('bash', ['-c', `ulimit -n ${Math.trunc(openFiles)} && exec "$0" "$@"`, binary, ...args], stdio);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill();

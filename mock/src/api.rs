@@ -4,14 +4,14 @@
 use crate::app::ApiRequest;
 use crate::auth::{Auth, ADMIN_SCOPE, READ_SCOPE};
 use crate::form;
+use crate::idempotency;
 use crate::reply::Reply;
-use crate::store::{Closure, IdempotentRecord, Order, Owner, Store};
+use crate::store::{Closure, Order, Owner, Store, USER_TYPES};
 use hyper::Method;
 use serde_json::{json, Value};
 use std::time::SystemTime;
 use uuid::Uuid;
 
-const USER_TYPES: [&str; 5] = ["PERSONAL", "LEGAL_ENTITY", "FRENCH_PEA", "ISA", "CHILD"];
 const CLOSURE_REASONS: [&str; 7] =
     ["dunning", "power_of_attorney", "loss_of_legal_capacity", "aml", "risk_based", "contract_breach", "user_initiated"];
 
@@ -122,35 +122,37 @@ fn bad_request(detail: impl Into<String>) -> Reply {
     Reply::problem(400, "invalid_request", detail)
 }
 
-/// The idempotency key's pattern in the contract: UUID versions 0 to 5.
-fn valid_idempotency_key(key: &str) -> bool {
-    canonical_uuid(key).is_some_and(|k| k.as_bytes()[14].is_ascii_digit() && k.as_bytes()[14] <= b'5' && matches!(k.as_bytes()[19], b'8' | b'9' | b'a' | b'b'))
+/// The idempotency key, if it has the contract's pattern: UUID versions 0 to 5.
+fn idempotency_key(key: &str) -> Option<Uuid> {
+    canonical_uuid(key)
+        .filter(|k| k.as_bytes()[14].is_ascii_digit() && k.as_bytes()[14] <= b'5' && matches!(k.as_bytes()[19], b'8' | b'9' | b'a' | b'b'))
+        .and_then(|k| Uuid::parse_str(&k).ok())
 }
 
 fn create(store: &mut Store, client: &str, request: &ApiRequest) -> Result<Reply, Reply> {
     let key = header(request, "idempotency-key")
         .ok_or_else(|| Reply::problem(400, "missing_idempotency_key", "the idempotency-key header is required"))?;
-    if !valid_idempotency_key(key) {
-        return Err(bad_request("the idempotency-key header must be a UUID of version 0 to 5"));
-    }
+    let key = idempotency_key(key).ok_or_else(|| bad_request("the idempotency-key header must be a UUID of version 0 to 5"))?;
+    // The client id is a UUID: authorize checked it.
+    let key = idempotency::Key { client: Uuid::parse_str(client).unwrap_or_default(), key };
     let content_type = header(request, "content-type").unwrap_or("");
     if content_type.split(';').next().map(str::trim).map(str::to_ascii_lowercase).as_deref() != Some("application/json") {
         return Err(bad_request("the content-type header must be application/json"));
     }
     let body: Value = serde_json::from_slice(&request.body).map_err(|e| bad_request(format!("the body is not valid JSON: {e}")))?;
-    if let Some(record) = store.idempotent(client, key) {
-        return if record.body == body {
-            Ok(Reply::json(200, &record.response))
+    if let Some(record) = store.idempotent(&key) {
+        return if record.same_body(&body) {
+            Ok(Reply::bytes(200, "application/json", record.response.clone()))
         } else {
             Err(Reply::problem(409, "conflict", "the idempotency-key was already used with a different body"))
         };
     }
     let fields = body.as_object().ok_or_else(|| bad_request("the body must be a JSON object"))?;
-    let group_type = fields.get("type").and_then(Value::as_str).ok_or_else(|| bad_request("type is required and must be a string"))?;
-    let (owner_field, owner_of): (&str, fn(Uuid) -> Owner) = if group_type == "BUSINESS" {
-        ("business_id", Owner::Business)
-    } else if USER_TYPES.contains(&group_type) {
-        ("user_id", Owner::User)
+    let given_type = fields.get("type").and_then(Value::as_str).ok_or_else(|| bad_request("type is required and must be a string"))?;
+    let (group_type, owner_field, owner_of): (&'static str, &str, fn(Uuid) -> Owner) = if given_type == "BUSINESS" {
+        ("BUSINESS", "business_id", Owner::Business)
+    } else if let Some(user_type) = USER_TYPES.iter().find(|t| **t == given_type) {
+        (user_type, "user_id", Owner::User)
     } else {
         return Err(bad_request(format!("type must be one of {}, BUSINESS", USER_TYPES.join(", "))));
     };
@@ -165,20 +167,26 @@ fn create(store: &mut Store, client: &str, request: &ApiRequest) -> Result<Reply
         .ok_or_else(|| bad_request(format!("{owner_field} is required and must be a UUID")))?;
     let number = match fields.get("securities_account_number") {
         None => None,
-        Some(Value::String(n)) if n.len() == 9 && n.bytes().all(|b| b.is_ascii_digit()) => Some(n.clone()),
+        Some(Value::String(n)) if n.len() == 9 && n.bytes().all(|b| b.is_ascii_digit()) => n.parse().ok(),
         Some(_) => return Err(bad_request("securities_account_number must be a string of 9 digits")),
     };
-    if number.as_deref().is_some_and(|n| store.account_number_taken(n)) {
+    if number.is_some_and(|n| store.account_number_taken(n)) {
         return Err(Reply::problem(409, "conflict", "securities_account_number is already in use"));
     }
     if group_type == "FRENCH_PEA" && store.has_user_group(&owner, "FRENCH_PEA") {
         return Err(Reply::problem(409, "conflict", "the user already has a FRENCH_PEA account group"));
     }
+    if store.is_full() {
+        // Not an Upvest answer: the mock's own limit (--max-groups), which no retry lifts.
+        let detail = format!("the mock holds its maximum of {} account groups (--max-groups); POST /__mock/reset empties it", store.len());
+        return Err(Reply::problem(507, "insufficient_storage", detail));
+    }
     let response = store.insert(owner_of(owner), group_type, number, "ACTIVE", SystemTime::now()).to_json();
     // Created and, as in Bring Your Own License setups, active at once.
     store.events.extend([("ACCOUNT_GROUP.CREATED", response.clone()), ("ACCOUNT_GROUP.ACTIVATED", response.clone())]);
-    store.remember(client, key, IdempotentRecord { body, response: response.clone() });
-    Ok(Reply::json(200, &response))
+    let reply = Reply::json(200, &response);
+    store.remember(key, &body, reply.body.clone());
+    Ok(reply)
 }
 
 fn get(store: &Store, id: &Uuid) -> Result<Reply, Reply> {
@@ -253,10 +261,15 @@ fn close(store: &mut Store, id: &Uuid, query: Option<&str>) -> Result<Reply, Rep
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Capacity;
     use bytes::Bytes;
     use std::time::Duration;
 
     const USER: &str = "413715f2-5401-4b97-8055-034a6b879f8c";
+
+    fn capacity() -> Capacity {
+        Capacity::from_options(&crate::options::Options::from_args([]).unwrap())
+    }
 
     fn open_auth() -> Auth {
         Auth::new(false, "s".into(), Duration::from_secs(60))
@@ -298,7 +311,7 @@ mod tests {
 
     #[test]
     fn common_headers_are_checked_first() {
-        let mut store = Store::new(Duration::ZERO);
+        let mut store = Store::new(Duration::ZERO, capacity());
         let no_auth = {
             let mut r = request(Method::GET, "/account_groups", None, &[], "");
             r.headers.remove("authorization");
@@ -320,7 +333,7 @@ mod tests {
 
     #[test]
     fn creates_replays_and_refuses_a_reused_key() {
-        let mut store = Store::new(Duration::ZERO);
+        let mut store = Store::new(Duration::ZERO, capacity());
         let key = "ccb07f42-4104-44ad-8e1f-c660bb7b269c";
         let json = format!(r#"{{"user_id":"{USER}","type":"PERSONAL"}}"#);
         let first = create(&mut store, key, &json);
@@ -335,7 +348,7 @@ mod tests {
 
     #[test]
     fn create_validates_like_the_api() {
-        let mut store = Store::new(Duration::ZERO);
+        let mut store = Store::new(Duration::ZERO, capacity());
         let key = "ccb07f42-4104-44ad-8e1f-c660bb7b269c";
         let missing_key = handle(&mut store, &open_auth(), &request(Method::POST, "/account_groups", None, &[("content-type", "application/json")], "{}"));
         assert_eq!(body(&missing_key)["type"], "https://docs.upvest.co/errors/missing_idempotency_key");
@@ -355,7 +368,7 @@ mod tests {
 
     #[test]
     fn lists_with_defaults_paging_and_user_filter() {
-        let mut store = Store::new(Duration::ZERO);
+        let mut store = Store::new(Duration::ZERO, capacity());
         store.seed(30, SystemTime::now());
         let page = body(&handle(&mut store, &open_auth(), &request(Method::GET, "/account_groups", Some("offset=25&limit=10"), &[], "")));
         assert_eq!(page["meta"], json!({"offset": 25, "limit": 10, "count": 5, "total_count": 30, "sort": "created_at", "order": "ASC"}));
@@ -371,7 +384,7 @@ mod tests {
 
     #[test]
     fn close_moves_active_groups_through_closing_to_closed() {
-        let mut store = Store::new(Duration::ZERO);
+        let mut store = Store::new(Duration::ZERO, capacity());
         let key = "ccb07f42-4104-44ad-8e1f-c660bb7b269c";
         let created = body(&create(&mut store, key, &format!(r#"{{"user_id":"{USER}","type":"PERSONAL"}}"#)));
         let path = format!("/account_groups/{}", created["id"].as_str().unwrap());

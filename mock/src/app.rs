@@ -2,14 +2,17 @@
 //! the token and verify-keys endpoints, the control endpoints or the static files.
 
 use crate::auth::{Auth, WEBHOOKS_ADMIN_SCOPE, WEBHOOKS_READ_SCOPE};
+use crate::cors::{self, CONTROL_PREFIX};
 use crate::faults::{Effect, Faults};
+use crate::idle::Activity;
 use crate::options::Options;
 use crate::reply::Reply;
+use crate::request_log::RequestLog;
 use crate::signing::Verifier;
-use crate::store::Store;
+use crate::store::{Capacity, Store};
 use crate::webhook_signing::WebhookKeys;
 use crate::webhooks::{Outbox, Target};
-use crate::{api, statics};
+use crate::{api, form, statics};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
@@ -28,7 +31,7 @@ const VERIFY_KEYS_PATH: &str = "/auth/verify_keys";
 pub struct App {
     options: Options,
     store: Mutex<Store>,
-    log: Mutex<Vec<Value>>,
+    log: Mutex<RequestLog>,
     faults: Faults,
     auth: Auth,
     verifier: Option<Verifier>,
@@ -65,7 +68,8 @@ impl App {
         let webhook_keys = Arc::new(WebhookKeys::new(options.webhook_signing_key.as_deref())?);
         let target = options.webhook_url.as_deref().map(Target::parse).transpose()?;
         let outbox = target.map(|t| Outbox::start(t, Duration::from_millis(options.webhook_retry_base_ms), webhook_keys.clone()));
-        Ok(App { options, store, log: Mutex::new(Vec::new()), faults: Faults::default(), auth, verifier, webhook_keys, outbox })
+        let log = Mutex::new(RequestLog::new(options.request_log_size));
+        Ok(App { options, store, log, faults: Faults::default(), auth, verifier, webhook_keys, outbox })
     }
 
     /// With webhooks on, closing groups become CLOSED on time even when no request comes, so
@@ -95,7 +99,7 @@ impl App {
     }
 
     fn fresh_store(options: &Options) -> Store {
-        let mut store = Store::new(Duration::from_millis(options.close_delay_ms));
+        let mut store = Store::new(Duration::from_millis(options.close_delay_ms), Capacity::from_options(options));
         store.seed(options.seed, SystemTime::now());
         store
     }
@@ -103,13 +107,20 @@ impl App {
     pub async fn handle(&self, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Dropped> {
         let request_id = uuid::Uuid::new_v4().hyphenated().to_string();
         let (parts, body) = request.into_parts();
+        // Refused before the body is read, so that a page elsewhere changes nothing.
+        let cors = match cors::headers_for(parts.uri.path(), &parts.headers) {
+            Ok(headers) => headers,
+            Err(refusal) => return Ok(refusal.into_response(&request_id, &[])),
+        };
         let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
             Ok(collected) => collected.to_bytes(),
             Err(_) => {
                 let reply = Reply::problem(413, "invalid_request", format!("the body is larger than {MAX_BODY_BYTES} bytes"));
-                return Ok(reply.into_response(&request_id, &cors_headers()));
+                return Ok(reply.into_response(&request_id, &cors));
             }
         };
+        // From here on the mock works and the client waits; that is not the client's silence.
+        let _handling = parts.extensions.get::<Arc<Activity>>().map(Activity::handling);
         let request = ApiRequest {
             method: parts.method,
             path: parts.uri.path().to_owned(),
@@ -145,7 +156,7 @@ impl App {
             return Err(Dropped);
         }
         let reply = if effect.malformed { truncated(reply) } else { reply };
-        Ok(reply.into_response(&request_id, &cors_headers()))
+        Ok(reply.into_response(&request_id, &cors))
     }
 
     /// Why a request's signature is refused, when signatures are required (`--verify-key`), or
@@ -165,9 +176,9 @@ impl App {
 
     fn route(&self, request: &ApiRequest) -> Reply {
         if request.method == Method::OPTIONS {
-            return preflight(request);
+            return cors::preflight(&request.headers);
         }
-        if let Some(control) = request.path.strip_prefix("/__mock/") {
+        if let Some(control) = request.path.strip_prefix(CONTROL_PREFIX) {
             return self.control(request, control);
         }
         if api::serves(&request.path) {
@@ -191,10 +202,14 @@ impl App {
 
     fn control(&self, request: &ApiRequest, what: &str) -> Reply {
         match (&request.method, what) {
-            (&Method::GET, "requests") => {
-                let log = self.log.lock().unwrap_or_else(|p| p.into_inner());
-                Reply::json(200, &Value::Array(log.clone()))
-            }
+            (&Method::GET, "requests") => match since(request.query.as_deref()) {
+                Ok(since) => {
+                    let entries = self.log.lock().unwrap_or_else(|p| p.into_inner()).since(since);
+                    Reply::bytes(200, "application/json", Bytes::from(entries))
+                }
+                Err(reply) => reply,
+            },
+            (&Method::GET, "stats") => Reply::json(200, &self.stats()),
             (&Method::POST, "reset") => {
                 *self.store.lock().unwrap_or_else(|p| p.into_inner()) = App::fresh_store(&self.options);
                 self.log.lock().unwrap_or_else(|p| p.into_inner()).clear();
@@ -215,20 +230,34 @@ impl App {
         }
     }
 
+    /// How full the bounded parts are, for tests of a long run.
+    fn stats(&self) -> Value {
+        let (groups, idempotency_keys) = {
+            let store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+            (store.len(), store.idempotency_keys())
+        };
+        let log = self.log.lock().unwrap_or_else(|p| p.into_inner());
+        json!({
+            "groups": groups,
+            "idempotency_keys": idempotency_keys,
+            "requests_logged": log.len(),
+            "requests_seen": log.seen(),
+        })
+    }
+
     fn record(&self, request: &ApiRequest) {
         let headers: Map<String, Value> = request
             .headers
             .iter()
             .map(|(name, value)| (name.as_str().to_owned(), json!(String::from_utf8_lossy(value.as_bytes()))))
             .collect();
-        let entry = json!({
-            "method": request.method.as_str(),
-            "path": request.path,
-            "query": request.query.clone().unwrap_or_default(),
-            "headers": headers,
-            "body": String::from_utf8_lossy(&request.body),
-        });
-        self.log.lock().unwrap_or_else(|p| p.into_inner()).push(entry);
+        let mut entry = Map::with_capacity(5);
+        entry.insert("method".into(), json!(request.method.as_str()));
+        entry.insert("path".into(), json!(request.path));
+        entry.insert("query".into(), json!(request.query.as_deref().unwrap_or_default()));
+        entry.insert("headers".into(), Value::Object(headers));
+        entry.insert("body".into(), json!(String::from_utf8_lossy(&request.body)));
+        self.log.lock().unwrap_or_else(|p| p.into_inner()).record(entry);
     }
 }
 
@@ -259,27 +288,10 @@ fn truncated(reply: Reply) -> Reply {
     Reply::bytes(200, "application/json", reply.body.slice(..half.max(1).min(reply.body.len())))
 }
 
-/// CORS for every response: any origin may call (the mock holds no cookies), and may read the
-/// request id.
-fn cors_headers() -> Vec<(&'static str, String)> {
-    vec![
-        ("access-control-allow-origin", "*".to_owned()),
-        ("access-control-expose-headers", "upvest-request-id, retry-after".to_owned()),
-    ]
-}
-
-/// Answers a CORS preflight, allowing the headers the browser asks for (a `*` would not cover
-/// `authorization`).
-fn preflight(request: &ApiRequest) -> Reply {
-    let asked = request
-        .headers
-        .get("access-control-request-headers")
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_, ".contains(&b)))
-        .unwrap_or("")
-        .to_owned();
-    Reply::empty(204)
-        .with_header("access-control-allow-methods", "GET, POST, DELETE, OPTIONS".to_owned())
-        .with_header("access-control-allow-headers", asked)
-        .with_header("access-control-max-age", "600".to_owned())
+/// `GET /__mock/requests?since=N`: only the entries after `seq` N.
+fn since(query: Option<&str>) -> Result<Option<u64>, Reply> {
+    match form::pairs(query).into_iter().find(|(name, _)| name == "since") {
+        None => Ok(None),
+        Some((_, value)) => value.parse().map(Some).map_err(|_| Reply::problem(400, "invalid_request", "since must be a whole number (a seq)")),
+    }
 }

@@ -4,20 +4,22 @@
 mod api;
 mod app;
 mod auth;
+mod cors;
 mod faults;
 mod form;
 mod httpsig;
+mod idempotency;
+mod idle;
 mod options;
 mod reply;
+mod request_log;
+mod server;
 mod signing;
 mod statics;
 mod store;
 mod webhook_signing;
 mod webhooks;
 
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use std::io::Write;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -43,6 +45,7 @@ async fn serve(options: options::Options) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", options.port))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let limits = server::Limits::from_options(&options);
     let app = Arc::new(app::App::new(options)?);
     app.start_clock();
     {
@@ -50,17 +53,6 @@ async fn serve(options: options::Options) -> Result<(), String> {
         let _ = writeln!(out, "listening on http://{address}");
         let _ = out.flush();
     }
-    loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
-        let app = app.clone();
-        tokio::spawn(async move {
-            let service = service_fn(move |request| {
-                let app = app.clone();
-                async move { app.handle(request).await }
-            });
-            // A connection error (a client that went away, or a fault that drops it) ends only
-            // that connection.
-            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
-        });
-    }
+    server::run(listener, app, limits).await;
+    Ok(())
 }

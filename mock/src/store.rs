@@ -1,8 +1,13 @@
-//! The mock's state: account groups, idempotency records, and the closing clock.
+//! The mock's state: account groups, idempotency records, and the closing clock. What a request
+//! touches is indexed (ids, account numbers, the closing queue), so a create or a get costs the
+//! same with a million groups as with ten.
 
+use crate::idempotency::{Key, Record, Replays};
+use crate::options::Options;
+use bytes::Bytes;
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
-use std::time::{Duration, SystemTime};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::time::{Duration, Instant, SystemTime};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -18,12 +23,11 @@ pub struct Group {
     pub seq: u64,
     pub created_at: SystemTime,
     pub updated_at: SystemTime,
-    pub group_type: String,
-    pub status: String,
+    pub group_type: &'static str,
+    pub status: &'static str,
     pub owner: Owner,
-    pub securities_account_number: String,
-    /// When a CLOSING group becomes CLOSED.
-    pub closes_at: Option<SystemTime>,
+    /// Nine digits, leading zeros included when shown.
+    pub securities_account_number: u32,
 }
 
 impl Group {
@@ -44,25 +48,17 @@ impl Group {
                 map.insert("business_id".into(), json!(business.hyphenated().to_string()));
             }
         }
-        map.insert("securities_account_number".into(), json!(self.securities_account_number));
+        map.insert("securities_account_number".into(), json!(format!("{:09}", self.securities_account_number)));
         Value::Object(map)
     }
-
-    fn belongs_to(&self, user: &Uuid) -> bool {
-        matches!(self.owner, Owner::User(u) if u == *user)
-    }
 }
+
+/// The types of a user's (not a business's) account group.
+pub const USER_TYPES: [&str; 5] = ["PERSONAL", "LEGAL_ENTITY", "FRENCH_PEA", "ISA", "CHILD"];
 
 /// RFC 3339 in UTC with milliseconds, as the API's examples (with fractions) show.
 pub fn timestamp(at: SystemTime) -> String {
     humantime::format_rfc3339_millis(at).to_string()
-}
-
-/// What a replayed create returns, and the body it was first sent with.
-#[derive(Debug, Clone)]
-pub struct IdempotentRecord {
-    pub body: Value,
-    pub response: Value,
 }
 
 /// The outcome of asking to close a group.
@@ -72,13 +68,37 @@ pub enum Closure {
     WrongState(String),
 }
 
-#[derive(Debug, Default)]
+/// How large the store may grow.
+#[derive(Debug, Clone, Copy)]
+pub struct Capacity {
+    pub groups: usize,
+    pub idempotency_keys: usize,
+    pub idempotency_ttl: Duration,
+}
+
+impl Capacity {
+    pub fn from_options(options: &Options) -> Capacity {
+        Capacity {
+            groups: options.max_groups,
+            idempotency_keys: options.max_idempotency_keys,
+            idempotency_ttl: Duration::from_secs(options.idempotency_ttl_s),
+        }
+    }
+}
+
+#[derive(Debug)]
 pub struct Store {
     /// Webhook events of changes made since they were last taken: (type, group as of then).
     pub events: Vec<(&'static str, Value)>,
     groups: Vec<Group>,
     index: HashMap<Uuid, usize>,
-    idempotency: HashMap<(String, String), IdempotentRecord>,
+    /// Each user's groups, in creation order.
+    by_user: HashMap<Uuid, Vec<usize>>,
+    account_numbers: HashSet<u32>,
+    /// Closing groups by when they close: with one delay for all, the order they were closed in.
+    closing: VecDeque<(SystemTime, usize)>,
+    replays: Replays,
+    max_groups: usize,
     next_seq: u64,
     close_delay: Duration,
 }
@@ -91,11 +111,31 @@ pub struct Order {
 }
 
 impl Store {
-    pub fn new(close_delay: Duration) -> Store {
-        Store { close_delay, ..Store::default() }
+    pub fn new(close_delay: Duration, capacity: Capacity) -> Store {
+        Store {
+            events: Vec::new(),
+            groups: Vec::new(),
+            index: HashMap::new(),
+            by_user: HashMap::new(),
+            account_numbers: HashSet::new(),
+            closing: VecDeque::new(),
+            replays: Replays::new(capacity.idempotency_ttl, capacity.idempotency_keys),
+            max_groups: capacity.groups,
+            next_seq: 0,
+            close_delay,
+        }
     }
 
-    pub fn insert(&mut self, owner: Owner, group_type: &str, number: Option<String>, status: &str, at: SystemTime) -> &Group {
+    /// Whether another group would pass `--max-groups`.
+    pub fn is_full(&self) -> bool {
+        self.groups.len() >= self.max_groups
+    }
+
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
+
+    pub fn insert(&mut self, owner: Owner, group_type: &'static str, number: Option<u32>, status: &'static str, at: SystemTime) -> &Group {
         let number = number.unwrap_or_else(|| self.fresh_account_number());
         // Creation times never decrease along the vector (even if the clock steps back), so the
         // vector is always in created_at order and the default listing needs no sort.
@@ -105,45 +145,50 @@ impl Store {
             seq: self.next_seq,
             created_at: at,
             updated_at: at,
-            group_type: group_type.to_owned(),
-            status: status.to_owned(),
+            group_type,
+            status,
             owner,
             securities_account_number: number,
-            closes_at: None,
         };
         self.next_seq += 1;
+        self.account_numbers.insert(number);
+        if let Owner::User(user) = group.owner {
+            self.by_user.entry(user).or_default().push(self.groups.len());
+        }
         self.index.insert(group.id, self.groups.len());
         self.groups.push(group);
         &self.groups[self.groups.len() - 1]
     }
 
-    pub fn account_number_taken(&self, number: &str) -> bool {
-        self.groups.iter().any(|g| g.securities_account_number == number)
+    pub fn account_number_taken(&self, number: u32) -> bool {
+        self.account_numbers.contains(&number)
     }
 
-    fn fresh_account_number(&self) -> String {
+    fn fresh_account_number(&self) -> u32 {
         loop {
-            let n = Uuid::new_v4().as_u128() % 1_000_000_000;
-            let candidate = format!("{n:09}");
-            if !self.account_number_taken(&candidate) {
+            let candidate = (Uuid::new_v4().as_u128() % 1_000_000_000) as u32;
+            if !self.account_number_taken(candidate) {
                 return candidate;
             }
         }
     }
 
+    fn user_groups<'a>(&'a self, user: &Uuid) -> impl Iterator<Item = &'a Group> + 'a {
+        self.by_user.get(user).into_iter().flatten().map(|&i| &self.groups[i])
+    }
+
     pub fn has_user_group(&self, user: &Uuid, group_type: &str) -> bool {
-        self.groups.iter().any(|g| g.group_type == group_type && g.belongs_to(user) && g.status != "CLOSED")
+        self.user_groups(user).any(|g| g.group_type == group_type && g.status != "CLOSED")
     }
 
     /// Moves groups whose closing delay has passed to CLOSED.
     pub fn settle(&mut self, now: SystemTime) {
-        for group in &mut self.groups {
-            if let Some(at) = group.closes_at.filter(|at| *at <= now) {
-                group.status = "CLOSED".into();
-                group.updated_at = at;
-                group.closes_at = None;
-                self.events.push(("ACCOUNT_GROUP.CLOSED", group.to_json()));
-            }
+        while let Some(&(at, i)) = self.closing.front().filter(|(at, _)| *at <= now) {
+            self.closing.pop_front();
+            let group = &mut self.groups[i];
+            group.status = "CLOSED";
+            group.updated_at = at;
+            self.events.push(("ACCOUNT_GROUP.CLOSED", group.to_json()));
         }
     }
 
@@ -156,11 +201,11 @@ impl Store {
         let Some(&i) = self.index.get(id) else { return Closure::NotFound };
         let group = &mut self.groups[i];
         if group.status != "ACTIVE" {
-            return Closure::WrongState(group.status.clone());
+            return Closure::WrongState(group.status.to_owned());
         }
-        group.status = "CLOSING".into();
+        group.status = "CLOSING";
         group.updated_at = now;
-        group.closes_at = Some(now + close_delay);
+        self.closing.push_back((now + close_delay, i));
         let closing = group.to_json();
         self.events.push(("ACCOUNT_GROUP.CLOSING_INITIATED", closing));
         Closure::Started
@@ -173,7 +218,10 @@ impl Store {
                 if order.descending { Box::new(self.groups.iter().rev()) } else { Box::new(self.groups.iter()) };
             return (in_order.skip(offset).take(limit).map(Group::to_json).collect(), self.groups.len());
         }
-        let mut selected: Vec<&Group> = self.groups.iter().filter(|g| user.is_none_or(|u| g.belongs_to(u))).collect();
+        let mut selected: Vec<&Group> = match user {
+            Some(user) => self.user_groups(user).collect(),
+            None => self.groups.iter().collect(),
+        };
         selected.sort_by_key(|g| (if order.by_updated { g.updated_at } else { g.created_at }, g.seq));
         if order.descending {
             selected.reverse();
@@ -182,18 +230,22 @@ impl Store {
         (selected.into_iter().skip(offset).take(limit).map(Group::to_json).collect(), total)
     }
 
-    pub fn idempotent(&self, client: &str, key: &str) -> Option<&IdempotentRecord> {
-        self.idempotency.get(&(client.to_owned(), key.to_ascii_lowercase()))
+    /// What an earlier create with this key answered, while the key lives.
+    pub fn idempotent(&self, key: &Key) -> Option<&Record> {
+        self.replays.get(key, Instant::now())
     }
 
-    pub fn remember(&mut self, client: &str, key: &str, record: IdempotentRecord) {
-        self.idempotency.insert((client.to_owned(), key.to_ascii_lowercase()), record);
+    pub fn remember(&mut self, key: Key, body: &Value, response: Bytes) {
+        self.replays.insert(key, body, response, Instant::now());
+    }
+
+    pub fn idempotency_keys(&self) -> usize {
+        self.replays.len()
     }
 
     /// Fills the store with `count` groups over several users, of every type and status, with
     /// timestamps spread over the past year. The same count gives the same spread every time.
     pub fn seed(&mut self, count: usize, now: SystemTime) {
-        const USER_TYPES: [&str; 5] = ["PERSONAL", "LEGAL_ENTITY", "FRENCH_PEA", "ISA", "CHILD"];
         const STATUSES: [&str; 8] = ["ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE", "PENDING_APPROVAL", "CLOSING", "CLOSED", "LOCKED"];
         let users: Vec<Uuid> = (1..=12u128).map(|n| Uuid::from_u128(0x5eed_0000_0000_4000_8000_0000_0000_0000 | n)).collect();
         let businesses: Vec<Uuid> = (1..=3u128).map(|n| Uuid::from_u128(0xb0b0_0000_0000_4000_8000_0000_0000_0000 | n)).collect();
@@ -229,5 +281,42 @@ impl Xorshift {
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         (self.0 % n as u64) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store(close_delay: Duration, groups: usize) -> Store {
+        Store::new(close_delay, Capacity { groups, idempotency_keys: 10, idempotency_ttl: Duration::from_secs(60) })
+    }
+
+    #[test]
+    fn account_numbers_are_indexed_and_the_store_knows_when_it_is_full() {
+        let mut store = store(Duration::ZERO, 3);
+        let user = Owner::User(Uuid::from_u128(1));
+        let id = store.insert(user.clone(), "ISA", Some(42), "ACTIVE", SystemTime::now()).id;
+        assert!(store.account_number_taken(42));
+        assert_eq!(store.get(&id).unwrap().to_json()["securities_account_number"], "000000042");
+        store.insert(user.clone(), "ISA", None, "ACTIVE", SystemTime::now());
+        assert!(!store.is_full());
+        store.insert(user, "ISA", None, "ACTIVE", SystemTime::now());
+        assert!(store.is_full());
+        assert_eq!(store.account_numbers.len(), 3, "each group has its own number");
+    }
+
+    #[test]
+    fn closing_groups_close_in_turn_when_their_delay_has_passed() {
+        let mut store = store(Duration::from_secs(10), 10);
+        let start = SystemTime::now();
+        let ids: Vec<Uuid> = (0..3).map(|_| store.insert(Owner::User(Uuid::from_u128(1)), "PERSONAL", None, "ACTIVE", start).id).collect();
+        for (i, id) in ids.iter().enumerate() {
+            assert!(matches!(store.close(id, start + Duration::from_secs(i as u64)), Closure::Started));
+        }
+        store.settle(start + Duration::from_secs(11));
+        let statuses: Vec<&str> = ids.iter().map(|id| store.get(id).unwrap().status).collect();
+        assert_eq!(statuses, ["CLOSED", "CLOSED", "CLOSING"]);
+        assert_eq!(store.events.iter().filter(|(kind, _)| *kind == "ACCOUNT_GROUP.CLOSED").count(), 2);
     }
 }

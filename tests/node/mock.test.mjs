@@ -1,7 +1,10 @@
-// upvest-mock's own behaviour over HTTP: tokens, strict token checks, fault injection, CORS and
-// the close lifecycle. Each test starts the mock it needs and stops it by PID.
+// upvest-mock's own behaviour over HTTP: tokens, strict token checks, fault injection, CORS, the
+// static files' headers and the close lifecycle. Each test starts the mock it needs and stops it
+// by PID.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import { startMock } from '../../scripts/with-mock.mjs';
 
@@ -114,6 +117,52 @@ test('CORS: preflight allows the asked headers, responses expose the request id'
     const response = await fetch(`${url}/account_groups`, { headers: headers() });
     assert.equal(response.headers.get('access-control-allow-origin'), '*');
     assert.match(response.headers.get('access-control-expose-headers'), /upvest-request-id/);
+  }));
+
+test('control endpoints answer loopback pages only; the API answers any origin', () =>
+  withMock([], async (url) => {
+    const elsewhere = 'https://example.com';
+    assert.equal((await create(url)).status, 200);
+    for (const [method, path] of [['GET', '/__mock/requests'], ['POST', '/__mock/reset'], ['POST', '/__mock/faults'], ['OPTIONS', '/__mock/reset']]) {
+      const refused = await fetch(`${url}${path}`, { method, headers: { origin: elsewhere, 'access-control-request-method': 'POST' }, body: method === 'POST' ? '[]' : undefined });
+      assert.equal(refused.status, 403, `${method} ${path}`);
+      assert.equal(refused.headers.get('access-control-allow-origin'), null);
+      assert.equal(refused.headers.get('access-control-allow-methods'), null);
+    }
+    const page = await (await fetch(`${url}/account_groups`, { headers: headers() })).json();
+    assert.equal(page.meta.total_count, 1, 'the refused reset changed nothing');
+    const loopback = 'http://127.0.0.1:8000';
+    const log = await fetch(`${url}/__mock/requests`, { headers: { origin: loopback } });
+    assert.equal(log.status, 200);
+    assert.equal(log.headers.get('access-control-allow-origin'), loopback);
+    const preflight = await fetch(`${url}/__mock/faults`, { method: 'OPTIONS', headers: { origin: loopback, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-headers'), 'content-type');
+    assert.equal((await fetch(`${url}/__mock/requests`)).headers.get('access-control-allow-origin'), null, 'no CORS without an origin');
+    const api = await fetch(`${url}/account_groups`, { headers: { ...headers(), origin: elsewhere } });
+    assert.equal(api.headers.get('access-control-allow-origin'), '*');
+    // A DNS-rebinding page reaches 127.0.0.1 under its own name, same-origin, without an Origin.
+    const rebound = await new Promise((resolve, reject) => {
+      const { port } = new URL(url);
+      http.get({ host: '127.0.0.1', port, path: '/__mock/requests', headers: { host: `rebound.example:${port}` } }, (r) => resolve(r.statusCode)).on('error', reject);
+    });
+    assert.equal(rebound, 403);
+  }));
+
+test('static files: the page’s own CSP as a header with frame-ancestors, no framing, no sniffing, no referrer', () =>
+  // tests/browser as --pkg: a page (index.html) that declares no policy.
+  withMock(['--www', new URL('../../www', import.meta.url).pathname, '--pkg', new URL('../browser', import.meta.url).pathname], async (url) => {
+    const html = readFileSync(new URL('../../www/index.html', import.meta.url), 'utf8');
+    const declared = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)[1];
+    const page = await fetch(`${url}/`);
+    assert.equal(page.headers.get('content-security-policy'), `${declared}; frame-ancestors 'none'`);
+    for (const response of [page, await fetch(`${url}/app.js`), await fetch(`${url}/pkg/index.html`)]) {
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('x-frame-options'), 'DENY');
+      assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+      assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
+    }
+    assert.equal((await fetch(`${url}/pkg/index.html`)).headers.get('content-security-policy'), "frame-ancestors 'none'", 'a page without a policy gets only the framing rule');
   }));
 
 test('closing: CLOSING at once, CLOSED after --close-delay-ms, 409 when not ACTIVE', () =>
