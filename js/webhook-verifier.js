@@ -122,9 +122,21 @@ function readOptions(options) {
     keys: /** @type {KeysOption} */ (keys),
     clockSkewSeconds: seconds('clockSkewSeconds', clockSkewSeconds, 0),
     maxValiditySeconds: seconds('maxValiditySeconds', maxValiditySeconds, 1),
-    // A function; that it returns a number of milliseconds is the caller's promise
-    // (`WebhookVerifierOptions.now`), not checked.
-    now: /** @type {() => number} */ (now),
+    now: checkedClock(/** @type {() => unknown} */ (now)),
+  };
+}
+
+/**
+ * The clock, checked on every reading: a time that is not a finite number would make every
+ * lifetime check pass (comparisons with NaN are false), so it refuses instead.
+ * @param {() => unknown} now
+ * @returns {() => number}
+ */
+function checkedClock(now) {
+  return () => {
+    const time = now();
+    if (typeof time !== 'number' || !Number.isFinite(time)) throw invalid('now', 'type', 'must return the time as a finite number of milliseconds');
+    return time;
   };
 }
 
@@ -230,10 +242,11 @@ function checkLifetime({ created, expires }, nowSeconds, skew, maxValidity) {
 /** @param {string | undefined} field @param {unknown} body */
 async function checkDigest(field, body) {
   if (field === undefined) throw refuse('missing-digest', 'the request has no digest header');
-  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
-  if (!(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes))) throw refuse('digest-mismatch', 'the raw body (a string, Uint8Array or ArrayBuffer) is needed to check the digest');
-  // Not quite true: a view on a SharedArrayBuffer gets here too, and WebCrypto rejects it with a
-  // TypeError (not a WebhookVerificationError).
+  const given = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+  if (!(given instanceof ArrayBuffer || ArrayBuffer.isView(given))) throw refuse('digest-mismatch', 'the raw body (a string, Uint8Array or ArrayBuffer) is needed to check the digest');
+  // WebCrypto refuses views on a SharedArrayBuffer: such a body is copied first.
+  const shared = typeof SharedArrayBuffer !== 'undefined' && ArrayBuffer.isView(given) && given.buffer instanceof SharedArrayBuffer;
+  const bytes = shared ? new Uint8Array(given.buffer, given.byteOffset, given.byteLength).slice() : given;
   const expected = toBase64(await digest('SHA-256', /** @type {BufferSource} */ (bytes)));
   // `digest` may list several `algorithm=value` entries; the SHA-256 one must match.
   const matches = field.split(',').some((entry) => {
@@ -296,7 +309,12 @@ function keySource(keys, now) {
   const current = () => /** @type {Map<string, KeyEntry>} */ (loaded);
   return async (kid) => {
     if (loaded === undefined) await reload();
-    if (!current().has(kid) && now() - attemptedAt >= KEY_REFRESH_INTERVAL_MS) await reload();
+    if (!current().has(kid)) {
+      // A reload under way (another delivery's, for a rotated key) may bring it: wait for it
+      // rather than refuse; else ask again, at most once a minute.
+      if (loading) await loading;
+      else if (now() - attemptedAt >= KEY_REFRESH_INTERVAL_MS) await reload();
+    }
     const entry = current().get(kid);
     if (entry === undefined) throw refuse('unknown-key', "no P-521 key in the key source has the signature's keyid");
     const { x, y } = entry.jwk;

@@ -174,6 +174,48 @@ export function webhookVerifierCases(api) {
       const broken = await rejects(parse(delivery, api.createWebhookVerifier({ keys: { keys: [{ ...signer.jwk, x: 'AAAA' }] } })));
       equal(broken.code, 'key-source-failed');
     },
+
+    async 'after a key rotation, concurrent deliveries by the new key all wait for the one reload'() {
+      const [first, rotated] = await Promise.all([newSigner('first'), newSigner('rotated')]);
+      let asked = 0;
+      const verify = api.createWebhookVerifier({
+        keys: async () => {
+          asked += 1;
+          // The second load answers slowly, so both deliveries by the rotated key arrive while it runs.
+          if (asked > 1) await new Promise((resolve) => setTimeout(resolve, 50));
+          return { keys: asked === 1 ? [first.jwk] : [first.jwk, rotated.jwk] };
+        },
+        // A minute later than the first load, so an unknown keyid may ask again.
+        now: (() => {
+          let calls = 0;
+          return () => Date.now() + (calls++ > 2 ? 61_000 : 0);
+        })(),
+      });
+      await parse(await signDelivery(first), verify);
+      const deliveries = await Promise.all([signDelivery(rotated), signDelivery(rotated)]);
+      const events = await Promise.all(deliveries.map((d) => parse(d, verify)));
+      equal(events.flat().length, 2, 'both verified');
+      equal(asked, 2, 'one reload for both');
+    },
+
+    async 'a clock that returns no number refuses rather than passing every time check'() {
+      const signer = await newSigner();
+      const delivery = await signDelivery(signer, { created: 1 });
+      const error = await rejects(parse(delivery, api.createWebhookVerifier({ keys: { keys: [signer.jwk] }, now: () => undefined })));
+      ok(error instanceof api.InvalidInputError, String(error));
+      equal(error.field, 'now');
+    },
   };
+  if (typeof SharedArrayBuffer !== 'undefined') {
+    cases['a body in shared memory is digested like any other'] = async () => {
+      const signer = await newSigner();
+      const delivery = await signDelivery(signer);
+      const bytes = encoder.encode(delivery.body);
+      const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+      shared.set(bytes);
+      const verify = api.createWebhookVerifier({ keys: { keys: [signer.jwk] } });
+      await verify({ ...delivery, body: shared });
+    };
+  }
   return Object.entries(cases).map(([name, run]) => ({ name, run }));
 }
