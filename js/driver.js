@@ -37,20 +37,20 @@ const utf8 = new TextDecoder();
  * @returns {Promise<any>}
  */
 export async function run(transport, call, signal) {
-  const { method, url, path, body, timeoutMs, maxResponseBytes } = call;
+  const { method, url, path, body, maxResponseBytes } = call;
   const observed = transport.onRequest !== undefined || transport.onResponse !== undefined;
   for (let attempt = 1; ; attempt += 1) {
     if (signal?.aborted) throw signal.reason;
-    const token = transport.tokens ? await transport.tokens.current(signal, timeoutMs) : undefined;
-    let headers = call.plan(token);
-    if (transport.signer) headers = headers.concat(await sign(transport.signer, call, { method, url, headers, body }, signal, timeoutMs));
+    const token = transport.tokens ? await transport.tokens.current(signal, call.timeLimit(Date.now())) : undefined;
+    let headers = call.plan(token, Date.now());
+    if (transport.signer) headers = headers.concat(await sign(transport.signer, call, { method, url, headers, body }, signal, call.timeLimit(Date.now())));
     const event = observed ? { method, url, path, attempt, headers: {} } : undefined;
     if (event && transport.onRequest) {
       event.headers = redacted(headers);
       callHook(transport.onRequest, event);
     }
     const started = observed ? Date.now() : 0;
-    const result = await exchange(transport.fetch, method, url, headers, body, timeoutMs, signal, maxResponseBytes);
+    const result = await exchange(transport.fetch, method, url, headers, body, call.attemptTimeoutMs, signal, maxResponseBytes);
     if (result.failure === 'aborted') {
       observe(transport, event, started, 0, undefined, 'AbortError');
       throw result.error;

@@ -42,8 +42,9 @@ export function pages(open) {
         call.free();
       }
       if (closed) return finish(undefined);
-      // Our own parse of the page the core checked: meta's counters are numbers.
-      source.pager.advance(body.meta.offset, body.meta.count, body.meta.total_count);
+      // Our own parse of the page the core checked: meta's counters are numbers, data an array.
+      // The core refuses a page that does not continue this iteration (a ResponseError).
+      source.pager.advance(body.meta.offset, body.data.length, body.meta.total_count, body.lastResponse.requestId);
       page = body.data;
       index = 0;
     }

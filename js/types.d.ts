@@ -174,6 +174,11 @@ export declare const PRODUCTION_BASE_URL: 'https://api.upvest.co';
 export interface CallOptions {
   /** Aborts the call; the promise rejects with the signal's reason. */
   signal?: AbortSignal | undefined;
+  /**
+   * The time limit of this whole call, retries and waits included, in ms (1 to 3,600,000);
+   * overrides the client's `deadlineMs`. Each attempt still has `timeoutMs`, cut to what is left.
+   */
+  deadlineMs?: number | undefined;
 }
 
 /** Options of `create`. */
@@ -264,6 +269,12 @@ interface ClientOptionsBase extends TransportOptions {
   maxRetryDelayMs?: number | undefined;
   /** The time limit of one attempt, in ms; default 30000. */
   timeoutMs?: number | undefined;
+  /**
+   * The time limit of a whole call, retries and waits included, in ms (1 to 3,600,000); none by
+   * default. A wait that would end past it is not begun (the call fails with its last error),
+   * and the last attempt gets only what is left (a `TimeoutError` with that `timeoutMs`).
+   */
+  deadlineMs?: number | undefined;
 }
 
 /** Constructor options: a fixed `accessToken`, or a `tokenProvider`. */

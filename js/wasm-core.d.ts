@@ -8,10 +8,11 @@ export interface CallCore {
   readonly url: string;
   readonly path: string;
   readonly body: string | undefined;
-  readonly timeoutMs: number;
+  readonly attemptTimeoutMs: number;
+  timeLimit(nowMs: number): number;
   readonly maxResponseBytes: number;
   /** The next attempt's headers, `[name, value, …]`. */
-  plan(token: string | undefined): string[];
+  plan(token: string | undefined, nowMs: number): string[];
   /** The signer's headers, checked; throws a `SignerError`. */
   checkAddedHeaders(added: unknown[] | undefined): string[];
   /** 0 done with a body, 1 done without, 2 retry after `waitMs`, 3 refresh the token, 4 fail with `error()`. */
@@ -27,7 +28,7 @@ export interface CallCore {
 /** The pages of one iteration. */
 export interface PagerCore {
   next(): CallCore | undefined;
-  advance(offset: number, count: number, totalCount: number): void;
+  advance(offset: number, received: number, totalCount: number, requestId: string | undefined): void;
   free(): void;
 }
 

@@ -116,13 +116,18 @@ pub struct Call {
     attempts: u32,
     retries: u32,
     refreshed: bool,
+    /// When the whole call must be over (on the driver's clock), once its first attempt is planned.
+    deadline_at: Option<f64>,
+    /// The time limit of the attempt planned last.
+    attempt_timeout_ms: u32,
 }
 
 impl Call {
     /// A call of `request` along `route`, expecting `expected` on success.
     pub fn new(request: Request, route: &Route, expected: Expected, policy: RetryPolicy, refreshable: bool) -> Call {
         let url = request.url(&route.base_url);
-        Call { request, url, route: route.clone(), expected, policy, refreshable, attempts: 0, retries: 0, refreshed: false }
+        let attempt_timeout_ms = policy.timeout_ms;
+        Call { request, url, route: route.clone(), expected, policy, refreshable, attempts: 0, retries: 0, refreshed: false, deadline_at: None, attempt_timeout_ms }
     }
 
     /// The request this call sends.
@@ -140,22 +145,40 @@ impl Call {
         self.attempts
     }
 
-    /// Each attempt's time limit.
-    pub fn timeout_ms(&self) -> u32 {
-        self.policy.timeout_ms
+    /// The time limit for what comes next (a token, a signature, an attempt) at `now_ms`:
+    /// `timeoutMs`, or less when the call's deadline is nearer; at least 1 ms.
+    pub fn time_limit(&self, now_ms: f64) -> u32 {
+        match self.deadline_at {
+            Some(at) => (at - now_ms).clamp(1.0, f64::from(self.policy.timeout_ms)) as u32,
+            None => self.policy.timeout_ms,
+        }
     }
 
-    /// The next attempt, carrying `token` (none for the token request). Every attempt sends the
-    /// same idempotency key.
-    pub fn plan(&mut self, token: Option<&str>) -> Attempt {
+    /// The time limit of the attempt planned last.
+    pub fn attempt_timeout_ms(&self) -> u32 {
+        self.attempt_timeout_ms
+    }
+
+    /// Sets the call's deadline from `deadlineMs`, the first time: the call starts now.
+    pub fn start(&mut self, now_ms: f64) {
+        if let (None, Some(deadline)) = (self.deadline_at, self.policy.deadline_ms) {
+            self.deadline_at = Some(now_ms + f64::from(deadline));
+        }
+    }
+
+    /// The next attempt at `now_ms`, carrying `token` (none for the token request). Every attempt
+    /// sends the same idempotency key.
+    pub fn plan(&mut self, token: Option<&str>, now_ms: f64) -> Attempt {
+        self.start(now_ms);
         self.attempts += 1;
+        self.attempt_timeout_ms = self.time_limit(now_ms);
         Attempt {
             number: self.attempts,
             method: self.request.method,
             url: self.url.clone(),
             headers: self.request.headers(&self.route.client_id, &self.route.api_version, token),
             body: self.request.body.clone(),
-            timeout_ms: self.policy.timeout_ms,
+            timeout_ms: self.attempt_timeout_ms,
         }
     }
 
@@ -163,7 +186,7 @@ impl Call {
     /// `random` is uniform in [0, 1) (for the backoff's jitter).
     pub fn judge(&mut self, outcome: Outcome<'_>, now_ms: f64, random: f64) -> Verdict {
         let (failure, error, problem_body) = match outcome {
-            Outcome::Timeout => (AttemptFailure::Timeout, ClientError::Timeout { after_ms: self.policy.timeout_ms }, false),
+            Outcome::Timeout => (AttemptFailure::Timeout, ClientError::Timeout { after_ms: self.attempt_timeout_ms }, false),
             Outcome::Network(message) => (AttemptFailure::Network, ClientError::Network(message.to_owned()), false),
             Outcome::TooLarge { status, request_id } => {
                 let reason = format!("the body is larger than {MAX_BODY_MIB} MiB");
@@ -187,7 +210,9 @@ impl Call {
             self.refreshed = true;
             return Verdict::RefreshToken;
         }
-        match self.policy.delay_after(&failure, self.retries, random, now_ms) {
+        // A wait that would end past the deadline is not begun: the call fails with what it has.
+        let within_deadline = |after_ms: u32| self.deadline_at.is_none_or(|at| now_ms + f64::from(after_ms) < at);
+        match self.policy.delay_after(&failure, self.retries, random, now_ms).filter(|after_ms| within_deadline(*after_ms)) {
             Some(after_ms) => {
                 self.retries += 1;
                 Verdict::Retry { after_ms }
@@ -239,7 +264,7 @@ mod tests {
     #[test]
     fn plans_attempts_with_the_token_and_judges_a_good_group_done() {
         let mut call = get_call(false);
-        let attempt = call.plan(Some("tok"));
+        let attempt = call.plan(Some("tok"), 0.0);
         assert_eq!((attempt.number, attempt.method, attempt.timeout_ms), (1, Method::Get, 30_000));
         assert_eq!(attempt.url, "https://sandbox.upvest.co/account_groups/9d95820d-4333-46b6-98de-04ab7512e76f");
         assert!(attempt.headers.contains(&("authorization", "Bearer tok".to_owned())));
@@ -250,7 +275,7 @@ mod tests {
     #[test]
     fn a_success_that_breaks_the_contract_fails_at_once() {
         let mut call = get_call(false);
-        call.plan(Some("tok"));
+        call.plan(Some("tok"), 0.0);
         let verdict = call.judge(response(200, "application/json", r#"{"id":"nope"}"#), 0.0, 0.5);
         assert!(matches!(verdict, Verdict::Fail { error: ClientError::Response(_), .. }), "{verdict:?}");
     }
@@ -258,22 +283,37 @@ mod tests {
     #[test]
     fn a_503_is_retried_and_a_401_refreshes_once() {
         let mut call = get_call(true);
-        call.plan(Some("a"));
+        call.plan(Some("a"), 0.0);
         assert!(matches!(call.judge(response(503, "application/problem+json", r#"{"type":"x","status":503}"#), 0.0, 0.5), Verdict::Retry { .. }));
-        call.plan(Some("a"));
+        call.plan(Some("a"), 0.0);
         assert_eq!(call.judge(response(401, "application/problem+json", r#"{"type":"x","status":401}"#), 0.0, 0.5), Verdict::RefreshToken);
-        call.plan(Some("b"));
+        call.plan(Some("b"), 0.0);
         let verdict = call.judge(response(401, "application/problem+json", r#"{"type":"x","status":401}"#), 0.0, 0.5);
         assert!(matches!(verdict, Verdict::Fail { error: ClientError::Problem(_), problem_body: true }), "{verdict:?}");
     }
 
     #[test]
+    fn a_deadline_bounds_attempts_and_waits() {
+        let request = request::get(Some(&json!("9d95820d-4333-46b6-98de-04ab7512e76f")), None).unwrap();
+        let policy = RetryPolicy { timeout_ms: 1_000, base_delay_ms: 400, max_retries: 5, deadline_ms: Some(1_500), ..RetryPolicy::default() };
+        let mut call = Call::new(request, &route(), Expected::Group, policy, false);
+        assert_eq!(call.plan(Some("t"), 10_000.0).timeout_ms, 1_000, "timeoutMs while the deadline is further");
+        let busy = response(503, "application/problem+json", r#"{"type":"x","status":503}"#);
+        assert_eq!(call.judge(busy, 11_000.0, 0.5), Verdict::Retry { after_ms: 200 });
+        assert_eq!(call.plan(Some("t"), 11_200.0).timeout_ms, 300, "the rest of the deadline");
+        assert_eq!(call.judge(Outcome::Timeout, 11_500.0, 0.5), Verdict::Fail { error: ClientError::Timeout { after_ms: 300 }, problem_body: false });
+        let mut call = Call::new(request::get(Some(&json!("9d95820d-4333-46b6-98de-04ab7512e76f")), None).unwrap(), &route(), Expected::Group, policy, false);
+        call.plan(Some("t"), 0.0);
+        assert!(matches!(call.judge(busy, 1_400.0, 0.9), Verdict::Fail { .. }), "a wait past the deadline is not begun");
+    }
+
+    #[test]
     fn a_fixed_token_is_not_refreshed_and_timeouts_are_final() {
         let mut call = get_call(false);
-        call.plan(Some("a"));
+        call.plan(Some("a"), 0.0);
         assert!(matches!(call.judge(response(401, "application/json", "{}"), 0.0, 0.5), Verdict::Fail { .. }));
         let mut call = get_call(true);
-        call.plan(Some("a"));
+        call.plan(Some("a"), 0.0);
         assert!(matches!(call.judge(Outcome::Timeout, 0.0, 0.5), Verdict::Fail { error: ClientError::Timeout { after_ms: 30_000 }, .. }));
     }
 }

@@ -22,6 +22,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "retryBaseDelayMs",
     "maxRetryDelayMs",
     "timeoutMs",
+    "deadlineMs",
 ];
 
 /// Checked constructor options.

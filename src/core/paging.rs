@@ -1,10 +1,14 @@
-//! Paging policy for iteration: which page to ask for next, and when to stop.
+//! Paging policy for iteration: which page to ask for next, and when to stop. The client, not the
+//! server, owns the position: the next offset is the one asked for plus the items received, a
+//! page that claims another offset or makes no progress is refused, and the number of pages is
+//! bounded by the first `total_count` seen, so a lying server cannot loop an iteration forever or
+//! make it yield a position twice.
 
 use super::error::InvalidInput;
 use super::json::JsonView;
-use super::model::{MAX_LIMIT, SORT_FIELDS, SORT_ORDERS};
+use super::model::{MAX_LIMIT, MAX_OFFSET, SORT_FIELDS, SORT_ORDERS};
 use super::request::{self, Request};
-use super::validate::{integer_in, member, one_of, options_object};
+use super::validate::{integer_in, member, number_text, one_of, options_object};
 
 /// The page size iteration uses when the caller names none (the API's own default).
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
@@ -17,6 +21,9 @@ pub struct Pager {
     order: Option<&'static str>,
     page_size: u32,
     next_offset: u32,
+    /// Pages taken in so far, and the most there may be (set by the first page's `total_count`).
+    pages: u32,
+    max_pages: Option<u32>,
     finished: bool,
 }
 
@@ -35,6 +42,8 @@ impl Pager {
             order: read("order").map(|v| one_of("order", &v, SORT_ORDERS)).transpose()?,
             page_size: read("pageSize").map(|v| integer_in("pageSize", &v, 1, MAX_LIMIT)).transpose()?.unwrap_or(DEFAULT_PAGE_SIZE),
             next_offset: 0,
+            pages: 0,
+            max_pages: None,
             finished: false,
         })
     }
@@ -59,19 +68,35 @@ impl Pager {
         Some(request::get_request(path, query.join("&")))
     }
 
-    /// Takes in a page's `meta.offset`, `meta.count` and `meta.total_count`. Iteration ends at
-    /// `total_count`, and also on an empty page, so that a server whose count never arrives cannot
-    /// keep it going forever.
-    pub fn advance(&mut self, offset: f64, count: f64, total_count: f64) {
-        let next = offset + count;
-        self.finished = count <= 0.0 || next >= total_count || next > f64::from(super::model::MAX_OFFSET);
-        self.next_offset = next as u32;
-    }
-
-    /// Takes in a page (already checked against the contract) by its `meta`.
-    pub fn advance_past<V: JsonView>(&mut self, page: &V) {
-        let counter = |name: &str| page.field("meta").and_then(|m| m.field(name)).and_then(|v| v.number()).unwrap_or(0.0);
-        self.advance(counter("offset"), counter("count"), counter("total_count"));
+    /// Takes in a page (already checked against the contract): its `meta.offset`, how many items
+    /// its `data` holds, and its `meta.total_count`. Iteration ends at `total_count`; the error
+    /// says why a page cannot be part of this iteration (it then ends too).
+    pub fn advance(&mut self, offset: f64, received: usize, total_count: f64) -> Result<(), String> {
+        let asked = self.next_offset;
+        let refuse = |this: &mut Pager, reason: String| {
+            this.finished = true;
+            Err(reason)
+        };
+        if offset != f64::from(asked) {
+            return refuse(self, format!("meta.offset is {} but the page asked for offset {asked}", number_text(offset)));
+        }
+        self.pages += 1;
+        // At most the pages the first total_count needs, and one more for groups added meanwhile.
+        let max_pages = *self.max_pages.get_or_insert_with(|| (total_count / f64::from(self.page_size)).ceil().min(f64::from(u32::MAX - 1)) as u32 + 1);
+        if received == 0 {
+            self.finished = true;
+            if f64::from(asked) < total_count {
+                return refuse(self, format!("the page at offset {asked} is empty, but meta.total_count is {}", number_text(total_count)));
+            }
+            return Ok(());
+        }
+        let next = u64::from(asked) + received as u64;
+        self.next_offset = next.min(u64::from(u32::MAX)) as u32;
+        self.finished = next as f64 >= total_count || next > u64::from(MAX_OFFSET);
+        if !self.finished && self.pages >= max_pages {
+            return refuse(self, format!("the list did not end within {max_pages} pages, as its first meta.total_count promised"));
+        }
+        Ok(())
     }
 
     /// Ends iteration (the caller broke out of its loop).
@@ -91,7 +116,7 @@ mod tests {
         let urls: Vec<String> = std::iter::from_fn(|| {
             let request = pager.next_request()?;
             let offset = request.query.split("offset=").nth(1)?.split('&').next()?.parse::<f64>().ok()?;
-            pager.advance(offset, (5.0 - offset).min(2.0), 5.0);
+            pager.advance(offset, (5.0 - offset).min(2.0) as usize, 5.0).unwrap();
             Some(request.url(""))
         })
         .collect();
@@ -114,11 +139,47 @@ mod tests {
     #[test]
     fn stops_on_an_empty_page_and_when_finished() {
         let mut pager = Pager::new::<&Value>(None, None).unwrap();
-        pager.advance(0.0, 0.0, 10.0);
+        assert_eq!(pager.advance(0.0, 0, 10.0), Err("the page at offset 0 is empty, but meta.total_count is 10".into()));
+        assert!(pager.next_request().is_none());
+        let mut pager = Pager::new::<&Value>(None, None).unwrap();
+        assert_eq!(pager.advance(0.0, 0, 0.0), Ok(()), "an empty list ends quietly");
         assert!(pager.next_request().is_none());
         let mut pager = Pager::new::<&Value>(None, None).unwrap();
         pager.finish();
         assert!(pager.next_request().is_none());
+    }
+
+    fn offset_of(pager: &Pager) -> Option<u32> {
+        pager.next_request()?.query.split("offset=").nth(1)?.split('&').next()?.parse().ok()
+    }
+
+    #[test]
+    fn the_client_owns_the_position() {
+        // A server that answers `offset: 0, count: 1, total_count: 1e15` to every page.
+        let mut pager = Pager::new::<&Value>(None, Some(&json!({"pageSize": 1}))).unwrap();
+        assert_eq!(pager.advance(0.0, 1, 1e15), Ok(()));
+        assert_eq!(offset_of(&pager), Some(1), "the next offset is the one asked for plus the items received");
+        assert_eq!(pager.advance(0.0, 1, 1e15), Err("meta.offset is 0 but the page asked for offset 1".into()));
+        assert!(pager.next_request().is_none(), "a lying page ends the iteration");
+        // An offset that goes backwards.
+        let mut pager = Pager::new::<&Value>(None, Some(&json!({"pageSize": 2}))).unwrap();
+        pager.advance(0.0, 2, 10.0).unwrap();
+        assert!(pager.advance(1.0, 2, 10.0).is_err());
+    }
+
+    #[test]
+    fn pages_are_bounded_by_the_first_total_count() {
+        // Honest offsets, but a total that keeps growing: ceil(4 / 2) + 1 = 3 pages at most.
+        let mut pager = Pager::new::<&Value>(None, Some(&json!({"pageSize": 2}))).unwrap();
+        let mut total = 4.0;
+        let mut results = Vec::new();
+        while let Some(offset) = offset_of(&pager) {
+            results.push(pager.advance(f64::from(offset), 2, total));
+            total += 2.0;
+        }
+        assert_eq!(results.len(), 3);
+        assert!(results[..2].iter().all(Result::is_ok));
+        assert_eq!(results[2], Err("the list did not end within 3 pages, as its first meta.total_count promised".into()));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! body. Headers that depend on the client (token, client id) are added per attempt.
 
 use super::error::{InputCode, InvalidInput};
-use super::json::JsonView;
+use super::json::{JsonKind, JsonView};
+use super::retry::MAX_DEADLINE_MS;
 use super::model::{BUSINESS_GROUP_TYPE, CLOSURE_REASONS, MAX_LIMIT, MAX_OFFSET, SORT_FIELDS, SORT_ORDERS, USER_GROUP_TYPES};
 use super::validate::{boolean, integer_in, member, one_of, options_object, parse_uuid, required_object, securities_account_number, uuid_field};
 use uuid::Uuid;
@@ -87,10 +88,19 @@ pub fn is_header_value(value: &str) -> bool {
 }
 
 /// Options every call takes (`signal` is read by the wasm layer).
-pub const CALL_OPTION_NAMES: &[&str] = &["signal"];
+pub const CALL_OPTION_NAMES: &[&str] = &["signal", "deadlineMs"];
 
 /// Options `create` takes.
-pub const CREATE_OPTION_NAMES: &[&str] = &["signal", "idempotencyKey"];
+pub const CREATE_OPTION_NAMES: &[&str] = &["signal", "deadlineMs", "idempotencyKey"];
+
+/// A call's `deadlineMs` (its own time limit, retries and waits included), when it sets one;
+/// the options' names are checked by the operation.
+pub fn call_deadline<V: JsonView>(options: Option<V>) -> Result<Option<u32>, InvalidInput> {
+    match options.filter(|o| o.kind() == JsonKind::Object).and_then(|o| member(&o, "deadlineMs")) {
+        None => Ok(None),
+        Some(limit) => integer_in("deadlineMs", &limit, 1, MAX_DEADLINE_MS).map(Some),
+    }
+}
 
 /// Checks a call's options object for unknown names (typo protection).
 pub fn call_options<V: JsonView>(options: Option<V>, allowed: &[&str]) -> Result<Option<V>, InvalidInput> {
@@ -292,7 +302,7 @@ mod tests {
     #[test]
     fn rejects_unknown_call_options() {
         let e = get(Some(&json!(USER)), Some(&json!({"idempotencyKey": USER}))).unwrap_err();
-        assert_eq!(e.to_string(), "options has an unknown field \"idempotencyKey\" (allowed: signal)");
+        assert_eq!(e.to_string(), "options has an unknown field \"idempotencyKey\" (allowed: signal, deadlineMs)");
         let e = create(Some(&json!({"user_id": USER, "type": "ISA"})), Some(&json!({"idempotency_key": USER}))).unwrap_err();
         assert_eq!(e.field, "options");
         assert_eq!(list::<&Value>(None, Some(&json!(7))).unwrap_err().field, "options");

@@ -20,16 +20,21 @@ pub struct RetryPolicy {
     pub max_delay_ms: u32,
     /// The time limit of one attempt.
     pub timeout_ms: u32,
+    /// The time limit of a whole call, retries and waits included, when set.
+    pub deadline_ms: Option<u32>,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy { max_retries: 2, base_delay_ms: 500, max_delay_ms: 20_000, timeout_ms: 30_000 }
+        RetryPolicy { max_retries: 2, base_delay_ms: 500, max_delay_ms: 20_000, timeout_ms: 30_000, deadline_ms: None }
     }
 }
 
 /// The options that set a [`RetryPolicy`].
-pub const RETRY_OPTION_NAMES: &[&str] = &["maxRetries", "retryBaseDelayMs", "maxRetryDelayMs", "timeoutMs"];
+pub const RETRY_OPTION_NAMES: &[&str] = &["maxRetries", "retryBaseDelayMs", "maxRetryDelayMs", "timeoutMs", "deadlineMs"];
+
+/// The longest `deadlineMs` accepted: an hour.
+pub const MAX_DEADLINE_MS: u32 = 3_600_000;
 
 impl RetryPolicy {
     /// Reads the retry options from the constructor's options object.
@@ -44,6 +49,7 @@ impl RetryPolicy {
             base_delay_ms: read("retryBaseDelayMs", 0, 60_000, default.base_delay_ms)?,
             max_delay_ms: read("maxRetryDelayMs", 0, 300_000, default.max_delay_ms)?,
             timeout_ms: read("timeoutMs", 1, 600_000, default.timeout_ms)?,
+            deadline_ms: member(options, "deadlineMs").map(|v| integer_in("deadlineMs", &v, 1, MAX_DEADLINE_MS)).transpose()?,
         })
     }
 
@@ -150,7 +156,7 @@ mod tests {
 
     #[test]
     fn backoff_is_full_jitter_exponential_and_capped() {
-        let policy = RetryPolicy { max_retries: 10, base_delay_ms: 100, max_delay_ms: 1000, timeout_ms: 1 };
+        let policy = RetryPolicy { max_retries: 10, base_delay_ms: 100, max_delay_ms: 1000, timeout_ms: 1, deadline_ms: None };
         let ceiling = |n| policy.delay_after(&status(503, None), n, 0.999_999, 0.0).unwrap();
         assert_eq!([ceiling(0), ceiling(1), ceiling(2), ceiling(3), ceiling(4), ceiling(9)], [99, 199, 399, 799, 999, 999]);
         assert_eq!(policy.delay_after(&status(503, None), 3, 0.0, 0.0), Some(0));
@@ -158,7 +164,7 @@ mod tests {
 
     #[test]
     fn retry_after_wins_when_present_and_is_capped() {
-        let policy = RetryPolicy { max_retries: 3, base_delay_ms: 100, max_delay_ms: 5000, timeout_ms: 1 };
+        let policy = RetryPolicy { max_retries: 3, base_delay_ms: 100, max_delay_ms: 5000, timeout_ms: 1, deadline_ms: None };
         assert_eq!(policy.delay_after(&status(429, Some("2")), 0, 0.0, 0.0), Some(2000));
         assert_eq!(policy.delay_after(&status(429, Some("3600")), 0, 0.0, 0.0), Some(5000));
         let now = http_date_ms("Wed, 25 Nov 2026 02:00:00 GMT").unwrap();

@@ -143,6 +143,7 @@ fn schedule(seed: u64, tally: &mut Tally) {
         base_delay_ms: rng.below(2_000) as u32,
         max_delay_ms: rng.below(30_000) as u32,
         timeout_ms: 1 + rng.below(60_000) as u32,
+        deadline_ms: None,
     };
     let refreshable = rng.below(2) == 0;
     let (request, expected) = request(&mut rng);
@@ -153,7 +154,7 @@ fn schedule(seed: u64, tally: &mut Tally) {
     let (mut retries, mut refreshes) = (0u32, 0u32);
     let fail = |why: &str| -> ! { panic!("schedule {seed}: {why}") };
     loop {
-        let attempt = call.plan(Some(&format!("token-{token}")));
+        let attempt = call.plan(Some(&format!("token-{token}")), NOW_MS);
         tally.attempts += 1;
         if attempt.number > policy.max_retries + 2 {
             fail("more attempts than maxRetries + 1 and one token refresh");

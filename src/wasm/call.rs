@@ -87,10 +87,18 @@ impl CallCore {
         self.call.request().body.clone()
     }
 
-    /// Each attempt's time limit.
-    #[wasm_bindgen(getter, js_name = timeoutMs)]
-    pub fn timeout_ms(&self) -> u32 {
-        self.call.timeout_ms()
+    /// The time limit for what comes next (a token, a signature) at `now_ms`: `timeoutMs`, or
+    /// less when the call's `deadlineMs` is nearer. The call starts at its first use.
+    #[wasm_bindgen(js_name = timeLimit)]
+    pub fn time_limit(&mut self, now_ms: f64) -> u32 {
+        self.call.start(now_ms);
+        self.call.time_limit(now_ms)
+    }
+
+    /// The time limit of the attempt planned last.
+    #[wasm_bindgen(getter, js_name = attemptTimeoutMs)]
+    pub fn attempt_timeout_ms(&self) -> u32 {
+        self.call.attempt_timeout_ms()
     }
 
     /// The most a response body may hold: the read stops past it.
@@ -99,9 +107,9 @@ impl CallCore {
         crate::core::response::MAX_BODY_BYTES
     }
 
-    /// The next attempt's headers, `[name, value, …]`, carrying `token`.
-    pub fn plan(&mut self, token: Option<String>) -> Vec<String> {
-        let attempt = self.call.plan(token.as_deref());
+    /// The next attempt's headers at `now_ms`, `[name, value, …]`, carrying `token`.
+    pub fn plan(&mut self, token: Option<String>, now_ms: f64) -> Vec<String> {
+        let attempt = self.call.plan(token.as_deref(), now_ms);
         self.planned = attempt.headers.iter().map(|(name, _)| *name).collect();
         attempt.headers.into_iter().flat_map(|(name, value)| [name.to_owned(), value]).collect()
     }

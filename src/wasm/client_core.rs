@@ -3,11 +3,11 @@
 //! copied by the JavaScript glue, so reading it runs no caller code.
 
 use super::call::CallCore;
-use super::errors::invalid_input;
+use super::errors::{invalid_input, to_js};
 use super::js_json::Js;
 use crate::core::call::{Call, Route};
 use crate::core::config::ClientConfig;
-use crate::core::error::InvalidInput;
+use crate::core::error::{ClientError, InvalidInput, UnexpectedResponse};
 use crate::core::model::DEFAULT_API_VERSION;
 use crate::core::paging::Pager;
 use crate::core::request::{self, Request};
@@ -25,9 +25,16 @@ pub struct ClientCore {
 }
 
 impl ClientCore {
-    fn call(&self, request: Result<Request, InvalidInput>, expected: Expected) -> Result<CallCore, JsValue> {
+    /// A checked call: the request, and the call's own `deadlineMs` over the client's.
+    fn call(&self, request: Result<Request, InvalidInput>, options: &JsValue, expected: Expected) -> Result<CallCore, JsValue> {
         let request = request.map_err(invalid_input)?;
-        Ok(CallCore::new(Call::new(request, &self.route, expected, self.policy, self.access_token.is_none())))
+        let policy = self.policy_for(options)?;
+        Ok(CallCore::new(Call::new(request, &self.route, expected, policy, self.access_token.is_none())))
+    }
+
+    fn policy_for(&self, options: &JsValue) -> Result<RetryPolicy, JsValue> {
+        let deadline = request::call_deadline(Js::optional(options.clone())).map_err(invalid_input)?;
+        Ok(RetryPolicy { deadline_ms: deadline.or(self.policy.deadline_ms), ..self.policy })
     }
 }
 
@@ -49,42 +56,42 @@ impl ClientCore {
 
     /// `create`.
     pub fn create(&self, input: JsValue, options: JsValue) -> Result<CallCore, JsValue> {
-        self.call(request::create(Js::optional(input), Js::optional(options)), Expected::Group)
+        self.call(request::create(Js::optional(input), Js::optional(options.clone())), &options, Expected::Group)
     }
 
     /// `get`.
     pub fn get(&self, account_group_id: JsValue, options: JsValue) -> Result<CallCore, JsValue> {
-        self.call(request::get(Js::optional(account_group_id), Js::optional(options)), Expected::Group)
+        self.call(request::get(Js::optional(account_group_id), Js::optional(options.clone())), &options, Expected::Group)
     }
 
     /// `list`.
     pub fn list(&self, query: JsValue, options: JsValue) -> Result<CallCore, JsValue> {
-        self.call(request::list(Js::optional(query), Js::optional(options)), Expected::Page)
+        self.call(request::list(Js::optional(query), Js::optional(options.clone())), &options, Expected::Page)
     }
 
     /// `listForUser`.
     #[wasm_bindgen(js_name = listForUser)]
     pub fn list_for_user(&self, user_id: JsValue, query: JsValue, options: JsValue) -> Result<CallCore, JsValue> {
-        self.call(request::list_for_user(Js::optional(user_id), Js::optional(query), Js::optional(options)), Expected::Page)
+        self.call(request::list_for_user(Js::optional(user_id), Js::optional(query), Js::optional(options.clone())), &options, Expected::Page)
     }
 
     /// `close`.
     pub fn close(&self, account_group_id: JsValue, close_options: JsValue, options: JsValue) -> Result<CallCore, JsValue> {
-        self.call(request::close(Js::optional(account_group_id), Js::optional(close_options), Js::optional(options)), Expected::Accepted)
+        self.call(request::close(Js::optional(account_group_id), Js::optional(close_options), Js::optional(options.clone())), &options, Expected::Accepted)
     }
 
     /// `verifyKeys`.
     #[wasm_bindgen(js_name = verifyKeys)]
     pub fn verify_keys(&self, options: JsValue) -> Result<CallCore, JsValue> {
-        self.call(request::verify_keys(Js::optional(options)), Expected::VerifyKeys)
+        self.call(request::verify_keys(Js::optional(options.clone())), &options, Expected::VerifyKeys)
     }
 
     /// The pages of `iterate` (`for_user`: of `iterateForUser`).
     pub fn pager(&self, user_id: JsValue, for_user: bool, query: JsValue, options: JsValue) -> Result<PagerCore, JsValue> {
-        request::call_options(Js::optional(options), request::CALL_OPTION_NAMES).map_err(invalid_input)?;
+        request::call_options(Js::optional(options.clone()), request::CALL_OPTION_NAMES).map_err(invalid_input)?;
         let user_id = for_user.then(|| Js::optional(user_id));
         let pager = Pager::new(user_id, Js::optional(query)).map_err(invalid_input)?;
-        Ok(PagerCore { pager, route: self.route.clone(), policy: self.policy, refreshable: self.access_token.is_none() })
+        Ok(PagerCore { pager, route: self.route.clone(), policy: self.policy_for(&options)?, refreshable: self.access_token.is_none() })
     }
 }
 
@@ -105,9 +112,13 @@ impl PagerCore {
         Some(CallCore::new(Call::new(request, &self.route, Expected::Page, self.policy, self.refreshable)))
     }
 
-    /// Takes in a page (checked against the contract) by its `meta` counters.
-    pub fn advance(&mut self, offset: f64, count: f64, total_count: f64) {
-        self.pager.advance(offset, count, total_count);
+    /// Takes in a page (checked against the contract): its `meta.offset`, its number of items
+    /// and its `meta.total_count`. A `ResponseError` for a page this iteration cannot take.
+    pub fn advance(&mut self, offset: f64, received: usize, total_count: f64, request_id: Option<String>) -> Result<(), JsValue> {
+        self.pager.advance(offset, received, total_count).map_err(|reason| {
+            let reason = format!("paging: {reason}");
+            to_js(&ClientError::Response(UnexpectedResponse { status: 200, request_id, reason }), None, None)
+        })
     }
 }
 

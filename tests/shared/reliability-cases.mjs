@@ -57,6 +57,26 @@ export function reliabilityCases(api, mockUrl) {
       equal((await since(before, 'GET')).length, 3);
     }),
 
+    'deadlineMs bounds the whole call: no wait past it, the last attempt cut to what is left': withFaults(async () => {
+      const group = await newGroup();
+      await faults([{ method: 'GET', path: `/account_groups/${group.id}`, times: 20, status: 503, retry_after: 1 }]);
+      let before = await logMark();
+      let started = Date.now();
+      const error = await rejects(client({ maxRetries: 10, deadlineMs: 1500 }).get(group.id));
+      ok(error instanceof api.ProblemError && error.status === 503, String(error));
+      ok(Date.now() - started < 1500, `gave up within the deadline (${Date.now() - started} ms)`);
+      equal((await since(before, 'GET')).length, 2, 'one wait of Retry-After: 1 fits, the next does not');
+      await clearFaults();
+      await faults([{ method: 'GET', path: `/account_groups/${group.id}`, delay_ms: 3000 }]);
+      started = Date.now();
+      const slow = await rejects(client({ timeoutMs: 30000 }).get(group.id, { deadlineMs: 300 }));
+      ok(slow instanceof api.TimeoutError, String(slow));
+      equal(slow.timeoutMs, 300, 'the attempt got what was left of the deadline');
+      ok(Date.now() - started < 2000, `a call's deadlineMs wins over the client's timeoutMs (${Date.now() - started} ms)`);
+      const bad = await rejects(client().get(group.id, { deadlineMs: 0 }));
+      ok(bad instanceof api.InvalidInputError && bad.field === 'deadlineMs' && bad.code === 'range', String(bad));
+    }),
+
     'retries stop at maxRetries, and other 4xx are not retried': withFaults(async () => {
       const group = await newGroup();
       await faults([{ method: 'GET', path: `/account_groups/${group.id}`, times: 10, status: 503 }]);
