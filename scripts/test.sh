@@ -56,7 +56,7 @@ suite admin-page '^# pass [0-9]+' node --test tests/admin/admin.test.mjs
 suite package 'package: [0-9]+ passed' node tests/package/run.mjs
 suite environments 'environments: [0-9]+ passed' node tests/environments/run.mjs
 suite bench-smoke 'bench: [0-9]+ passed' node --expose-gc bench/run.mjs --smoke
-suite types 'types: [0-9]+ passed' bash -c 'tsc -p tests/types && echo "types: 1 passed (tsc --strict over tests/types/consumer.ts)"'
+suite types 'types: [0-9]+ passed' bash -c 'tsc -p tests/types && tsc -p js && echo "types: 2 passed (tsc --strict over tests/types/consumer.ts, and over the JS glue in js/ through its JSDoc)"'
 # The declarations as published: resolvable under every TypeScript module resolution
 # (arethetypeswrong on the packed package; the .wasm subpath is an asset, not a module), and an
 # API reference generated from them by TypeDoc with warnings as errors.
