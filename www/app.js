@@ -1,58 +1,69 @@
-// The admin page: list, filter, page, inspect, create and close account groups, through the
-// package's web build. Connection settings default to the mock that serves this page; the token
-// is kept in memory only.
-import { AccountGroups, InvalidInputError, ProblemError, ResponseError, UpvestError } from '/pkg/web/index.js';
-import { badge, el, fieldMessage, owner, when } from './view.js';
+// The admin page: the list (sort, order, page size, pages, a filter by user), look-up by id, and
+// the view in the URL, wired to the overview, the export, the detail view and the create form,
+// all through the package's web build. Connection settings default to the mock that serves
+// this page; the token is kept in memory only.
+import { AccountGroups, InvalidInputError, UpvestError } from '/pkg/web/index.js';
+import { createCreateForm } from './create.js';
+import { createDetail } from './detail.js';
+import { ORDERS, SORT_FIELDS } from './enums.js';
+import { createExport } from './export.js';
+import { createOverview } from './overview.js';
+import { clearProblem, showProblem } from './problem.js';
+import { PAGE_SIZES, formatView, parseView, sameList } from './state.js';
+import { $, badge, el, fieldMessage, fillSelect, isUuid, owner, when } from './view.js';
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const $ = (id) => document.getElementById(id);
 const settings = {
   baseUrl: localStorage.getItem('upvest-admin.baseUrl') ?? location.origin,
   clientId: localStorage.getItem('upvest-admin.clientId') ?? '363f3305-7ab0-4e82-a158-f9d382ad08b6',
   token: 'admin-page-token',
 };
-const view = { user: '', sort: 'created_at', order: 'DESC', pageSize: 25, offset: 0, total: 0 };
 let client;
+/** The view shown: what the URL holds (see state.js). */
+let view = parseView(location.search);
+const getClient = () => client;
 
-function connect() {
-  client = new AccountGroups({ baseUrl: settings.baseUrl, clientId: settings.clientId, accessToken: settings.token, maxRetries: 1, timeoutMs: 15000 });
+function connect({ baseUrl, clientId, token }) {
+  client = new AccountGroups({ baseUrl, clientId, accessToken: token, maxRetries: 1, timeoutMs: 15000 });
 }
 
-function showProblem(error) {
-  const box = $('problem');
-  if (!error) {
-    box.hidden = true;
-    return;
-  }
-  const problem = error instanceof ProblemError;
-  $('problem-title').textContent = problem ? error.title ?? `HTTP ${error.status}` : error.name ?? 'Error';
-  $('problem-detail').textContent = problem ? error.detail ?? '' : error.message;
-  $('problem-status').textContent = error instanceof ProblemError || error instanceof ResponseError ? `HTTP ${error.status}` : 'no response';
-  $('problem-request-id').textContent = error.requestId ?? '—';
-  box.hidden = false;
-  box.scrollIntoView({ block: 'nearest' });
-}
+let loads = 0; // so a slow answer never overwrites the page asked for after it
 
 async function load() {
+  const ticket = ++loads;
   const table = $('groups');
   table.setAttribute('aria-busy', 'true');
   $('status').textContent = 'Loading…';
-  const query = { sort: view.sort, order: view.order, limit: view.pageSize, offset: view.offset };
+  const offset = (view.page - 1) * view.size;
+  const query = { sort: view.sort, order: view.order, limit: view.size, offset };
   try {
     const page = view.user ? await client.listForUser(view.user, query) : await client.list(query);
-    view.total = page.meta.total_count;
+    if (ticket !== loads) return;
+    const total = page.meta.total_count;
+    const pages = Math.max(1, Math.ceil(total / view.size));
+    if (page.data.length === 0 && view.page > pages) {
+      // A link to a page past the end (the list shrank, or the link was edited): the last page.
+      await navigate({ page: pages }, { replace: true });
+      return;
+    }
     $('rows').replaceChildren(...page.data.map(row));
-    const first = page.data.length ? view.offset + 1 : 0;
-    $('status').textContent = `${first}–${view.offset + page.data.length} of ${view.total} account groups${view.user ? ` of user ${view.user}` : ''}`;
-    $('page-label').textContent = `Page ${Math.floor(view.offset / view.pageSize) + 1} of ${Math.max(1, Math.ceil(view.total / view.pageSize))}`;
-    $('prev').disabled = view.offset === 0;
-    $('next').disabled = view.offset + view.pageSize >= view.total;
-    showProblem(null);
+    markOpenRow();
+    const first = page.data.length ? offset + 1 : 0;
+    $('status').textContent = `${first}–${offset + page.data.length} of ${total} account groups${view.user ? ` of user ${view.user}` : ''}`;
+    $('page-label').textContent = `Page ${view.page} of ${pages}`;
+    $('prev').disabled = view.page === 1;
+    $('next').disabled = view.page >= pages;
+    clearProblem('list');
   } catch (error) {
+    if (ticket !== loads) return;
+    // Rows and pager follow the view asked for, not the page shown before it.
+    $('rows').replaceChildren();
     $('status').textContent = 'The list could not be loaded.';
-    showProblem(error);
+    $('page-label').textContent = `Page ${view.page}`;
+    $('prev').disabled = view.page === 1;
+    $('next').disabled = true;
+    showProblem(error, 'list');
   } finally {
-    table.setAttribute('aria-busy', 'false');
+    if (ticket === loads) table.setAttribute('aria-busy', 'false');
   }
 }
 
@@ -62,7 +73,7 @@ function row(group) {
   return el(
     'tr',
     { 'data-id': group.id },
-    cell('Id', el('button', { type: 'button', class: 'link', onclick: () => openDetail(group.id), 'aria-label': `Details of ${group.id}` }, group.id)),
+    cell('Id', el('button', { type: 'button', class: 'link', onclick: () => navigate({ group: group.id }, { focus: true }), 'aria-label': `Details of ${group.id}` }, group.id)),
     cell('Type', group.type),
     cell('Status', badge(group.status)),
     cell('Owner', owner(group), { class: 'owner' }),
@@ -72,122 +83,72 @@ function row(group) {
   );
 }
 
-async function openDetail(id) {
-  const section = $('detail');
-  section.hidden = false;
-  section.setAttribute('aria-busy', 'true');
-  $('detail-id').textContent = id;
-  try {
-    const group = await client.get(id);
-    const fields = [
-      ['Type', group.type],
-      ['Status', badge(group.status)],
-      ['Owner', owner(group)],
-      ['Securities account number', group.securities_account_number],
-      ['Created', when(group.created_at)],
-      ['Updated', when(group.updated_at)],
-      ['Request id', group.lastResponse.requestId ?? '—'],
-    ];
-    $('detail-fields').replaceChildren(...fields.flatMap(([name, value]) => [el('dt', {}, name), el('dd', {}, value)]));
-    $('close-form').hidden = group.status !== 'ACTIVE';
-    section.dataset.id = id;
-    showProblem(null);
-    $('detail-heading').scrollIntoView({ block: 'nearest' });
-    $('detail-dismiss').focus();
-  } catch (error) {
-    showProblem(error);
-  } finally {
-    section.setAttribute('aria-busy', 'false');
+/** The row of the group open below stands out, for the eye and for screen readers. */
+function markOpenRow() {
+  for (const tr of $('rows').rows) {
+    if (tr.dataset.id === detail.shown()) tr.setAttribute('aria-current', 'true');
+    else tr.removeAttribute('aria-current');
   }
 }
 
-/** Asks before an irreversible step; resolves true when confirmed. */
-function confirmStep(text) {
-  const dialog = $('confirm');
-  $('confirm-text').textContent = text;
-  return new Promise((resolve) => {
-    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'confirm'), { once: true });
-    dialog.showModal();
-  });
+/** The controls show the view (after back, forward or a shared link). */
+function syncControls() {
+  $('filter-user').value = view.user;
+  fieldMessage($('filter-user'), $('filter-error'), null);
+  $('sort').value = view.sort;
+  $('order').value = view.order;
+  $('page-size').value = String(view.size);
 }
 
-async function closeGroup(event) {
-  event.preventDefault();
-  const id = $('detail').dataset.id;
-  const closureReason = $('closure-reason').value;
-  const notificationOnly = $('notification-only').checked;
-  const what = notificationOnly ? 'Announce a future closure of' : 'Close';
-  if (!(await confirmStep(`${what} account group ${id}? This cannot be undone.`))) return;
-  try {
-    await client.close(id, { ...(closureReason ? { closure_reason: closureReason } : {}), notification_only: notificationOnly });
-    await Promise.all([openDetail(id), load()]);
-  } catch (error) {
-    showProblem(error);
-  }
+/**
+ * Shows a view: the list when its part changed (or `reload`), the detail view when the open
+ * group changed (or `group`, already fetched, is given).
+ */
+async function show(next, { reload = false, focus = false, group } = {}) {
+  const previous = view;
+  view = next;
+  syncControls();
+  const work = [];
+  if (reload || !sameList(previous, next)) work.push(load());
+  if (group || next.group !== detail.shown()) work.push(next.group ? detail.open(next.group, { group, focus }) : detail.dismiss());
+  await Promise.all(work);
+  markOpenRow();
 }
 
-/** Checks the create form as the operator types; returns the request when it is valid. */
-function checkCreateForm() {
-  const business = document.querySelector('input[name="owner"]:checked').value === 'business';
-  const ownerId = $('owner-id').value.trim();
-  const number = $('account-number').value.trim();
-  const ownerOk = fieldMessage($('owner-id'), $('owner-id-error'), ownerId === '' ? 'Required.' : UUID.test(ownerId) ? null : 'Must be a UUID like 413715f2-5401-4b97-8055-034a6b879f8c.');
-  const numberOk = fieldMessage($('account-number'), $('account-number-error'), number === '' || /^[0-9]{9}$/.test(number) ? null : 'Must be exactly 9 digits.');
-  if (!ownerOk || !numberOk) return null;
-  const request = business ? { business_id: ownerId, type: 'BUSINESS' } : { user_id: ownerId, type: $('group-type').value };
-  return number ? { ...request, securities_account_number: number } : request;
-}
-
-function syncOwnerKind() {
-  const business = document.querySelector('input[name="owner"]:checked').value === 'business';
-  $('owner-id-label').textContent = business ? 'Business id' : 'User id';
-  const type = $('group-type');
-  type.disabled = business;
-  if (business) type.replaceChildren(el('option', {}, 'BUSINESS'));
-  else if (type.options.length === 1) type.replaceChildren(...['PERSONAL', 'LEGAL_ENTITY', 'FRENCH_PEA', 'ISA', 'CHILD'].map((t) => el('option', {}, t)));
-}
-
-async function create(event) {
-  event.preventDefault();
-  const request = checkCreateForm();
-  if (!request) {
-    $('create-result').textContent = 'Fix the fields marked above.';
-    return;
-  }
-  const button = event.submitter ?? $('create-form').querySelector('button[type="submit"]');
-  button.disabled = true;
-  $('create-result').textContent = 'Creating…';
-  try {
-    const group = await client.create(request);
-    $('create-result').textContent = `Created ${group.type} group ${group.id} (${group.status}).`;
-    Object.assign(view, { sort: 'created_at', order: 'DESC', offset: 0 });
-    $('sort').value = 'created_at';
-    $('order').value = 'DESC';
-    await load();
-  } catch (error) {
-    $('create-result').textContent = 'Not created.';
-    if (error instanceof InvalidInputError) {
-      const field = error.field === 'securities_account_number' ? 'account-number' : 'owner-id';
-      fieldMessage($(field), $(`${field}-error`), error.rule);
-    } else showProblem(error);
-  } finally {
-    button.disabled = false;
-  }
+/** Moves to a view with these changes: a new history entry (unless `replace`), then shown. */
+function navigate(changes, options = {}) {
+  const next = { ...view, ...changes };
+  if (formatView(next) !== formatView(view)) history[options.replace ? 'replaceState' : 'pushState'](null, '', `${location.pathname}${formatView(next)}`);
+  return show(next, options);
 }
 
 function applyControls(event) {
   event?.preventDefault();
   const user = $('filter-user').value.trim();
-  if (!fieldMessage($('filter-user'), $('filter-error'), user === '' || UUID.test(user) ? null : 'Must be a UUID.')) return;
-  Object.assign(view, { user, sort: $('sort').value, order: $('order').value, pageSize: Number($('page-size').value), offset: 0 });
-  load();
+  if (!fieldMessage($('filter-user'), $('filter-error'), user === '' || isUuid(user) ? null : 'Must be a UUID.')) return;
+  navigate({ user, sort: $('sort').value, order: $('order').value, size: Number($('page-size').value), page: 1 });
+}
+
+/** Opens a group by id; the client refuses a malformed id before anything is sent. */
+async function lookUp(event) {
+  event.preventDefault();
+  const input = $('lookup-id');
+  const id = input.value.trim();
+  fieldMessage(input, $('lookup-error'), null);
+  try {
+    const group = await client.get(id);
+    await navigate({ group: id }, { group, focus: true });
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) showProblem(error, 'action');
+    else fieldMessage(input, $('lookup-error'), error.code === 'required' || id === '' ? 'Enter a group id.' : 'Not a group id: it is a UUID like 413715f2-5401-4b97-8055-034a6b879f8c.');
+  }
 }
 
 function applySettings(event) {
   event.preventDefault();
   const next = { baseUrl: $('base-url').value.trim(), clientId: $('client-id').value.trim(), token: $('token').value };
   try {
-    client = new AccountGroups({ baseUrl: next.baseUrl, clientId: next.clientId, accessToken: next.token, maxRetries: 1, timeoutMs: 15000 });
+    connect(next);
   } catch (error) {
     $('settings-error').textContent = error instanceof UpvestError ? error.message : String(error);
     return;
@@ -198,41 +159,52 @@ function applySettings(event) {
   localStorage.setItem('upvest-admin.clientId', settings.clientId);
   $('settings').open = false;
   load();
+  overview.refresh();
 }
 
+fillSelect($('sort'), SORT_FIELDS, { created_at: 'created', updated_at: 'updated' });
+fillSelect($('order'), ORDERS, { DESC: 'newest first', ASC: 'oldest first' });
+fillSelect($('page-size'), PAGE_SIZES.map(String));
 $('base-url').value = settings.baseUrl;
 $('client-id').value = settings.clientId;
 $('token').value = settings.token;
 $('settings-form').addEventListener('submit', applySettings);
+$('lookup-form').addEventListener('submit', lookUp);
 $('list-controls').addEventListener('submit', applyControls);
 for (const id of ['sort', 'order', 'page-size']) $(id).addEventListener('change', applyControls);
 $('clear-filter').addEventListener('click', () => {
   $('filter-user').value = '';
   applyControls();
 });
-$('prev').addEventListener('click', () => {
-  view.offset = Math.max(0, view.offset - view.pageSize);
-  load();
-});
-$('next').addEventListener('click', () => {
-  view.offset += view.pageSize;
-  load();
-});
-$('detail-dismiss').addEventListener('click', () => {
-  $('detail').hidden = true;
-  document.querySelector(`tr[data-id="${CSS.escape($('detail').dataset.id ?? '')}"] button`)?.focus();
-});
-$('close-form').addEventListener('submit', closeGroup);
-$('confirm').addEventListener('click', (event) => {
-  if (event.target instanceof HTMLButtonElement) {
-    event.preventDefault();
-    $('confirm').close(event.target.value);
-  }
-});
-$('create-form').addEventListener('submit', create);
-$('create-form').addEventListener('input', () => checkCreateForm());
-for (const radio of document.querySelectorAll('input[name="owner"]')) radio.addEventListener('change', syncOwnerKind);
+$('prev').addEventListener('click', () => navigate({ page: view.page - 1 }));
+$('next').addEventListener('click', () => navigate({ page: view.page + 1 }));
+window.addEventListener('popstate', () => show(parseView(location.search)));
 
-connect();
-await load();
+connect(settings);
+const overview = createOverview(getClient);
+const detail = createDetail({
+  getClient,
+  onChanged: () => {
+    overview.markStale();
+    return load();
+  },
+  onDismiss: async () => {
+    const id = detail.shown();
+    await navigate({ group: '' });
+    document.querySelector(`tr[data-id="${CSS.escape(id)}"] button`)?.focus();
+  },
+});
+createExport(getClient, () => ({ user: view.user, sort: view.sort, order: view.order }));
+createCreateForm({
+  getClient,
+  onCreated: () => {
+    overview.markStale();
+    return navigate({ sort: 'created_at', order: 'DESC', page: 1 }, { reload: true });
+  },
+});
+
+// The URL as the page understands it: values it does not offer are dropped.
+history.replaceState(null, '', `${location.pathname}${formatView(view)}`);
+overview.refresh();
+await show(view, { reload: true });
 document.body.dataset.ready = 'true';
