@@ -50,7 +50,7 @@ export async function run(transport, call, signal) {
       callHook(transport.onRequest, event);
     }
     const started = observed ? Date.now() : 0;
-    const result = await exchange(transport.fetch, method, url, headers, body, call.attemptTimeoutMs, signal, maxResponseBytes);
+    const result = await exchange(transport.fetch, method, url, headers, body, call.attemptTimeoutMs, signal, maxResponseBytes, (status, contentType) => call.wantsBody(status, contentType));
     if (result.failure === 'aborted') {
       observe(transport, event, started, 0, undefined, 'AbortError');
       throw result.error;

@@ -29,9 +29,11 @@ import { WebhookError } from './errors.js';
  * @param {number} timeoutMs
  * @param {AbortSignal | undefined} caller
  * @param {number} maxBytes
+ * @param {(status: number, contentType: string | undefined) => boolean} wantsBody whether the
+ *   body will be used; one that will not is cancelled unread
  * @returns {Promise<AttemptResult>}
  */
-export async function exchange(fetchImpl, method, url, headerList, body, timeoutMs, caller, maxBytes) {
+export async function exchange(fetchImpl, method, url, headerList, body, timeoutMs, caller, maxBytes, wantsBody) {
   const result = /** @type {AttemptResult} */ ({ failure: '', status: 0, requestId: undefined, contentType: undefined, retryAfter: undefined, body: undefined, error: undefined });
   if (caller?.aborted) return { ...result, failure: 'aborted', error: caller.reason };
   const controller = new AbortController();
@@ -67,6 +69,10 @@ export async function exchange(fetchImpl, method, url, headerList, body, timeout
     result.requestId = header('upvest-request-id');
     result.contentType = header('content-type');
     result.retryAfter = header('retry-after');
+    if (!wantsBody(result.status, result.contentType)) {
+      cancel(response);
+      return { ...result, body: new Uint8Array(0) };
+    }
     if (Number(header('content-length')) > maxBytes) {
       cancel(response);
       return { ...result, failure: 'too-large' };

@@ -15,6 +15,8 @@ export interface CallCore {
   plan(token: string | undefined, nowMs: number): string[];
   /** The signer's headers, checked; throws a `SignerError`. */
   checkAddedHeaders(added: unknown[] | undefined): string[];
+  /** Whether the response's body will be used (else it is cancelled unread). */
+  wantsBody(status: number, contentType: string | undefined): boolean;
   /** 0 done with a body, 1 done without, 2 retry after `waitMs`, 3 refresh the token, 4 fail with `error()`. */
   judge(status: number, requestId: string | undefined, contentType: string | undefined, retryAfter: string | undefined, body: Uint8Array, nowMs: number, random: number): number;
   judgeFailure(kind: string, message: string, status: number, requestId: string | undefined, nowMs: number, random: number): number;

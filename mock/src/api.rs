@@ -1,7 +1,7 @@
 //! The account-group endpoints, validating like the real API: header checks first, then the
 //! route's own input, then the state change.
 
-use crate::app::ApiRequest;
+use crate::request::ApiRequest;
 use crate::auth::{Auth, ADMIN_SCOPE, READ_SCOPE};
 use crate::form;
 use crate::idempotency;

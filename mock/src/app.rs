@@ -7,6 +7,7 @@ use crate::faults::{Effect, Faults};
 use crate::idle::Activity;
 use crate::options::Options;
 use crate::reply::Reply;
+use crate::request::ApiRequest;
 use crate::request_log::RequestLog;
 use crate::signing::Verifier;
 use crate::store::{Capacity, Store};
@@ -37,15 +38,6 @@ pub struct App {
     verifier: Option<Verifier>,
     webhook_keys: Arc<WebhookKeys>,
     outbox: Option<Outbox>,
-}
-
-/// A request as the handlers see it.
-pub struct ApiRequest {
-    pub method: Method,
-    pub path: String,
-    pub query: Option<String>,
-    pub headers: hyper::HeaderMap,
-    pub body: Bytes,
 }
 
 /// Closes a connection without a response (the `drop` fault).

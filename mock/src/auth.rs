@@ -2,7 +2,7 @@
 //! requests carry a token it issued, unexpired, for the same client, with a scope the endpoint
 //! accepts.
 
-use crate::app::ApiRequest;
+use crate::request::ApiRequest;
 use crate::form;
 use crate::reply::Reply;
 use serde_json::json;

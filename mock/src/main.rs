@@ -12,6 +12,7 @@ mod idempotency;
 mod idle;
 mod options;
 mod reply;
+mod request;
 mod request_log;
 mod server;
 mod signing;

@@ -4,7 +4,7 @@
 //! body. It takes what Upvest's own signers send: parameters in any order, `alg` and `tag`, and
 //! extra covered headers; the base is built from the `signature-input` as sent.
 
-use crate::app::ApiRequest;
+use crate::request::ApiRequest;
 use crate::httpsig::{parse_signature, Message, Names, SignatureInput};
 use sha2::{Digest, Sha512};
 use upvest_account_groups::core::signature::{self as core, content_digest, Algorithm};

@@ -182,6 +182,12 @@ impl Call {
         }
     }
 
+    /// Whether a response's body will be read at all: a body that is not JSON (an HTML error
+    /// page) or that no one uses (a 202) is cancelled unread, whatever its size or pace.
+    pub fn wants_body(&self, status: u16, content_type: Option<&str>) -> bool {
+        !(self.expected == Expected::Accepted && status == Expected::Accepted.status()) && is_json_media_type(content_type)
+    }
+
     /// What to do after an attempt. `now_ms` is the clock (for an HTTP-date `Retry-After`);
     /// `random` is uniform in [0, 1) (for the backoff's jitter).
     pub fn judge(&mut self, outcome: Outcome<'_>, now_ms: f64, random: f64) -> Verdict {
@@ -305,6 +311,19 @@ mod tests {
         let mut call = Call::new(request::get(Some(&json!("9d95820d-4333-46b6-98de-04ab7512e76f")), None).unwrap(), &route(), Expected::Group, policy, false);
         call.plan(Some("t"), 0.0);
         assert!(matches!(call.judge(busy, 1_400.0, 0.9), Verdict::Fail { .. }), "a wait past the deadline is not begun");
+    }
+
+    #[test]
+    fn only_bodies_that_will_be_used_are_read() {
+        let call = get_call(false);
+        assert!(call.wants_body(200, Some("application/json")));
+        assert!(call.wants_body(404, Some("application/problem+json")));
+        assert!(!call.wants_body(503, Some("text/html")), "an HTML error page is not read");
+        assert!(!call.wants_body(200, None));
+        let close = request::close(Some(&json!("9d95820d-4333-46b6-98de-04ab7512e76f")), None, None).unwrap();
+        let close = Call::new(close, &route(), Expected::Accepted, RetryPolicy::default(), false);
+        assert!(!close.wants_body(202, Some("application/json")), "a 202 carries nothing to use");
+        assert!(close.wants_body(409, Some("application/problem+json")));
     }
 
     #[test]

@@ -39,9 +39,28 @@ impl Expected {
             Expected::Page => check_page(body),
             Expected::Accepted => Ok(()),
             Expected::Token => super::token::check_token_response(body),
-            Expected::VerifyKeys => super::webhook::check_verify_keys(body),
+            Expected::VerifyKeys => check_verify_keys(body),
         }
     }
+}
+
+/// The members each key of `GET /auth/verify_keys` must carry as strings.
+const VERIFY_KEY_MEMBERS: [&str; 5] = ["kid", "kty", "crv", "x", "y"];
+
+/// The JWKS `GET /auth/verify_keys` answers: `keys`, an array of objects each with string `kid`,
+/// `kty`, `crv`, `x` and `y`. Other members (`alg`, `use`, …) are kept; whether a key is one a
+/// webhook can be verified with is the verifier's question, not the contract's.
+pub fn check_verify_keys<V: JsonView>(body: &V) -> Result<(), String> {
+    must_be_object(&At::Body, body, "the body")?;
+    let keys = body.field("keys").filter(|k| k.kind() == JsonKind::Array).ok_or("keys must be an array")?;
+    for (i, key) in keys.items().iter().enumerate() {
+        let at = At::Item(&At::Body, "keys", i);
+        must_be_object(&at, key, "the key")?;
+        for name in VERIFY_KEY_MEMBERS {
+            string(&at, name, key.field(name).as_ref())?;
+        }
+    }
+    Ok(())
 }
 
 /// Bodies larger than this many MiB are refused rather than read (a 1000-group page is about
@@ -335,6 +354,27 @@ mod tests {
         }
         for bad in ["2020-08-24", "2020-08-24T14:15:22", "2020-08-24T14:15:22.Z", "2020-08-24T14:15:22+0200", "２０２０-08-24T14:15:22Z"] {
             assert!(!is_rfc3339(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn checks_verify_keys_and_keeps_extra_members() {
+        let key = json!({"kid": "k1", "kty": "EC", "crv": "P-521", "x": "AQ", "y": "Ag", "alg": "ES512", "use": "sig"});
+        assert_eq!(check_verify_keys(&&json!({"keys": [key.clone()], "next": null})), Ok(()));
+        assert_eq!(check_verify_keys(&&json!({"keys": []})), Ok(()));
+        let mut no_kid = key.clone();
+        no_kid.as_object_mut().unwrap().remove("kid");
+        let mut numeric_x = key.clone();
+        numeric_x["x"] = json!(1);
+        for (body, reason) in [
+            (json!([]), "the body must be an object (got an array)"),
+            (json!({}), "keys must be an array"),
+            (json!({"keys": {}}), "keys must be an array"),
+            (json!({"keys": [key, "k2"]}), "keys[1] must be an object (got a string)"),
+            (json!({"keys": [no_kid]}), "keys[0].kid must be a string"),
+            (json!({"keys": [numeric_x]}), "keys[0].x must be a string"),
+        ] {
+            assert_eq!(check_verify_keys(&&body), Err(reason.to_owned()), "{body}");
         }
     }
 }

@@ -94,8 +94,9 @@ pub enum AttemptFailure {
 pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        // Whole seconds only; integer parsing keeps float parsing out of the wasm.
-        return value.parse::<u64>().ok().map(|s| s as f64 * 1000.0);
+        // Whole seconds only; integer parsing keeps float parsing out of the wasm. Too many digits
+        // for a u64 is a very long wait (capped by the caller), not an unreadable one.
+        return Some(value.parse::<u64>().map_or(f64::MAX, |s| s as f64 * 1000.0));
     }
     http_date_ms(value).map(|at| (at - now_ms).max(0.0))
 }
@@ -182,6 +183,9 @@ mod tests {
         assert_eq!(http_date_ms("Sunday, 06-Nov-94 08:49:37 GMT"), None);
         assert_eq!(retry_after_ms(" 7 ", 0.0), Some(7000.0));
         assert_eq!(retry_after_ms("-1", 0.0), None);
+        assert_eq!(retry_after_ms("99999999999999999999", 0.0), Some(f64::MAX));
+        let policy = RetryPolicy { max_retries: 1, max_delay_ms: 300, ..RetryPolicy::default() };
+        assert_eq!(policy.delay_after(&AttemptFailure::Status { status: 503, retry_after: Some("99999999999999999999".into()) }, 0, 0.0, 0.0), Some(300));
     }
 
     #[test]

@@ -1,10 +1,9 @@
-//! Webhook deliveries: how large a body may be, reading the events out of a delivery body, and
-//! the shape of the keys deliveries are signed with. (Remembering which event ids were handled is
+//! Webhook deliveries: how large a body may be, and reading the events out of a delivery body. (Remembering which event ids were handled is
 //! a plain bounded set, kept in JavaScript beside the caller's events.)
 
 use super::error::InvalidInput;
 use super::json::{JsonKind, JsonView};
-use super::response::{check_group, is_rfc3339, must_be_object, string, At};
+use super::response::{check_group, is_rfc3339, must_be_object, At};
 use super::validate::{integer_in, is_uuid, member};
 
 /// The event types of account groups; the list is open, later types are accepted too.
@@ -24,25 +23,6 @@ pub fn max_body_bytes<V: JsonView>(options: Option<&V>) -> Result<u32, InvalidIn
         None => Ok(DEFAULT_MAX_BODY_BYTES),
         Some(limit) => integer_in("maxBodyBytes", &limit, 1, u32::MAX),
     }
-}
-
-/// The members each key of `GET /auth/verify_keys` must carry as strings.
-const VERIFY_KEY_MEMBERS: [&str; 5] = ["kid", "kty", "crv", "x", "y"];
-
-/// The JWKS `GET /auth/verify_keys` answers: `keys`, an array of objects each with string `kid`,
-/// `kty`, `crv`, `x` and `y`. Other members (`alg`, `use`, …) are kept; whether a key is one a
-/// webhook can be verified with is the verifier's question, not the contract's.
-pub fn check_verify_keys<V: JsonView>(body: &V) -> Result<(), String> {
-    must_be_object(&At::Body, body, "the body")?;
-    let keys = body.field("keys").filter(|k| k.kind() == JsonKind::Array).ok_or("keys must be an array")?;
-    for (i, key) in keys.items().iter().enumerate() {
-        let at = At::Item(&At::Body, "keys", i);
-        must_be_object(&at, key, "the key")?;
-        for name in VERIFY_KEY_MEMBERS {
-            string(&at, name, key.field(name).as_ref())?;
-        }
-    }
-    Ok(())
 }
 
 /// The events of a delivery body: a bundle `{ "payload": [events] }` (what `upvest-mock` sends;
@@ -144,24 +124,4 @@ mod tests {
         }
     }
 
-    #[test]
-    fn checks_verify_keys_and_keeps_extra_members() {
-        let key = json!({"kid": "k1", "kty": "EC", "crv": "P-521", "x": "AQ", "y": "Ag", "alg": "ES512", "use": "sig"});
-        assert_eq!(check_verify_keys(&&json!({"keys": [key.clone()], "next": null})), Ok(()));
-        assert_eq!(check_verify_keys(&&json!({"keys": []})), Ok(()));
-        let mut no_kid = key.clone();
-        no_kid.as_object_mut().unwrap().remove("kid");
-        let mut numeric_x = key.clone();
-        numeric_x["x"] = json!(1);
-        for (body, reason) in [
-            (json!([]), "the body must be an object (got an array)"),
-            (json!({}), "keys must be an array"),
-            (json!({"keys": {}}), "keys must be an array"),
-            (json!({"keys": [key, "k2"]}), "keys[1] must be an object (got a string)"),
-            (json!({"keys": [no_kid]}), "keys[0].kid must be a string"),
-            (json!({"keys": [numeric_x]}), "keys[0].x must be a string"),
-        ] {
-            assert_eq!(check_verify_keys(&&body), Err(reason.to_owned()), "{body}");
-        }
-    }
 }

@@ -147,6 +147,12 @@ impl CallCore {
         Ok(out)
     }
 
+    /// Whether the driver reads this response's body (else it cancels it unread).
+    #[wasm_bindgen(js_name = wantsBody)]
+    pub fn wants_body(&self, status: u16, content_type: Option<String>) -> bool {
+        self.call.wants_body(status, content_type.as_deref())
+    }
+
     /// Judges a response that was read whole.
     #[allow(clippy::too_many_arguments)]
     pub fn judge(
