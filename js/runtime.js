@@ -77,8 +77,13 @@ export async function exchange(fetchImpl, method, url, headerList, body, timeout
       cancel(response);
       return { ...result, failure: 'too-large' };
     }
-    const bytes = await bounded(readBody(response, maxBytes));
-    return bytes === undefined ? { ...result, failure: 'too-large' } : { ...result, body: bytes };
+    // A body whose length is declared, within the limit and not compressed cannot grow past what
+    // it declared (fetch enforces it): read whole, which costs less than a stream. Any other is
+    // read as a stream and cut off at the limit.
+    const declared = Number(header('content-length'));
+    const whole = declared <= maxBytes && header('content-encoding') === undefined && typeof response.arrayBuffer === 'function';
+    const bytes = await bounded(whole ? response.arrayBuffer().then((buffer) => new Uint8Array(buffer)) : readBody(response, maxBytes));
+    return bytes === undefined || bytes.length > maxBytes ? { ...result, failure: 'too-large' } : { ...result, body: bytes };
   } catch (error) {
     if (caller?.aborted) return { ...result, failure: 'aborted', error: caller.reason };
     if (timedOut) return { ...result, failure: 'timeout' };
