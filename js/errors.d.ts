@@ -89,11 +89,26 @@ export class SignerError extends UpvestError {
   constructor(message: string, fields?: { cause?: unknown });
 }
 
+/**
+ * How a response broke the contract (`ResponseError.code`). Stable across releases.
+ * - `too-large`: the body grew past `maxResponseBytes` (it was cut off as it arrived);
+ * - `content-type`: a success not announced as JSON;
+ * - `json`: a body announced as JSON that is not (or is nested deeper than 64 levels);
+ * - `contract`: JSON of the wrong shape (a missing member, a wrong type, a malformed id);
+ * - `redirect`: a 3xx, which is not followed, so that credentials stay with the configured host;
+ * - `status`: a status the operation does not return;
+ * - `paging`: a page that does not continue an `iterate` (another `meta.offset`, an empty page
+ *   before `total_count`, more pages than the first `total_count` allows).
+ */
+export type ResponseErrorCode = 'too-large' | 'content-type' | 'json' | 'contract' | 'redirect' | 'status' | 'paging';
+
 /** A response that is not what the contract promises (bad JSON, wrong shape, wrong content type). */
 export class ResponseError extends UpvestError {
   name: 'ResponseError';
   /** @internal */
-  constructor(message: string, fields: { status: number; requestId?: string | undefined });
+  constructor(message: string, fields: { code: ResponseErrorCode; status: number; requestId?: string | undefined });
+  /** How the response broke the contract, for code to branch on. */
+  code: ResponseErrorCode;
   /** The HTTP status. */
   status: number;
   /** The `upvest-request-id` of the response. */

@@ -44,6 +44,7 @@
 /**
  * What a `ResponseError` is made from.
  * @typedef {object} ResponseFields
+ * @property {import('./errors.js').ResponseErrorCode} code
  * @property {number} status
  * @property {string | undefined} [requestId]
  */
@@ -144,6 +145,7 @@ export class ResponseError extends UpvestError {
    */
   constructor(message, fields = {}) {
     super(message);
+    this.code = fields.code;
     this.status = fields.status;
     this.requestId = fields.requestId;
   }

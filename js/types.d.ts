@@ -275,6 +275,12 @@ interface ClientOptionsBase extends TransportOptions {
    * and the last attempt gets only what is left (a `TimeoutError` with that `timeoutMs`).
    */
   deadlineMs?: number | undefined;
+  /**
+   * The most a response body may hold, in bytes after decompression (1024 to 1 GiB); default
+   * 16 MiB. The body is read as a stream and the read stops, and the connection is cancelled, as
+   * soon as it passes this: a `ResponseError` with `code: 'too-large'`.
+   */
+  maxResponseBytes?: number | undefined;
 }
 
 /** Constructor options: a fixed `accessToken`, or a `tokenProvider`. */

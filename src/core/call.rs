@@ -6,10 +6,10 @@
 //! schedules of failures, in microseconds (`simulate.rs`). The JavaScript driver does every
 //! effect: it asks for a token, calls the signer and the hooks, fetches, sleeps.
 
-use super::error::{ClientError, UnexpectedResponse};
+use super::error::{ClientError, ResponseCode, UnexpectedResponse};
 use super::json_text;
 use super::request::{Method, Request};
-use super::response::{interpret, is_json_media_type, Expected, MAX_BODY_MIB};
+use super::response::{interpret, is_json_media_type, Expected};
 use super::retry::{AttemptFailure, RetryPolicy};
 use std::borrow::Cow;
 
@@ -154,6 +154,11 @@ impl Call {
         }
     }
 
+    /// The most a response body may hold: the read stops past it.
+    pub fn max_response_bytes(&self) -> u32 {
+        self.policy.max_response_bytes
+    }
+
     /// The time limit of the attempt planned last.
     pub fn attempt_timeout_ms(&self) -> u32 {
         self.attempt_timeout_ms
@@ -195,8 +200,9 @@ impl Call {
             Outcome::Timeout => (AttemptFailure::Timeout, ClientError::Timeout { after_ms: self.attempt_timeout_ms }, false),
             Outcome::Network(message) => (AttemptFailure::Network, ClientError::Network(message.to_owned()), false),
             Outcome::TooLarge { status, request_id } => {
-                let reason = format!("the body is larger than {MAX_BODY_MIB} MiB");
-                return fail(ClientError::Response(UnexpectedResponse { status, request_id: request_id.map(str::to_owned), reason }), false);
+                let reason = format!("the body is larger than {} bytes (maxResponseBytes)", self.policy.max_response_bytes);
+                let error = UnexpectedResponse { code: ResponseCode::TooLarge, status, request_id: request_id.map(str::to_owned), reason };
+                return fail(ClientError::Response(error), false);
             }
             Outcome::Response(response) => match self.read(response) {
                 Ok(done) => return done,

@@ -23,6 +23,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "maxRetryDelayMs",
     "timeoutMs",
     "deadlineMs",
+    "maxResponseBytes",
 ];
 
 /// Checked constructor options.

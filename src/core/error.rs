@@ -65,9 +65,45 @@ impl fmt::Display for InvalidInput {
     }
 }
 
+/// How a response broke the contract: a stable, machine-readable code (`ResponseError.code`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseCode {
+    /// The body grew past `maxResponseBytes`.
+    TooLarge,
+    /// A success that is not announced as JSON.
+    ContentType,
+    /// A body announced as JSON that is not (or is nested deeper than the reader goes).
+    Json,
+    /// JSON of the wrong shape: a missing member, a wrong type, a bad id.
+    Contract,
+    /// A redirect (3xx), which is not followed.
+    Redirect,
+    /// A status the operation does not return.
+    Status,
+    /// A page that does not continue the iteration (`iterate`).
+    Paging,
+}
+
+impl ResponseCode {
+    /// The code as JavaScript sees it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponseCode::TooLarge => "too-large",
+            ResponseCode::ContentType => "content-type",
+            ResponseCode::Json => "json",
+            ResponseCode::Contract => "contract",
+            ResponseCode::Redirect => "redirect",
+            ResponseCode::Status => "status",
+            ResponseCode::Paging => "paging",
+        }
+    }
+}
+
 /// A response that is not what the contract promises.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnexpectedResponse {
+    /// How it broke the contract.
+    pub code: ResponseCode,
     /// The HTTP status.
     pub status: u16,
     /// The `upvest-request-id` header, when the response had one.

@@ -2,7 +2,7 @@
 //! the shape the contract promises. Bodies are checked, not rebuilt: the caller gets the parsed
 //! value as it came, so fields and enum values added by later API versions are kept.
 
-use super::error::{ClientError, UnexpectedResponse};
+use super::error::{ClientError, ResponseCode, UnexpectedResponse};
 use super::json::{JsonKind, JsonView};
 use super::model::BUSINESS_GROUP_TYPE;
 use super::problem::Problem;
@@ -63,12 +63,6 @@ pub fn check_verify_keys<V: JsonView>(body: &V) -> Result<(), String> {
     Ok(())
 }
 
-/// Bodies larger than this many MiB are refused rather than read (a 1000-group page is about
-/// 300 KB).
-pub const MAX_BODY_MIB: u32 = 16;
-
-/// [`MAX_BODY_MIB`] in bytes.
-pub const MAX_BODY_BYTES: f64 = MAX_BODY_MIB as f64 * 1024.0 * 1024.0;
 
 /// Whether a `content-type` announces JSON (`application/json`, `application/problem+json`, …).
 pub fn is_json_media_type(content_type: Option<&str>) -> bool {
@@ -85,25 +79,25 @@ pub fn interpret<V: JsonView>(
     content_type: Option<&str>,
     parsed: Option<V>,
 ) -> Result<Option<V>, ClientError> {
-    let unexpected = |reason: String| ClientError::Response(UnexpectedResponse { status, request_id: request_id.clone(), reason });
+    let unexpected = |code: ResponseCode, reason: String| ClientError::Response(UnexpectedResponse { code, status, request_id: request_id.clone(), reason });
     if status == expected.status() {
         if expected == Expected::Accepted {
             return Ok(None);
         }
         if !is_json_media_type(content_type) {
-            return Err(unexpected(format!("content-type is {}, not application/json", quote(content_type.unwrap_or("")))));
+            return Err(unexpected(ResponseCode::ContentType, format!("content-type is {}, not application/json", quote(content_type.unwrap_or("")))));
         }
-        let body = parsed.ok_or_else(|| unexpected("the body is not valid JSON".to_owned()))?;
-        expected.check(&body).map_err(unexpected)?;
+        let body = parsed.ok_or_else(|| unexpected(ResponseCode::Json, "the body is not valid JSON (or nested deeper than 64 levels)".to_owned()))?;
+        expected.check(&body).map_err(|reason| unexpected(ResponseCode::Contract, reason))?;
         return Ok(Some(body));
     }
     if (400..=599).contains(&status) {
         return Err(ClientError::Problem(Problem::from_response(status, request_id.clone(), parsed.as_ref())));
     }
-    Err(unexpected(match status {
-        300..=399 | 0 => format!("status {status}: redirects are not followed, so that credentials stay with the configured host"),
-        _ => format!("status {status} is not one this operation returns (expected {})", expected.status()),
-    }))
+    Err(match status {
+        300..=399 | 0 => unexpected(ResponseCode::Redirect, format!("status {status}: redirects are not followed, so that credentials stay with the configured host")),
+        _ => unexpected(ResponseCode::Status, format!("status {status} is not one this operation returns (expected {})", expected.status())),
+    })
 }
 
 /// Where a checked value sits in the body, as error messages name it (`data[3].users[0].`). It
@@ -327,13 +321,23 @@ mod tests {
         assert_eq!(ok, Ok(Some(&g)));
         assert_eq!(interpret::<&Value>(Expected::Accepted, 202, None, None, None), Ok(None));
         let reason = |r: Result<Option<&Value>, ClientError>| match r {
-            Err(ClientError::Response(u)) => u.reason,
+            Err(ClientError::Response(u)) => (u.code, u.reason),
             other => panic!("{other:?}"),
         };
-        assert_eq!(reason(interpret(Expected::Group, 200, None, Some("text/html"), Some(&g))), "content-type is \"text/html\", not application/json");
-        assert_eq!(reason(interpret(Expected::Group, 200, None, Some("application/json"), None)), "the body is not valid JSON");
-        assert!(reason(interpret::<&Value>(Expected::Group, 302, None, None, None)).contains("redirects are not followed"));
-        assert!(reason(interpret::<&Value>(Expected::Accepted, 200, None, None, None)).contains("expected 202"));
+        assert_eq!(
+            reason(interpret(Expected::Group, 200, None, Some("text/html"), Some(&g))),
+            (ResponseCode::ContentType, "content-type is \"text/html\", not application/json".to_owned())
+        );
+        assert_eq!(
+            reason(interpret(Expected::Group, 200, None, Some("application/json"), None)),
+            (ResponseCode::Json, "the body is not valid JSON (or nested deeper than 64 levels)".to_owned())
+        );
+        let (code, why) = reason(interpret::<&Value>(Expected::Group, 302, None, None, None));
+        assert!(code == ResponseCode::Redirect && why.contains("redirects are not followed"));
+        let (code, why) = reason(interpret::<&Value>(Expected::Accepted, 200, None, None, None));
+        assert!(code == ResponseCode::Status && why.contains("expected 202"));
+        let (code, _) = reason(interpret(Expected::Group, 200, None, Some("application/json"), Some(&json!({"id": "x"}))));
+        assert_eq!(code, ResponseCode::Contract);
         let problem = json!({"type": "https://docs.upvest.co/errors/conflict", "status": 409});
         match interpret(Expected::Accepted, 409, Some("rid".into()), Some("application/problem+json"), Some(&problem)) {
             Err(ClientError::Problem(p)) => assert_eq!((p.status, p.slug(), p.request_id.as_deref()), (409, "conflict", Some("rid"))),

@@ -22,16 +22,22 @@ pub struct RetryPolicy {
     pub timeout_ms: u32,
     /// The time limit of a whole call, retries and waits included, when set.
     pub deadline_ms: Option<u32>,
+    /// The most a response body may hold (after decompression); the read stops past it.
+    pub max_response_bytes: u32,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy { max_retries: 2, base_delay_ms: 500, max_delay_ms: 20_000, timeout_ms: 30_000, deadline_ms: None }
+        RetryPolicy { max_retries: 2, base_delay_ms: 500, max_delay_ms: 20_000, timeout_ms: 30_000, deadline_ms: None, max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES }
     }
 }
 
 /// The options that set a [`RetryPolicy`].
-pub const RETRY_OPTION_NAMES: &[&str] = &["maxRetries", "retryBaseDelayMs", "maxRetryDelayMs", "timeoutMs", "deadlineMs"];
+pub const RETRY_OPTION_NAMES: &[&str] = &["maxRetries", "retryBaseDelayMs", "maxRetryDelayMs", "timeoutMs", "deadlineMs", "maxResponseBytes"];
+
+/// The largest response body read unless `maxResponseBytes` says otherwise: 16 MiB (a page of
+/// 1000 groups is about 300 KB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u32 = 16 * 1024 * 1024;
 
 /// The longest `deadlineMs` accepted: an hour.
 pub const MAX_DEADLINE_MS: u32 = 3_600_000;
@@ -50,6 +56,7 @@ impl RetryPolicy {
             max_delay_ms: read("maxRetryDelayMs", 0, 300_000, default.max_delay_ms)?,
             timeout_ms: read("timeoutMs", 1, 600_000, default.timeout_ms)?,
             deadline_ms: member(options, "deadlineMs").map(|v| integer_in("deadlineMs", &v, 1, MAX_DEADLINE_MS)).transpose()?,
+            max_response_bytes: read("maxResponseBytes", 1024, 1 << 30, default.max_response_bytes)?,
         })
     }
 
@@ -157,7 +164,7 @@ mod tests {
 
     #[test]
     fn backoff_is_full_jitter_exponential_and_capped() {
-        let policy = RetryPolicy { max_retries: 10, base_delay_ms: 100, max_delay_ms: 1000, timeout_ms: 1, deadline_ms: None };
+        let policy = RetryPolicy { max_retries: 10, base_delay_ms: 100, max_delay_ms: 1000, timeout_ms: 1, deadline_ms: None, max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES };
         let ceiling = |n| policy.delay_after(&status(503, None), n, 0.999_999, 0.0).unwrap();
         assert_eq!([ceiling(0), ceiling(1), ceiling(2), ceiling(3), ceiling(4), ceiling(9)], [99, 199, 399, 799, 999, 999]);
         assert_eq!(policy.delay_after(&status(503, None), 3, 0.0, 0.0), Some(0));
@@ -165,7 +172,7 @@ mod tests {
 
     #[test]
     fn retry_after_wins_when_present_and_is_capped() {
-        let policy = RetryPolicy { max_retries: 3, base_delay_ms: 100, max_delay_ms: 5000, timeout_ms: 1, deadline_ms: None };
+        let policy = RetryPolicy { max_retries: 3, base_delay_ms: 100, max_delay_ms: 5000, timeout_ms: 1, deadline_ms: None, max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES };
         assert_eq!(policy.delay_after(&status(429, Some("2")), 0, 0.0, 0.0), Some(2000));
         assert_eq!(policy.delay_after(&status(429, Some("3600")), 0, 0.0, 0.0), Some(5000));
         let now = http_date_ms("Wed, 25 Nov 2026 02:00:00 GMT").unwrap();

@@ -144,6 +144,7 @@ fn schedule(seed: u64, tally: &mut Tally) {
         max_delay_ms: rng.below(30_000) as u32,
         timeout_ms: 1 + rng.below(60_000) as u32,
         deadline_ms: None,
+        max_response_bytes: 1 << 20,
     };
     let refreshable = rng.below(2) == 0;
     let (request, expected) = request(&mut rng);

@@ -103,8 +103,8 @@ impl CallCore {
 
     /// The most a response body may hold: the read stops past it.
     #[wasm_bindgen(getter, js_name = maxResponseBytes)]
-    pub fn max_response_bytes(&self) -> f64 {
-        crate::core::response::MAX_BODY_BYTES
+    pub fn max_response_bytes(&self) -> u32 {
+        self.call.max_response_bytes()
     }
 
     /// The next attempt's headers at `now_ms`, `[name, value, …]`, carrying `token`.

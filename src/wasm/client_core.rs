@@ -7,7 +7,7 @@ use super::errors::{invalid_input, to_js};
 use super::js_json::Js;
 use crate::core::call::{Call, Route};
 use crate::core::config::ClientConfig;
-use crate::core::error::{ClientError, InvalidInput, UnexpectedResponse};
+use crate::core::error::{ClientError, InvalidInput, ResponseCode, UnexpectedResponse};
 use crate::core::model::DEFAULT_API_VERSION;
 use crate::core::paging::Pager;
 use crate::core::request::{self, Request};
@@ -117,7 +117,7 @@ impl PagerCore {
     pub fn advance(&mut self, offset: f64, received: usize, total_count: f64, request_id: Option<String>) -> Result<(), JsValue> {
         self.pager.advance(offset, received, total_count).map_err(|reason| {
             let reason = format!("paging: {reason}");
-            to_js(&ClientError::Response(UnexpectedResponse { status: 200, request_id, reason }), None, None)
+            to_js(&ClientError::Response(UnexpectedResponse { code: ResponseCode::Paging, status: 200, request_id, reason }), None, None)
         })
     }
 }

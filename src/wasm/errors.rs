@@ -39,6 +39,7 @@ pub fn to_js(error: &ClientError, raw_body: Option<&JsValue>, cause: Option<&JsV
             set("problem", if p.from_body { raw_body.cloned().unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED });
         }
         ClientError::Response(r) => {
+            set("code", r.code.as_str().into());
             set("status", r.status.into());
             set("requestId", text(&r.request_id));
         }

@@ -298,7 +298,7 @@ async function memoryChild(name) {
     await until(() => target.requests.every((r) => r.closedAt !== undefined));
     const { error } = run;
     result = {
-      error: error && { name: error.name, status: error.status, message: error.message, isResponseError: error instanceof api.ResponseError },
+      error: error && { name: error.name, code: error.code, status: error.status, message: error.message, isResponseError: error instanceof api.ResponseError },
       value,
       ms: run.ms,
       growth: run.growth,
@@ -385,7 +385,8 @@ function assertTooLarge(row) {
   assert.equal(row.error?.name, 'ResponseError', JSON.stringify(row));
   assert.ok(row.error.isResponseError);
   assert.equal(row.error.status, 200);
-  assert.match(row.error.message, /larger than 16 MiB/);
+  assert.equal(row.error.code, 'too-large');
+  assert.match(row.error.message, /larger than 16777216 bytes \(maxResponseBytes\)/);
   assert.ok(row.ms < 5000, `failed after ${row.ms} ms, well before timeoutMs (30 s)`);
   assert.equal(row.requests, 1, 'too large is not retried');
   assert.ok(row.closed, 'the server saw the connection closed');
@@ -451,6 +452,17 @@ test('4b. content-length: 100000 with a 10-byte body, then close: a NetworkError
   report(t, 'content-length 100000, 10-byte body, close', describe(run.error), server.requests.length, run);
 });
 
+test('4d. maxResponseBytes sets the limit: a 4 KiB body over a 2 KiB limit is too large', async (t) => {
+  server.serve((request, socket) => json(socket, { ...group(), padding: 'x'.repeat(4096) }));
+  const run = await measured(() => client({ maxResponseBytes: 2048 }).get(groupId));
+  assert.ok(run.error instanceof api.ResponseError, describe(run.error));
+  assert.equal(run.error.code, 'too-large');
+  assert.match(run.error.message, /larger than 2048 bytes/);
+  const bad = await measured(() => Promise.resolve().then(() => client({ maxResponseBytes: 10 })));
+  assert.ok(bad.error instanceof api.InvalidInputError && bad.error.field === 'maxResponseBytes' && bad.error.code === 'range', describe(bad.error));
+  report(t, 'maxResponseBytes 2048, a 4 KiB body', describe(run.error), server.requests.length, run);
+});
+
 test('4c. content-length of 1 GiB: refused before reading, one request', async (t) => {
   server.serve((request, socket) => {
     socket.write(head(200, { 'content-type': 'application/json', 'content-length': 1024 * MiB }));
@@ -458,7 +470,8 @@ test('4c. content-length of 1 GiB: refused before reading, one request', async (
   const run = await measured(() => client({ timeoutMs: 30_000 }).get(groupId));
   assert.ok(run.error instanceof api.ResponseError, describe(run.error));
   assert.equal(run.error.status, 200);
-  assert.match(run.error.message, /larger than 16 MiB/);
+  assert.equal(run.error.code, 'too-large');
+  assert.match(run.error.message, /larger than 16777216 bytes \(maxResponseBytes\)/);
   assert.ok(run.ms < 2000, `took ${run.ms} ms: nothing was waited for`);
   assert.equal(server.requests.length, 1);
   assert.ok(await until(() => server.requests[0].closedAt !== undefined), 'the client closed the connection');

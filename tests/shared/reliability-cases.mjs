@@ -298,10 +298,11 @@ export function reliabilityCases(api, mockUrl) {
       const answering = (body, init) => client({ maxRetries: 0, fetch: async () => new Response(body, init) });
       const json = { 'content-type': 'application/json' };
       const huge = await rejects(answering('{}', { status: 200, headers: { ...json, 'content-length': String(64 * 1024 * 1024) } }).get(group0));
-      match(huge.message, /larger than 16 MiB/);
+      match(huge.message, /larger than 16777216 bytes/);
+      equal(huge.code, 'too-large');
       // The same from a Response-like object whose body cannot be cancelled (node-fetch's kind).
       const notWebStream = { status: 200, headers: new Headers({ ...json, 'content-length': String(64 * 1024 * 1024) }), body: {}, arrayBuffer: async () => new ArrayBuffer(0) };
-      match((await rejects(client({ maxRetries: 0, fetch: async () => notWebStream }).get(group0))).message, /larger than 16 MiB/);
+      match((await rejects(client({ maxRetries: 0, fetch: async () => notWebStream }).get(group0))).message, /larger than 16777216 bytes/);
       const deep = '['.repeat(100000) + ']'.repeat(100000);
       ok((await rejects(answering(deep, { status: 200, headers: json }).get(group0))) instanceof api.ResponseError);
       ok((await rejects(answering('{"meta":{}}', { status: 200, headers: json }).list())) instanceof api.ResponseError);
