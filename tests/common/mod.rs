@@ -37,7 +37,7 @@ pub fn client() -> ClientCore {
 pub async fn settle(call: Result<CallCore, JsValue>) -> Result<JsValue, JsValue> {
     let mut call = call?;
     for _ in 0..5 {
-        let planned = call.plan(Some("test-token".to_owned()));
+        let planned = call.plan(Some("test-token".to_owned()), js_sys::Date::now());
         let headers = web_sys::Headers::new()?;
         for pair in planned.chunks(2) {
             headers.append(&pair[0], &pair[1])?;
