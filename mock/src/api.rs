@@ -1,16 +1,16 @@
 //! The account-group endpoints, validating like the real API: header checks first, then the
-//! route's own input, then the state change.
+//! route's own input, then the state change. Query strings are read by `form_urlencoded` (the url
+//! crate's), ids by `uuid`'s parser for the hyphenated form, the only one the API takes.
 
 use crate::request::ApiRequest;
 use crate::auth::{Auth, ADMIN_SCOPE, READ_SCOPE};
-use crate::form;
 use crate::idempotency;
 use crate::reply::Reply;
 use crate::store::{Closure, Order, Owner, Store, USER_TYPES};
 use hyper::Method;
 use serde_json::{json, Value};
 use std::time::SystemTime;
-use uuid::Uuid;
+use uuid::{Uuid, Variant};
 
 const CLOSURE_REASONS: [&str; 7] =
     ["dunning", "power_of_attorney", "loss_of_legal_capacity", "aml", "risk_based", "contract_breach", "user_initiated"];
@@ -57,14 +57,14 @@ fn header<'a>(request: &'a ApiRequest, name: &str) -> Option<&'a str> {
 
 /// The header and token checks every API endpoint makes, with the scopes it accepts; returns
 /// the client id.
-pub fn authorize(request: &ApiRequest, auth: &Auth, scopes: &[&str]) -> Result<String, Reply> {
+pub fn authorize(request: &ApiRequest, auth: &Auth, scopes: &[&str]) -> Result<Uuid, Reply> {
     let (client, token) = check_common_headers(request)?;
     auth.check(&token, &client, scopes)?;
     Ok(client)
 }
 
 /// The header checks every endpoint makes; returns the client id and the bearer token.
-fn check_common_headers(request: &ApiRequest) -> Result<(String, String), Reply> {
+fn check_common_headers(request: &ApiRequest) -> Result<(Uuid, String), Reply> {
     if let Some(accept) = header(request, "accept") {
         if !accepts_json(accept) {
             return Err(Reply::problem(406, "not_acceptable", format!("accept {accept:?} does not allow application/json")));
@@ -75,7 +75,7 @@ fn check_common_headers(request: &ApiRequest) -> Result<(String, String), Reply>
     if token_body.is_empty() || !token_body.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b)) {
         return Err(Reply::problem(401, "unauthorised", "the authorization header is missing or is not a Bearer token"));
     }
-    let client = header(request, "upvest-client-id").and_then(canonical_uuid).ok_or_else(|| {
+    let client = header(request, "upvest-client-id").and_then(hyphenated_uuid).ok_or_else(|| {
         Reply::problem(401, "unauthorised", "the upvest-client-id header is missing or is not a UUID")
     })?;
     // An API version this server cannot serve: 406, the one refusal every operation documents
@@ -105,14 +105,21 @@ pub fn accepts_json(accept: &str) -> bool {
     })
 }
 
-/// Canonical form of a UUID in 8-4-4-4-12 form, or `None`.
-fn canonical_uuid(text: &str) -> Option<String> {
-    let shaped = text.len() == 36 && text.char_indices().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() });
-    shaped.then(|| Uuid::parse_str(text).ok()).flatten().map(|u| u.hyphenated().to_string())
+/// A UUID written as the API writes them, 8-4-4-4-12 hex digits (either case), read by uuid's
+/// parser for that form alone; the other spellings `Uuid::try_parse` takes (braced, URN, 32 bare
+/// digits) are `None`. Ids go out in `Uuid`'s lower-case hyphenated form.
+fn hyphenated_uuid(text: &str) -> Option<Uuid> {
+    text.parse::<uuid::fmt::Hyphenated>().ok().map(uuid::fmt::Hyphenated::into_uuid)
+}
+
+/// A query string's name/value pairs, in order, percent-decoded with `+` as a space (a malformed
+/// escape is kept as it is), as `application/x-www-form-urlencoded` reads them.
+fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.unwrap_or("").as_bytes()).into_owned().collect()
 }
 
 fn uuid_in_path(text: &str, name: &str, status: u16) -> Result<Uuid, Reply> {
-    canonical_uuid(text).and_then(|t| Uuid::parse_str(&t).ok()).ok_or_else(|| {
+    hyphenated_uuid(text).ok_or_else(|| {
         let slug = if status == 404 { "not_found" } else { "invalid_request" };
         Reply::problem(status, slug, format!("{name} must be a UUID"))
     })
@@ -122,19 +129,17 @@ fn bad_request(detail: impl Into<String>) -> Reply {
     Reply::problem(400, "invalid_request", detail)
 }
 
-/// The idempotency key, if it has the contract's pattern: UUID versions 0 to 5.
+/// The idempotency key, if it has the contract's pattern: a hyphenated UUID of version 0 to 5
+/// and the RFC 4122 variant (`8`, `9`, `a` or `b` after the third hyphen).
 fn idempotency_key(key: &str) -> Option<Uuid> {
-    canonical_uuid(key)
-        .filter(|k| k.as_bytes()[14].is_ascii_digit() && k.as_bytes()[14] <= b'5' && matches!(k.as_bytes()[19], b'8' | b'9' | b'a' | b'b'))
-        .and_then(|k| Uuid::parse_str(&k).ok())
+    hyphenated_uuid(key).filter(|k| k.get_version_num() <= 5 && k.get_variant() == Variant::RFC4122)
 }
 
-fn create(store: &mut Store, client: &str, request: &ApiRequest) -> Result<Reply, Reply> {
+fn create(store: &mut Store, client: &Uuid, request: &ApiRequest) -> Result<Reply, Reply> {
     let key = header(request, "idempotency-key")
         .ok_or_else(|| Reply::problem(400, "missing_idempotency_key", "the idempotency-key header is required"))?;
     let key = idempotency_key(key).ok_or_else(|| bad_request("the idempotency-key header must be a UUID of version 0 to 5"))?;
-    // The client id is a UUID: authorize checked it.
-    let key = idempotency::Key { client: Uuid::parse_str(client).unwrap_or_default(), key };
+    let key = idempotency::Key { client: *client, key };
     let content_type = header(request, "content-type").unwrap_or("");
     if content_type.split(';').next().map(str::trim).map(str::to_ascii_lowercase).as_deref() != Some("application/json") {
         return Err(bad_request("the content-type header must be application/json"));
@@ -162,8 +167,7 @@ fn create(store: &mut Store, client: &str, request: &ApiRequest) -> Result<Reply
     let owner = fields
         .get(owner_field)
         .and_then(Value::as_str)
-        .and_then(canonical_uuid)
-        .and_then(|t| Uuid::parse_str(&t).ok())
+        .and_then(hyphenated_uuid)
         .ok_or_else(|| bad_request(format!("{owner_field} is required and must be a UUID")))?;
     let number = match fields.get("securities_account_number") {
         None => None,
@@ -218,7 +222,7 @@ fn integer(pairs: &[(String, String)], name: &str, min: u64, max: u64, default: 
 }
 
 fn list(store: &Store, user: Option<&Uuid>, query: Option<&str>) -> Result<Reply, Reply> {
-    let pairs = form::pairs(query);
+    let pairs = query_pairs(query);
     let sort = single(&pairs, "sort")?.unwrap_or("created_at");
     if !["created_at", "updated_at"].contains(&sort) {
         return Err(bad_request("sort must be created_at or updated_at"));
@@ -236,7 +240,7 @@ fn list(store: &Store, user: Option<&Uuid>, query: Option<&str>) -> Result<Reply
 }
 
 fn close(store: &mut Store, id: &Uuid, query: Option<&str>) -> Result<Reply, Reply> {
-    let pairs = form::pairs(query);
+    let pairs = query_pairs(query);
     if let Some(reason) = single(&pairs, "closure_reason")? {
         if !CLOSURE_REASONS.contains(&reason) {
             return Err(bad_request(format!("closure_reason must be one of {}", CLOSURE_REASONS.join(", "))));
@@ -395,6 +399,91 @@ mod tests {
         assert_eq!(handle(&mut store, &open_auth(), &request(Method::DELETE, &path, Some("closure_reason=bored"), &[], "")).status, 400);
         let unknown = "/account_groups/9d95820d-4333-46b6-98de-04ab7512e76f";
         assert_eq!(handle(&mut store, &open_auth(), &request(Method::GET, unknown, None, &[], "")).status, 404);
+    }
+
+    #[test]
+    fn queries_are_read_as_forms() {
+        // `+` is a space and `%2B` a plus; a malformed or cut-off escape stays as it is; a name
+        // without `=` has an empty value; empty pairs are skipped; bytes that are not UTF-8 once
+        // decoded become U+FFFD.
+        let pairs = |query| query_pairs(Some(query)).into_iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>();
+        assert_eq!(pairs("a=x+y&b=1%2B1&c=%zz%41&d=50%&&e&f=%2&g=a=b"), ["a=x y", "b=1+1", "c=%zzA", "d=50%", "e=", "f=%2", "g=a=b"]);
+        assert_eq!(pairs("scope=accounts%3Aread+accounts%3Aadmin&%C3%A9=%FF"), ["scope=accounts:read accounts:admin", "é=\u{fffd}"]);
+        assert!(query_pairs(None).is_empty() && query_pairs(Some("&&")).is_empty());
+
+        let mut store = Store::new(Duration::ZERO, capacity());
+        store.seed(3, SystemTime::now());
+        let list = |store: &mut Store, query| handle(store, &open_auth(), &request(Method::GET, "/account_groups", Some(query), &[], ""));
+        // Names and values are compared once decoded.
+        let page = body(&list(&mut store, "so%72t=updated%5Fat&order=DE%53C&limit=%32"));
+        assert_eq!((&page["meta"]["sort"], &page["meta"]["order"], &page["meta"]["limit"]), (&json!("updated_at"), &json!("DESC"), &json!(2)));
+        // A repeated parameter is refused, however it is spelled; `+` is a space, not a plus.
+        for (bad, needle) in [("limit=5&li%6Dit=6", "more than once"), ("order=DESC+", "order"), ("limit=+5", "limit"), ("sort=%zz", "sort")] {
+            let reply = list(&mut store, bad);
+            assert_eq!(reply.status, 400, "{bad}");
+            assert!(body(&reply)["detail"].as_str().unwrap().contains(needle), "{bad}: {:?}", body(&reply));
+        }
+        let created = body(&create(&mut store, "ccb07f42-4104-44ad-8e1f-c660bb7b269c", &format!(r#"{{"user_id":"{USER}","type":"PERSONAL"}}"#)));
+        let path = format!("/account_groups/{}", created["id"].as_str().unwrap());
+        let close = |store: &mut Store, query| handle(store, &open_auth(), &request(Method::DELETE, &path, Some(query), &[], "")).status;
+        assert_eq!(close(&mut store, "notification_only=tru%65&notification_only=true"), 400, "given twice");
+        assert_eq!(close(&mut store, "closure_reason=user%5Finitiated&notification_only=tru%65"), 202);
+        assert_eq!(body(&handle(&mut store, &open_auth(), &request(Method::GET, &path, None, &[], "")))["status"], "ACTIVE", "notification only");
+    }
+
+    #[test]
+    fn ids_are_hyphenated_uuids_in_either_case() {
+        let upper = USER.to_ascii_uppercase();
+        assert_eq!(hyphenated_uuid(&upper).map(|u| u.hyphenated().to_string()).as_deref(), Some(USER));
+        let braced = format!("{{{USER}}}");
+        let urn = format!("urn:uuid:{USER}");
+        let simple = USER.replace('-', "");
+        let shifted = format!("{}-{}", &simple[..9], &USER[10..]);
+        for refused in [braced.as_str(), &urn, &simple, &shifted, &USER[1..], &format!("{USER}0"), &format!(" {}", &USER[1..]), &USER.replace('4', "g"), &USER.replace('-', "_"), ""] {
+            assert_eq!(hyphenated_uuid(refused), None, "{refused:?}");
+        }
+
+        let mut store = Store::new(Duration::ZERO, capacity());
+        // An upper-case owner, client and key are the lower-case ones: the group is the user's, and
+        // the key replays across the spellings.
+        let key = "ccb07f42-4104-44ad-8e1f-c660bb7b269c";
+        let first = create(&mut store, &key.to_ascii_uppercase(), &format!(r#"{{"user_id":"{upper}","type":"PERSONAL"}}"#));
+        assert_eq!(body(&first)["users"][0]["id"], USER);
+        let upper_client = [("upvest-client-id", "363F3305-7AB0-4E82-A158-F9D382AD08B6"), ("content-type", "application/json"), ("idempotency-key", key)];
+        let replay = handle(&mut store, &open_auth(), &request(Method::POST, "/account_groups", None, &upper_client, &format!(r#"{{"user_id":"{upper}","type":"PERSONAL"}}"#)));
+        assert_eq!((replay.status, body(&replay)), (200, body(&first)));
+        let id = body(&first)["id"].as_str().unwrap().to_owned();
+        let found = handle(&mut store, &open_auth(), &request(Method::GET, &format!("/account_groups/{}", id.to_ascii_uppercase()), None, &[], ""));
+        assert_eq!(body(&found)["id"], id.as_str());
+
+        // The other spellings are refused wherever an id is read, as malformed ids are.
+        let braced_id = format!("{{{id}}}");
+        let get = |store: &mut Store, path: &str, extra: &[(&'static str, &str)]| handle(store, &open_auth(), &request(Method::GET, path, None, extra, "")).status;
+        assert_eq!(get(&mut store, &format!("/account_groups/{braced_id}"), &[]), 404);
+        assert_eq!(get(&mut store, &format!("/account_groups/{}", id.replace('-', "")), &[]), 404);
+        assert_eq!(get(&mut store, &format!("/users/{braced}/account_groups"), &[]), 400);
+        assert_eq!(get(&mut store, "/account_groups", &[("upvest-client-id", "{363f3305-7ab0-4e82-a158-f9d382ad08b6}")]), 401);
+        assert_eq!(handle(&mut store, &open_auth(), &request(Method::DELETE, &format!("/account_groups/urn:uuid:{id}"), None, &[], "")).status, 400);
+        let reply = create(&mut store, "9d95820d-4333-46b6-98de-04ab7512e76f", &format!(r#"{{"user_id":"{urn}","type":"ISA"}}"#));
+        assert!(body(&reply)["detail"].as_str().unwrap().contains("user_id"), "{:?}", body(&reply));
+    }
+
+    #[test]
+    fn idempotency_keys_are_uuids_of_version_0_to_5() {
+        for ok in ["00000000-0000-0000-8000-000000000000", "ccb07f42-4104-54ad-bE1f-c660bb7b269c", "CCB07F42-4104-14AD-9E1F-C660BB7B269C"] {
+            assert!(idempotency_key(ok).is_some(), "{ok}");
+        }
+        for refused in [
+            "ccb07f42-4104-64ad-8e1f-c660bb7b269c",
+            "ccb07f42-4104-74ad-8e1f-c660bb7b269c",
+            "ccb07f42-4104-f4ad-8e1f-c660bb7b269c",
+            "ccb07f42-4104-44ad-7e1f-c660bb7b269c",
+            "ccb07f42-4104-44ad-ce1f-c660bb7b269c",
+            "{ccb07f42-4104-44ad-8e1f-c660bb7b269c}",
+            "ccb07f42410444ad8e1fc660bb7b269c",
+        ] {
+            assert!(idempotency_key(refused).is_none(), "{refused}");
+        }
     }
 
 }

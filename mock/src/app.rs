@@ -13,7 +13,7 @@ use crate::signing::Verifier;
 use crate::store::{Capacity, Store};
 use crate::webhook_signing::WebhookKeys;
 use crate::webhooks::{Outbox, Target};
-use crate::{api, form, statics};
+use crate::{api, statics};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
@@ -282,8 +282,23 @@ fn truncated(reply: Reply) -> Reply {
 
 /// `GET /__mock/requests?since=N`: only the entries after `seq` N.
 fn since(query: Option<&str>) -> Result<Option<u64>, Reply> {
-    match form::pairs(query).into_iter().find(|(name, _)| name == "since") {
+    match form_urlencoded::parse(query.unwrap_or("").as_bytes()).find(|(name, _)| name == "since") {
         None => Ok(None),
         Some((_, value)) => value.parse().map(Some).map_err(|_| Reply::problem(400, "invalid_request", "since must be a whole number (a seq)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_is_read_from_the_query_as_a_form() {
+        assert_eq!(since(None).ok(), Some(None));
+        assert_eq!(since(Some("x=1&%73ince=1%32")).ok(), Some(Some(12)), "escapes are decoded in names and values");
+        assert_eq!(since(Some("since=3&since=4")).ok(), Some(Some(3)), "the first of several counts");
+        for bad in ["since=", "since", "since=+3", "since=-1", "since=%zz"] {
+            assert_eq!(since(Some(bad)).err().map(|r| r.status), Some(400), "{bad}");
+        }
     }
 }

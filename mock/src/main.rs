@@ -6,7 +6,6 @@ mod app;
 mod auth;
 mod cors;
 mod faults;
-mod form;
 mod httpsig;
 mod idempotency;
 mod idle;
