@@ -103,12 +103,7 @@ export class AccountGroups {
     const copied = [];
     for (let i = 0; i < args.length; i += 2) copied.push(plain(args[i + 1], /** @type {string} */ (args[i])));
     const { data, signal } = splitOptions(options, 'options', []);
-    const call = plan(clientCore, copied, data);
-    try {
-      return await run(this.#transport, call, signal);
-    } finally {
-      call.free();
-    }
+    return run(this.#transport, plan(clientCore, copied, data), signal);
   }
 
   /**
@@ -142,12 +137,5 @@ export function clientCredentials(options) {
   const { data, functions } = splitOptions(options, 'options', ['fetch', 'signer']);
   const credentials = new core.CredentialsCore(data);
   const transport = transportOf(functions, undefined);
-  return async () => {
-    const call = credentials.call();
-    try {
-      return await run(transport, call, undefined);
-    } finally {
-      call.free();
-    }
-  };
+  return async () => run(transport, credentials.call(), undefined);
 }

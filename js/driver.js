@@ -30,13 +30,29 @@ const utf8 = new TextDecoder();
 
 /**
  * Runs a call to completion: the result (the body with a non-enumerable `lastResponse`, or
- * `{ status, requestId }` for a 202), or the error of its last attempt.
+ * `{ status, requestId }` for a 202), or the error of its last attempt. The call's wasm memory is
+ * freed when it settles, either way.
  * @param {Transport} transport
  * @param {import('./wasm-core').CallCore} call
  * @param {AbortSignal | undefined} signal
  * @returns {Promise<any>}
  */
 export async function run(transport, call, signal) {
+  try {
+    return await attempts(transport, call, signal);
+  } finally {
+    call.free();
+  }
+}
+
+/**
+ * The attempts of a call, until the core says it is done or failed.
+ * @param {Transport} transport
+ * @param {import('./wasm-core').CallCore} call
+ * @param {AbortSignal | undefined} signal
+ * @returns {Promise<any>}
+ */
+async function attempts(transport, call, signal) {
   const { method, url, path, body, maxResponseBytes } = call;
   const observed = transport.onRequest !== undefined || transport.onResponse !== undefined;
   for (let attempt = 1; ; attempt += 1) {
@@ -127,8 +143,7 @@ async function sign(signer, call, request, signal, timeoutMs) {
   try {
     added = await bounded(() => signer({ method: request.method, url: request.url, headers, body: request.body }), signal, timeoutMs, 'the signer');
   } catch (error) {
-    if (error instanceof UpvestError || error === signal?.reason) throw error;
-    throw new SignerError(`Signer failed: ${describeThrown(error)}`, { cause: error });
+    throw error === signal?.reason ? error : signerFailure(error);
   }
   let flat;
   try {
@@ -150,6 +165,17 @@ function headerList(value) {
   if (typeof value !== 'object' || value === null) return undefined;
   const entries = typeof (/** @type {any} */ (value).entries) === 'function' && !Array.isArray(value) ? Array.from(/** @type {any} */ (value).entries()) : Object.entries(value);
   return entries.flatMap((entry) => [entry[0], entry[1]]);
+}
+
+/**
+ * What a signer (or a `verify` hook) threw, as the caller sees it: an `UpvestError` as it is,
+ * anything else a `SignerError` with the thrown value as `cause`.
+ * @param {unknown} thrown
+ * @returns {UpvestError}
+ */
+export function signerFailure(thrown) {
+  if (thrown instanceof UpvestError) return thrown;
+  return new SignerError(`Signer failed: ${describeThrown(thrown)}`, { cause: thrown });
 }
 
 /**

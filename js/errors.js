@@ -193,13 +193,6 @@ for (const [cls, name] of NAMES) {
  */
 const classes = { ProblemError, InvalidInputError, NetworkError, TimeoutError, SignerError, ResponseError, WebhookError };
 
-/** @internal Whether a value is one of these errors (for passing them through unchanged).
- * @param {unknown} value
- * @returns {value is UpvestError} */
-export function isUpvestError(value) {
-  return value instanceof UpvestError;
-}
-
 /** @internal The one door from wasm to these classes.
  * @param {string} kind the class's name; any other makes an `UpvestError`
  * @param {string} message

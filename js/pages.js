@@ -35,12 +35,7 @@ export function pages(open) {
       if (index < page.length) return { value: page[index++], done: false };
       const call = closed ? undefined : source.pager.next();
       if (call === undefined) return finish(undefined);
-      let body;
-      try {
-        body = await run(source.transport, call, source.signal);
-      } finally {
-        call.free();
-      }
+      const body = await run(source.transport, call, source.signal);
       if (closed) return finish(undefined);
       // Our own parse of the page the core checked: meta's counters are numbers, data an array.
       // The core refuses a page that does not continue this iteration (a ResponseError).

@@ -3,8 +3,7 @@
 // and the header values, the platform's WebCrypto hashes and signs (js/crypto.js).
 
 import { core } from './core.js';
-import { SignerError, UpvestError } from './errors.js';
-import { describeThrown } from './driver.js';
+import { signerFailure } from './driver.js';
 import { importSigningKey, sha512, signText } from './crypto.js';
 import { plain, splitOptions } from './plain.js';
 
@@ -31,8 +30,7 @@ export function createUpvestSigner(options) {
       const signature = await signText(await key, signerCore.algorithm, plan.base);
       return { ...plan.headers, signature: signerCore.signatureHeader(signature) };
     } catch (error) {
-      if (error instanceof UpvestError) throw error;
-      throw new SignerError(`Signer failed: ${describeThrown(error)}`, { cause: error });
+      throw signerFailure(error);
     }
   };
 }

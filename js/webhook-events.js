@@ -5,8 +5,8 @@
 // `WebhookDeduplicator` remembers recent event ids, bounded in count and in bytes.
 
 import { core } from './core.js';
-import { InvalidInputError, SignerError, UpvestError } from './errors.js';
-import { describeThrown } from './driver.js';
+import { InvalidInputError } from './errors.js';
+import { signerFailure } from './driver.js';
 import { member, plain, splitOptions } from './plain.js';
 import { checkWebhookBodySize, parseWebhookBody } from './runtime.js';
 
@@ -28,8 +28,7 @@ export async function parseWebhookEvents(rawBody, options) {
     try {
       await functions.verify(request);
     } catch (thrown) {
-      if (thrown instanceof UpvestError) throw thrown;
-      throw new SignerError(`Signer failed: ${describeThrown(thrown)}`, { cause: thrown });
+      throw signerFailure(thrown);
     }
   }
   return core.webhookEvents(parseWebhookBody(rawBody));

@@ -50,9 +50,8 @@ for (const dir of ['node', 'web']) {
   rmSync(wasmFile);
 }
 
-// wasm-bindgen's Node glue is CommonJS; the JS modules beside errors.js are ES modules.
+// wasm-bindgen's Node glue is CommonJS (the bundle that takes it in is too).
 writeFileSync(join(pkg, 'node/package.json'), JSON.stringify({ type: 'commonjs' }) + '\n');
-writeFileSync(join(pkg, 'node/snippets/package.json'), JSON.stringify({ type: 'module' }) + '\n');
 
 // The public names: js/index.js's, and the constants, which have one source, the core's model.rs.
 const publicNames = Object.keys(await import(join(root, 'js/index.js')));

@@ -140,11 +140,6 @@ impl Call {
         &self.url
     }
 
-    /// Attempts planned so far.
-    pub fn attempts(&self) -> u32 {
-        self.attempts
-    }
-
     /// The time limit for what comes next (a token, a signature, an attempt) at `now_ms`:
     /// `timeoutMs`, or less when the call's deadline is nearer; at least 1 ms.
     pub fn time_limit(&self, now_ms: f64) -> u32 {
