@@ -514,6 +514,20 @@ async function iterateBounded(c, query, cap = 50) {
 
 const page = (offset, limit, items, total) => ({ meta: { offset, limit, count: items.length, total_count: total }, data: items });
 
+/** Iterates the server's pages with `pageSize` and asserts what every paging row asserts: the
+ * iteration ended with a ResponseError, after at most `maxPages` pages, no group id yielded
+ * twice. Returns the run, the error and the offsets asked, for the row's own checks. */
+async function refusedIteration(t, pageSize, maxPages) {
+  const run = await measured(() => iterateBounded(client({ timeoutMs: 5000 }), { pageSize }));
+  const { ids, error } = run.value;
+  const offsets = server.requests.map((r) => Number(r.query.get('offset')));
+  t.diagnostic(`hostile-server: offsets asked ${JSON.stringify(offsets)}; ids yielded ${ids.length} (${new Set(ids).size} distinct); ended with ${describe(error)}`);
+  assert.ok(error instanceof api.ResponseError, `ended with ${describe(error)} after ${ids.length} items`);
+  assert.ok(server.requests.length <= maxPages, `${server.requests.length} pages asked`);
+  assert.equal(new Set(ids).size, ids.length, 'no group id yielded twice');
+  return { run, ids, error, offsets };
+}
+
 // The paging rules: the next offset is the one asked for plus the items received; a page whose
 // meta.offset differs from the one asked for, whose count differs from its items, or that makes
 // no progress is a ResponseError; at most ceil(total_count / pageSize) + 1 pages, never the same
@@ -521,13 +535,7 @@ const page = (offset, limit, items, total) => ({ meta: { offset, limit, count: i
 
 test('6a. every page claims offset 0, count 1, total_count 1e15: ResponseError, ≤ 3 pages, no id twice', async (t) => {
   server.serve((request, socket) => json(socket, page(0, 1, [group(idAt(Number(request.query.get('offset'))))], 1e15)));
-  const run = await measured(() => iterateBounded(client({ timeoutMs: 5000 }), { pageSize: 1 }));
-  const { ids, error } = run.value;
-  const offsets = server.requests.map((r) => Number(r.query.get('offset')));
-  t.diagnostic(`hostile-server: offsets asked ${JSON.stringify(offsets)}; ids yielded ${ids.length} (${new Set(ids).size} distinct)`);
-  assert.ok(error instanceof api.ResponseError, `ended with ${describe(error)} after ${ids.length} items`);
-  assert.ok(server.requests.length <= 3, `${server.requests.length} pages asked`);
-  assert.equal(new Set(ids).size, ids.length, 'no group id yielded twice');
+  const { run, error, offsets } = await refusedIteration(t, 1, 3);
   report(t, 'iterate: offset always 0, total_count 1e15', describe(error), server.requests.length, run, `offsets ${JSON.stringify(offsets)}`);
 });
 
@@ -538,13 +546,7 @@ test('6b. pages whose offset goes backwards (each repeats the previous page): Re
     const offset = Math.max(0, asked - size);
     json(socket, page(offset, size, [group(idAt(offset)), group(idAt(offset + 1))], 10));
   });
-  const run = await measured(() => iterateBounded(client({ timeoutMs: 5000 }), { pageSize: size }));
-  const { ids, error } = run.value;
-  const offsets = server.requests.map((r) => Number(r.query.get('offset')));
-  t.diagnostic(`hostile-server: offsets asked ${JSON.stringify(offsets)}; ids yielded ${ids.length} (${new Set(ids).size} distinct)`);
-  assert.ok(error instanceof api.ResponseError, `ended with ${describe(error)} after ${ids.length} items`);
-  assert.ok(server.requests.length <= Math.ceil(10 / size) + 1, `${server.requests.length} pages asked`);
-  assert.equal(new Set(ids).size, ids.length, 'no group id yielded twice');
+  const { run, error, offsets } = await refusedIteration(t, size, Math.ceil(10 / size) + 1);
   report(t, 'iterate: offset goes backwards', describe(error), server.requests.length, run, `offsets ${JSON.stringify(offsets)}`);
 });
 
@@ -554,13 +556,7 @@ test('6c. a list that grows by a page with every page (total_count = offset + 10
     const offset = Number(request.query.get('offset'));
     json(socket, page(offset, size, [group(idAt(offset)), group(idAt(offset + 1))], offset + 10));
   });
-  const run = await measured(() => iterateBounded(client({ timeoutMs: 5000 }), { pageSize: size }));
-  const { ids, error } = run.value;
-  const offsets = server.requests.map((r) => Number(r.query.get('offset')));
-  t.diagnostic(`hostile-server: offsets asked ${JSON.stringify(offsets)}; ids yielded ${ids.length} (${new Set(ids).size} distinct); ended with ${describe(error)}`);
-  assert.ok(server.requests.length <= Math.ceil(10 / size) + 1, `${server.requests.length} pages asked`);
-  assert.equal(new Set(ids).size, ids.length, 'no group id yielded twice');
-  assert.ok(error instanceof api.ResponseError, describe(error));
+  const { run, ids, error, offsets } = await refusedIteration(t, size, Math.ceil(10 / size) + 1);
   assert.match(error.message, /did not end within 6 pages/);
   report(t, 'iterate: total_count grows with every page', describe(error), server.requests.length, run, `offsets ${JSON.stringify(offsets)}; ${ids.length} groups yielded first`);
 });
