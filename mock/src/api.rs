@@ -7,9 +7,8 @@ use crate::auth::{Auth, ADMIN_SCOPE, READ_SCOPE};
 use crate::idempotency;
 use crate::reply::Reply;
 use crate::store::{Closure, Order, Owner, Store, USER_TYPES};
-use hyper::Method;
+use http::Method;
 use serde_json::{json, Value};
-use std::time::SystemTime;
 use uuid::{Uuid, Variant};
 
 const CLOSURE_REASONS: [&str; 7] =
@@ -37,7 +36,7 @@ pub fn handle(store: &mut Store, auth: &Auth, request: &ApiRequest) -> Reply {
         Ok(client) => client,
         Err(reply) => return reply,
     };
-    store.settle(SystemTime::now());
+    store.settle(request.received);
     let result = match (method, segments.as_slice()) {
         (&Method::POST, _) => create(store, &client, request),
         (&Method::GET, ["account_groups"]) => list(store, None, request.query.as_deref()),
@@ -45,7 +44,7 @@ pub fn handle(store: &mut Store, auth: &Auth, request: &ApiRequest) -> Reply {
             uuid_in_path(user, "user_id", 400).and_then(|user| list(store, Some(&user), request.query.as_deref()))
         }
         (&Method::GET, [_, id]) => uuid_in_path(id, "account_group_id", 404).and_then(|id| get(store, &id)),
-        (_, [_, id]) => uuid_in_path(id, "account_group_id", 400).and_then(|id| close(store, &id, request.query.as_deref())),
+        (_, [_, id]) => uuid_in_path(id, "account_group_id", 400).and_then(|id| close(store, &id, request)),
         _ => Err(Reply::problem(404, "not_found", "no such route")),
     };
     result.unwrap_or_else(|reply| reply)
@@ -59,7 +58,7 @@ fn header<'a>(request: &'a ApiRequest, name: &str) -> Option<&'a str> {
 /// the client id.
 pub fn authorize(request: &ApiRequest, auth: &Auth, scopes: &[&str]) -> Result<Uuid, Reply> {
     let (client, token) = check_common_headers(request)?;
-    auth.check(&token, &client, scopes)?;
+    auth.check(&token, &client, scopes, request.received)?;
     Ok(client)
 }
 
@@ -145,7 +144,7 @@ fn create(store: &mut Store, client: &Uuid, request: &ApiRequest) -> Result<Repl
         return Err(bad_request("the content-type header must be application/json"));
     }
     let body: Value = serde_json::from_slice(&request.body).map_err(|e| bad_request(format!("the body is not valid JSON: {e}")))?;
-    if let Some(record) = store.idempotent(&key) {
+    if let Some(record) = store.idempotent(&key, request.received) {
         return if record.same_body(&body) {
             Ok(Reply::bytes(200, "application/json", record.response.clone()))
         } else {
@@ -185,11 +184,11 @@ fn create(store: &mut Store, client: &Uuid, request: &ApiRequest) -> Result<Repl
         let detail = format!("the mock holds its maximum of {} account groups (--max-groups); POST /__mock/reset empties it", store.len());
         return Err(Reply::problem(507, "insufficient_storage", detail));
     }
-    let response = store.insert(owner_of(owner), group_type, number, "ACTIVE", SystemTime::now()).to_json();
+    let response = store.insert(owner_of(owner), group_type, number, "ACTIVE", request.received).to_json();
     // Created and, as in Bring Your Own License setups, active at once.
     store.events.extend([("ACCOUNT_GROUP.CREATED", response.clone()), ("ACCOUNT_GROUP.ACTIVATED", response.clone())]);
     let reply = Reply::json(200, &response);
-    store.remember(key, &body, reply.body.clone());
+    store.remember(key, &body, reply.body.clone(), request.received);
     Ok(reply)
 }
 
@@ -239,8 +238,8 @@ fn list(store: &Store, user: Option<&Uuid>, query: Option<&str>) -> Result<Reply
     Ok(Reply::json(200, &json!({"meta": meta, "data": data})))
 }
 
-fn close(store: &mut Store, id: &Uuid, query: Option<&str>) -> Result<Reply, Reply> {
-    let pairs = query_pairs(query);
+fn close(store: &mut Store, id: &Uuid, request: &ApiRequest) -> Result<Reply, Reply> {
+    let pairs = query_pairs(request.query.as_deref());
     if let Some(reason) = single(&pairs, "closure_reason")? {
         if !CLOSURE_REASONS.contains(&reason) {
             return Err(bad_request(format!("closure_reason must be one of {}", CLOSURE_REASONS.join(", "))));
@@ -255,7 +254,7 @@ fn close(store: &mut Store, id: &Uuid, query: Option<&str>) -> Result<Reply, Rep
         // Only announces a future closure: the group must exist, and nothing changes.
         return store.get(id).map(|_| Reply::empty(202)).ok_or_else(|| Reply::problem(404, "not_found", format!("no account group with id {id}")));
     }
-    match store.close(id, SystemTime::now()) {
+    match store.close(id, request.received) {
         Closure::Started => Ok(Reply::empty(202)),
         Closure::NotFound => Err(Reply::problem(404, "not_found", format!("no account group with id {id}"))),
         Closure::WrongState(status) => Err(Reply::problem(409, "conflict", format!("the account group is {status}; only an ACTIVE group can be closed"))),
@@ -280,7 +279,7 @@ mod tests {
     }
 
     fn request(method: Method, path: &str, query: Option<&str>, extra: &[(&'static str, &str)], body: &str) -> ApiRequest {
-        let mut headers = hyper::HeaderMap::new();
+        let mut headers = http::HeaderMap::new();
         for (name, value) in [
             ("authorization", "Bearer t0k3n"),
             ("upvest-client-id", "363f3305-7ab0-4e82-a158-f9d382ad08b6"),
@@ -291,7 +290,7 @@ mod tests {
         {
             headers.insert(*name, value.parse().unwrap());
         }
-        ApiRequest { method, path: path.into(), query: query.map(Into::into), headers, body: Bytes::from(body.to_owned()) }
+        ApiRequest { method, path: path.into(), query: query.map(Into::into), headers, body: Bytes::from(body.to_owned()), received: std::time::SystemTime::now() }
     }
 
     fn body(reply: &Reply) -> Value {
@@ -373,7 +372,7 @@ mod tests {
     #[test]
     fn lists_with_defaults_paging_and_user_filter() {
         let mut store = Store::new(Duration::ZERO, capacity());
-        store.seed(30, SystemTime::now());
+        store.seed(30, std::time::SystemTime::now());
         let page = body(&handle(&mut store, &open_auth(), &request(Method::GET, "/account_groups", Some("offset=25&limit=10"), &[], "")));
         assert_eq!(page["meta"], json!({"offset": 25, "limit": 10, "count": 5, "total_count": 30, "sort": "created_at", "order": "ASC"}));
         let defaults = body(&handle(&mut store, &open_auth(), &request(Method::GET, "/account_groups", None, &[], "")));
@@ -412,7 +411,7 @@ mod tests {
         assert!(query_pairs(None).is_empty() && query_pairs(Some("&&")).is_empty());
 
         let mut store = Store::new(Duration::ZERO, capacity());
-        store.seed(3, SystemTime::now());
+        store.seed(3, std::time::SystemTime::now());
         let list = |store: &mut Store, query| handle(store, &open_auth(), &request(Method::GET, "/account_groups", Some(query), &[], ""));
         // Names and values are compared once decoded.
         let page = body(&list(&mut store, "so%72t=updated%5Fat&order=DE%53C&limit=%32"));

@@ -1,33 +1,37 @@
 //! One request's way through the mock: CORS, the request log, injected faults, then the API,
-//! the token and verify-keys endpoints, the control endpoints or the static files.
+//! the token and verify-keys endpoints, the control endpoints or the static files. No I/O: the
+//! server reads the request, waits out a fault's delay between [`App::receive`] and
+//! [`App::respond`], and writes (or drops) the answer.
 
 use crate::auth::{Auth, WEBHOOKS_ADMIN_SCOPE, WEBHOOKS_READ_SCOPE};
-use crate::cors::{self, CONTROL_PREFIX};
+use crate::cors::{self, Headers, CONTROL_PREFIX};
 use crate::faults::{Effect, Faults};
-use crate::idle::Activity;
 use crate::options::Options;
-use crate::reply::Reply;
+use crate::reply::{Finished, Reply};
 use crate::request::ApiRequest;
 use crate::request_log::RequestLog;
 use crate::signing::Verifier;
 use crate::store::{Capacity, Store};
+use crate::webhook_events;
 use crate::webhook_signing::WebhookKeys;
-use crate::webhooks::{Outbox, Target};
-use crate::{api, statics};
+use crate::api;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
-use hyper::{Method, Request, Response};
+use http::{HeaderMap, Method};
 use serde_json::{json, Map, Value};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 /// Request bodies larger than this are refused (413).
-const MAX_BODY_BYTES: usize = 1 << 20;
+pub const MAX_BODY_BYTES: usize = 1 << 20;
 
 const TOKEN_PATH: &str = "/auth/token";
 /// Where receivers fetch the keys webhook deliveries are signed with.
 const VERIFY_KEYS_PATH: &str = "/auth/verify_keys";
+
+/// Takes each webhook delivery's body as the store's changes make one.
+pub type Deliveries = Box<dyn Fn(String) + Send + Sync>;
+/// Answers what no endpoint of the mock serves (the binary's static files).
+pub type Fallback = Box<dyn Fn(&Method, &str) -> Reply + Send + Sync>;
 
 pub struct App {
     options: Options,
@@ -37,101 +41,139 @@ pub struct App {
     auth: Auth,
     verifier: Option<Verifier>,
     webhook_keys: Arc<WebhookKeys>,
-    outbox: Option<Outbox>,
+    webhook_id: String,
+    deliveries: Option<Deliveries>,
+    fallback: Option<Fallback>,
 }
 
-/// Closes a connection without a response (the `drop` fault).
-#[derive(Debug)]
-pub struct Dropped;
+/// A request taken in, before its answer: what a fault rule made of it, and its answer when that
+/// was decided on arrival (a refusal, a body too large).
+pub struct Exchange {
+    request_id: String,
+    cors: Headers,
+    /// What to answer: the request to handle, or the answer decided on arrival.
+    pending: Result<ApiRequest, Reply>,
+    effect: Effect,
+    /// An API, token or verify-keys request: logged, faultable, and signed where signatures are
+    /// required.
+    signable: bool,
+}
 
-impl std::fmt::Display for Dropped {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("connection dropped on purpose")
+impl Exchange {
+    fn answered(answer: Reply, cors: Headers) -> Exchange {
+        Exchange { request_id: uuid::Uuid::new_v4().hyphenated().to_string(), cors, pending: Err(answer), effect: Effect::default(), signable: false }
+    }
+
+    /// How long to wait before [`App::respond`] (a `delay_ms` fault).
+    pub fn delay_ms(&self) -> u64 {
+        self.effect.delay_ms
+    }
+
+    /// Moves the request's arrival to `now` (after a delay, it is handled as if it came then).
+    pub fn arrived_at(&mut self, now: SystemTime) {
+        if let Ok(request) = &mut self.pending {
+            request.received = now;
+        }
     }
 }
 
-impl std::error::Error for Dropped {}
-
 impl App {
-    pub fn new(options: Options) -> Result<App, String> {
-        let store = Mutex::new(App::fresh_store(&options));
+    pub fn new(options: Options, now: SystemTime) -> Result<App, String> {
+        let store = Mutex::new(App::fresh_store(&options, now));
         let auth = Auth::new(options.strict_tokens, options.client_secret.clone(), Duration::from_secs(options.token_ttl_s));
         let verifier = options.verify_key.as_deref().map(Verifier::from_pem).transpose()?;
         let webhook_keys = Arc::new(WebhookKeys::new(options.webhook_signing_key.as_deref())?);
-        let target = options.webhook_url.as_deref().map(Target::parse).transpose()?;
-        let outbox = target.map(|t| Outbox::start(t, Duration::from_millis(options.webhook_retry_base_ms), webhook_keys.clone()));
         let log = Mutex::new(RequestLog::new(options.request_log_size));
-        Ok(App { options, store, log, faults: Faults::default(), auth, verifier, webhook_keys, outbox })
+        let webhook_id = uuid::Uuid::new_v4().hyphenated().to_string();
+        Ok(App { options, store, log, faults: Faults::default(), auth, verifier, webhook_keys, webhook_id, deliveries: None, fallback: None })
     }
 
-    /// With webhooks on, closing groups become CLOSED on time even when no request comes, so
-    /// their events go out: a clock settles the store a few times per closing delay.
-    pub fn start_clock(self: &Arc<App>) {
-        if self.outbox.is_none() {
-            return;
-        }
-        let app = self.clone();
-        let tick = Duration::from_millis((self.options.close_delay_ms / 4).clamp(10, 100));
-        tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(tick).await;
-                let mut store = app.store.lock().unwrap_or_else(|p| p.into_inner());
-                store.settle(SystemTime::now());
-                app.publish(&mut store);
-            }
-        });
+    /// Webhook deliveries go to `deliveries`; without it the store's events are dropped.
+    pub fn with_deliveries(mut self, deliveries: Deliveries) -> App {
+        self.deliveries = Some(deliveries);
+        self
+    }
+
+    /// What answers paths no endpoint serves; without it they are 404s.
+    pub fn with_fallback(mut self, fallback: Fallback) -> App {
+        self.fallback = Some(fallback);
+        self
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    pub fn webhook_keys(&self) -> &Arc<WebhookKeys> {
+        &self.webhook_keys
+    }
+
+    /// Closing groups become CLOSED on time even when no request comes, so that their events go
+    /// out: whoever serves the mock calls this a few times per closing delay.
+    pub fn tick(&self, now: SystemTime) {
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        store.settle(now);
+        self.publish(&mut store, now);
     }
 
     /// Sends the store's new events as one bundle (or drops them when webhooks are off).
-    fn publish(&self, store: &mut Store) {
+    fn publish(&self, store: &mut Store, now: SystemTime) {
         let events = std::mem::take(&mut store.events);
-        if let Some(outbox) = &self.outbox {
-            outbox.send(events);
+        if let (Some(deliveries), false) = (&self.deliveries, events.is_empty()) {
+            deliveries(webhook_events::bundle(events, &self.webhook_id, now));
         }
     }
 
-    fn fresh_store(options: &Options) -> Store {
+    fn fresh_store(options: &Options, now: SystemTime) -> Store {
         let mut store = Store::new(Duration::from_millis(options.close_delay_ms), Capacity::from_options(options));
-        store.seed(options.seed, SystemTime::now());
+        store.seed(options.seed, now);
         store
     }
 
-    pub async fn handle(&self, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Dropped> {
-        let request_id = uuid::Uuid::new_v4().hyphenated().to_string();
-        let (parts, body) = request.into_parts();
-        // Refused before the body is read, so that a page elsewhere changes nothing.
-        let cors = match cors::headers_for(parts.uri.path(), &parts.headers) {
-            Ok(headers) => headers,
-            Err(refusal) => return Ok(refusal.into_response(&request_id, &[])),
+    /// The CORS headers for a request to `path`, or its refusal (answered at once, before the
+    /// body is read, so that a page elsewhere changes nothing).
+    pub fn admit(&self, path: &str, headers: &HeaderMap) -> Result<Headers, Exchange> {
+        cors::headers_for(path, headers).map_err(|refusal| Exchange::answered(refusal, Vec::new()))
+    }
+
+    /// The answer to a body over [`MAX_BODY_BYTES`].
+    pub fn too_large(cors: Headers) -> Exchange {
+        Exchange::answered(Reply::problem(413, "invalid_request", format!("the body is larger than {MAX_BODY_BYTES} bytes")), cors)
+    }
+
+    /// Takes a whole request in: admits it, logs it and applies the fault rules. Its answer
+    /// comes from [`App::respond`], after [`Exchange::delay_ms`].
+    pub fn receive(&self, request: ApiRequest) -> Exchange {
+        let cors = match self.admit(&request.path, &request.headers) {
+            Ok(cors) => cors,
+            Err(refused) => return refused,
         };
-        let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(_) => {
-                let reply = Reply::problem(413, "invalid_request", format!("the body is larger than {MAX_BODY_BYTES} bytes"));
-                return Ok(reply.into_response(&request_id, &cors));
-            }
-        };
-        // From here on the mock works and the client waits; that is not the client's silence.
-        let _handling = parts.extensions.get::<Arc<Activity>>().map(Activity::handling);
-        let request = ApiRequest {
-            method: parts.method,
-            path: parts.uri.path().to_owned(),
-            query: parts.uri.query().map(str::to_owned),
-            headers: parts.headers,
-            body,
-        };
-        let faultable = request.method != Method::OPTIONS && (api::serves(&request.path) || [TOKEN_PATH, VERIFY_KEYS_PATH].contains(&request.path.as_str()));
-        let effect = if faultable {
+        if request.body.len() > MAX_BODY_BYTES {
+            return App::too_large(cors);
+        }
+        self.receive_admitted(request, cors)
+    }
+
+    /// [`App::receive`] for a request whose CORS headers [`App::admit`] gave and whose body was
+    /// read within the limit.
+    pub fn receive_admitted(&self, request: ApiRequest, cors: Headers) -> Exchange {
+        let signable = request.method != Method::OPTIONS && (api::serves(&request.path) || [TOKEN_PATH, VERIFY_KEYS_PATH].contains(&request.path.as_str()));
+        let effect = if signable {
             self.record(&request);
             self.faults.take(request.method.as_str(), &request.path).unwrap_or_default()
         } else {
             Effect::default()
         };
-        if effect.delay_ms > 0 {
-            tokio::time::sleep(Duration::from_millis(effect.delay_ms)).await;
-        }
-        let reply = match effect.status {
-            Some(status) => {
+        Exchange { request_id: uuid::Uuid::new_v4().hyphenated().to_string(), cors, pending: Ok(request), effect, signable }
+    }
+
+    /// The answer to an exchange, or `None` when a fault drops the connection instead (the
+    /// change is made; its response is lost).
+    pub fn respond(&self, exchange: Exchange) -> Option<Finished> {
+        let Exchange { request_id, cors, pending, effect, signable } = exchange;
+        let reply = match (pending, effect.status) {
+            (Err(answer), _) => answer,
+            (Ok(_), Some(status)) => {
                 let detail = effect.detail.clone().unwrap_or_else(|| "injected by a /__mock/faults rule".to_owned());
                 let reply = Reply::problem(status, slug_for(status), detail);
                 match effect.retry_after {
@@ -139,16 +181,16 @@ impl App {
                     None => reply,
                 }
             }
-            None => match self.unsigned(&request, faultable) {
+            (Ok(request), None) => match self.unsigned(&request, signable) {
                 Some(reason) => Reply::problem(401, "unauthorised", reason),
                 None => self.route(&request),
             },
         };
         if effect.drop {
-            return Err(Dropped);
+            return None;
         }
         let reply = if effect.malformed { truncated(reply) } else { reply };
-        Ok(reply.into_response(&request_id, &cors))
+        Some(reply.finish(&request_id, &cors))
     }
 
     /// Why a request's signature is refused, when signatures are required (`--verify-key`), or
@@ -162,7 +204,7 @@ impl App {
             return Some("the signature and signature-input headers are required".to_owned());
         }
         let verifier = self.verifier.as_ref()?;
-        let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+        let now = request.received.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
         verifier.verify(request, now).err()
     }
 
@@ -176,7 +218,7 @@ impl App {
         if api::serves(&request.path) {
             let mut store = self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             let reply = api::handle(&mut store, &self.auth, request);
-            self.publish(&mut store);
+            self.publish(&mut store, request.received);
             return reply;
         }
         match (request.path.as_str(), &request.method) {
@@ -189,27 +231,26 @@ impl App {
             (VERIFY_KEYS_PATH, _) => return only("GET"),
             _ => {}
         }
-        statics::serve(&self.options, &request.method, &request.path)
+        match &self.fallback {
+            Some(fallback) => fallback(&request.method, &request.path),
+            None => Reply::problem(404, "not_found", format!("no such path {}", request.path)),
+        }
     }
 
     fn control(&self, request: &ApiRequest, what: &str) -> Reply {
         match (&request.method, what) {
             (&Method::GET, "requests") => match since(request.query.as_deref()) {
                 Ok(since) => {
-                    let entries = self.log.lock().unwrap_or_else(|p| p.into_inner()).since(since);
-                    Reply::bytes(200, "application/json", Bytes::from(entries))
+                    Reply::bytes(200, "application/json", Bytes::from(self.requests(since)))
                 }
                 Err(reply) => reply,
             },
             (&Method::GET, "stats") => Reply::json(200, &self.stats()),
             (&Method::POST, "reset") => {
-                *self.store.lock().unwrap_or_else(|p| p.into_inner()) = App::fresh_store(&self.options);
-                self.log.lock().unwrap_or_else(|p| p.into_inner()).clear();
-                self.faults.clear();
-                self.auth.clear();
+                self.reset(request.received);
                 Reply::empty(204)
             }
-            (&Method::POST, "faults") => match self.faults.set(&request.body) {
+            (&Method::POST, "faults") => match self.set_faults(&request.body) {
                 Ok(count) => Reply::json(200, &json!({ "rules": count })),
                 Err(reason) => Reply::problem(400, "invalid_request", reason),
             },
@@ -222,8 +263,27 @@ impl App {
         }
     }
 
+    /// Back to the state at start: a fresh seeded store, no log, no faults, no issued tokens.
+    pub fn reset(&self, now: SystemTime) {
+        *self.store.lock().unwrap_or_else(|p| p.into_inner()) = App::fresh_store(&self.options, now);
+        self.log.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.faults.clear();
+        self.auth.clear();
+    }
+
+    /// Replaces the fault rules with those in `rules` (a JSON array, as `POST /__mock/faults`
+    /// takes); returns how many there are. An empty array clears them.
+    pub fn set_faults(&self, rules: &[u8]) -> Result<usize, String> {
+        self.faults.set(rules)
+    }
+
+    /// The logged requests after `seq` `since` (all kept, without it), as a JSON array.
+    pub fn requests(&self, since: Option<u64>) -> String {
+        self.log.lock().unwrap_or_else(|p| p.into_inner()).since(since)
+    }
+
     /// How full the bounded parts are, for tests of a long run.
-    fn stats(&self) -> Value {
+    pub fn stats(&self) -> Value {
         let (groups, idempotency_keys) = {
             let store = self.store.lock().unwrap_or_else(|p| p.into_inner());
             (store.len(), store.idempotency_keys())

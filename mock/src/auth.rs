@@ -7,7 +7,7 @@ use crate::reply::Reply;
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime};
 use uuid::Uuid;
 
 pub const READ_SCOPE: &str = "accounts:read";
@@ -18,7 +18,7 @@ pub const WEBHOOKS_ADMIN_SCOPE: &str = "webhooks:admin";
 struct Token {
     client_id: Uuid,
     scopes: Vec<String>,
-    expires: Instant,
+    expires: SystemTime,
 }
 
 pub struct Auth {
@@ -63,19 +63,19 @@ impl Auth {
         };
         let access_token = format!("mock.{}", Uuid::new_v4().simple());
         let scope = scopes.join(" ");
-        let token = Token { client_id, scopes, expires: Instant::now() + self.ttl };
+        let token = Token { client_id, scopes, expires: request.received + self.ttl };
         self.tokens.lock().unwrap_or_else(|p| p.into_inner()).insert(access_token.clone(), token);
         Reply::json(200, &json!({"access_token": access_token, "expires_in": self.ttl.as_secs(), "token_type": "bearer", "scope": scope}))
     }
 
     /// With `--strict-tokens`: the bearer token must be one this mock issued, unexpired, for this
     /// client, with one of the scopes `any_of`.
-    pub fn check(&self, token: &str, client_id: &Uuid, any_of: &[&str]) -> Result<(), Reply> {
+    pub fn check(&self, token: &str, client_id: &Uuid, any_of: &[&str], now: SystemTime) -> Result<(), Reply> {
         if !self.strict {
             return Ok(());
         }
         let tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
-        let known = tokens.get(token).filter(|t| t.expires > Instant::now() && t.client_id == *client_id);
+        let known = tokens.get(token).filter(|t| t.expires > now && t.client_id == *client_id);
         let token = known.ok_or_else(|| Reply::problem(401, "unauthorised", "the access token is unknown, expired, or for another client"))?;
         if token.scopes.iter().any(|s| any_of.contains(&s.as_str())) {
             Ok(())
@@ -89,15 +89,15 @@ impl Auth {
 mod tests {
     use super::*;
     use bytes::Bytes;
-    use hyper::Method;
+    use http::Method;
     use serde_json::Value;
 
     const CLIENT: &str = "363f3305-7ab0-4e82-a158-f9d382ad08b6";
 
     fn token_request(body: &str) -> ApiRequest {
-        let mut headers = hyper::HeaderMap::new();
+        let mut headers = http::HeaderMap::new();
         headers.insert("content-type", "application/x-www-form-urlencoded".parse().unwrap());
-        ApiRequest { method: Method::POST, path: "/auth/token".into(), query: None, headers, body: Bytes::from(body.to_owned()) }
+        ApiRequest { method: Method::POST, path: "/auth/token".into(), query: None, headers, body: Bytes::from(body.to_owned()), received: std::time::SystemTime::now() }
     }
 
     /// The reply's status and, on success, the token and scope issued.
@@ -119,8 +119,8 @@ mod tests {
         );
         let (status, token, scope) = issue(&auth, &body);
         assert_eq!((status, scope.as_str()), (200, "accounts:read webhooks:read"));
-        assert!(auth.check(&token, &client, &[WEBHOOKS_READ_SCOPE]).is_ok());
-        assert_eq!(auth.check(&token, &client, &[ADMIN_SCOPE]).unwrap_err().status, 403, "the first scope field was replaced");
+        assert!(auth.check(&token, &client, &[WEBHOOKS_READ_SCOPE], std::time::SystemTime::now()).is_ok());
+        assert_eq!(auth.check(&token, &client, &[ADMIN_SCOPE], std::time::SystemTime::now()).unwrap_err().status, 403, "the first scope field was replaced");
         for (wrong, status) in [
             (body.replace("s3cret+", "s3cret%2B"), 401),
             (body.replace("%zz", "%25zz"), 200),
@@ -140,8 +140,8 @@ mod tests {
         for spelling in [CLIENT.to_ascii_uppercase(), format!("{{{CLIENT}}}"), format!("URN:UUID:{CLIENT}"), simple.clone()] {
             let (status, token, _) = issue(&auth, &format!("grant_type=client_credentials&client_id={spelling}&client_secret=s&scope=accounts:read"));
             assert_eq!(status, 200, "{spelling}");
-            assert!(auth.check(&token, &client, &[READ_SCOPE]).is_ok(), "{spelling}: the token is the client's");
-            assert_eq!(auth.check(&token, &Uuid::nil(), &[READ_SCOPE]).unwrap_err().status, 401, "{spelling}");
+            assert!(auth.check(&token, &client, &[READ_SCOPE], std::time::SystemTime::now()).is_ok(), "{spelling}: the token is the client's");
+            assert_eq!(auth.check(&token, &Uuid::nil(), &[READ_SCOPE], std::time::SystemTime::now()).unwrap_err().status, 401, "{spelling}");
         }
         for refused in ["", "nope", &CLIENT[1..], &format!("{CLIENT}0"), &format!("({CLIENT})"), &simple.replace('3', "-")] {
             let (status, ..) = issue(&auth, &format!("grant_type=client_credentials&client_id={refused}&client_secret=s&scope=accounts:read"));

@@ -9,7 +9,7 @@
 //! (a site whose name now resolves to 127.0.0.1) would send without any `Origin`.
 
 use crate::reply::Reply;
-use hyper::HeaderMap;
+use http::HeaderMap;
 
 pub type Headers = Vec<(&'static str, String)>;
 
@@ -76,7 +76,7 @@ mod tests {
     use super::*;
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        pairs.iter().map(|(n, v)| (hyper::header::HeaderName::from_static(n), v.parse().unwrap())).collect()
+        pairs.iter().map(|(n, v)| (http::header::HeaderName::from_static(n), v.parse().unwrap())).collect()
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! Two spellings of the component lines: draft-15 quotes the names (`"@method": POST`), as
 //! requests to the API do; Upvest's v6, which signs webhooks, leaves them bare (`@method: POST`).
 
-use hyper::HeaderMap;
+use http::HeaderMap;
 use sfv::{BareItem, Dictionary, List, ListEntry, Parser};
 
 /// The only signature label Upvest uses.

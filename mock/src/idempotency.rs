@@ -5,7 +5,7 @@
 use bytes::Bytes;
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime};
 use uuid::Uuid;
 
 /// A key is the client's, so two clients may use the same one.
@@ -21,7 +21,7 @@ pub struct Record {
     /// Serialised with object keys sorted, so bodies compare as JSON, not as text.
     body: Box<str>,
     pub response: Bytes,
-    expires: Instant,
+    expires: SystemTime,
 }
 
 impl Record {
@@ -36,7 +36,7 @@ pub struct Replays {
     capacity: usize,
     records: HashMap<Key, Record>,
     /// Keys in the order they were stored, which with one TTL for all is also expiry order.
-    order: VecDeque<(Key, Instant)>,
+    order: VecDeque<(Key, SystemTime)>,
 }
 
 impl Replays {
@@ -45,11 +45,11 @@ impl Replays {
     }
 
     /// The record for `key`, unless it has expired.
-    pub fn get(&self, key: &Key, now: Instant) -> Option<&Record> {
+    pub fn get(&self, key: &Key, now: SystemTime) -> Option<&Record> {
         self.records.get(key).filter(|r| r.expires > now)
     }
 
-    pub fn insert(&mut self, key: Key, body: &Value, response: Bytes, now: Instant) {
+    pub fn insert(&mut self, key: Key, body: &Value, response: Bytes, now: SystemTime) {
         let expires = now + self.ttl;
         self.records.insert(key, Record { body: canonical(body).into_boxed_str(), response, expires });
         self.order.push_back((key, expires));
@@ -61,7 +61,7 @@ impl Replays {
     }
 
     /// Drops expired records, then the oldest beyond the capacity.
-    fn prune(&mut self, now: Instant) {
+    fn prune(&mut self, now: SystemTime) {
         while let Some(&(key, expires)) = self.order.front() {
             if expires > now && self.records.len() <= self.capacity {
                 break;
@@ -103,7 +103,7 @@ mod tests {
 
     #[test]
     fn records_expire_after_the_ttl() {
-        let start = Instant::now();
+        let start = SystemTime::now();
         let mut replays = Replays::new(Duration::from_secs(60), 10);
         replays.insert(key(1), &json!({"a": 1, "b": [{"y": 2, "x": 1}]}), Bytes::from_static(b"{}"), start);
         let record = replays.get(&key(1), start + Duration::from_secs(59)).expect("kept within the TTL");
@@ -116,7 +116,7 @@ mod tests {
 
     #[test]
     fn the_oldest_go_first_beyond_the_capacity() {
-        let start = Instant::now();
+        let start = SystemTime::now();
         let mut replays = Replays::new(Duration::from_secs(60), 3);
         (1..=5).for_each(|n| replays.insert(key(n), &json!({}), Bytes::new(), start));
         assert_eq!(replays.len(), 3);
@@ -125,7 +125,7 @@ mod tests {
 
     #[test]
     fn a_key_stored_again_after_expiring_is_kept_for_a_full_ttl() {
-        let start = Instant::now();
+        let start = SystemTime::now();
         let mut replays = Replays::new(Duration::from_secs(60), 10);
         replays.insert(key(1), &json!({}), Bytes::new(), start);
         replays.insert(key(1), &json!({"n": 2}), Bytes::new(), start + Duration::from_secs(90));

@@ -1,28 +1,16 @@
 //! `upvest-mock`: a stateful mock of the Upvest account-group API on 127.0.0.1, for tests, the
 //! benchmark and the admin page. Its first line on stdout is `listening on http://127.0.0.1:<port>`.
 
-mod api;
-mod app;
-mod auth;
-mod cors;
-mod faults;
-mod httpsig;
-mod idempotency;
 mod idle;
-mod options;
-mod reply;
-mod request;
-mod request_log;
 mod server;
-mod signing;
 mod statics;
-mod store;
-mod webhook_signing;
 mod webhooks;
 
 use std::io::Write;
 use std::sync::Arc;
+use std::time::SystemTime;
 use tokio::net::TcpListener;
+use upvest_mock::{app, options};
 
 fn main() {
     let options = match options::Options::from_args(std::env::args().skip(1)) {
@@ -46,8 +34,10 @@ async fn serve(options: options::Options) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", options.port))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let limits = server::Limits::from_options(&options);
-    let app = Arc::new(app::App::new(options)?);
-    app.start_clock();
+    let app = app::App::new(options.clone(), SystemTime::now())?;
+    let app = webhooks::deliver_from(statics::serve_from(app), &options)?;
+    let app = Arc::new(app);
+    webhooks::start_clock(&app);
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "listening on http://{address}");

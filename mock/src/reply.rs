@@ -1,9 +1,7 @@
 //! Responses: JSON bodies and RFC 7807 problems, with the headers every response carries.
 
 use bytes::Bytes;
-use http_body_util::Full;
-use hyper::header::{HeaderName, HeaderValue};
-use hyper::{Response, StatusCode};
+use http::StatusCode;
 use serde_json::{json, Value};
 
 /// A response before the headers every response gets (request id, CORS).
@@ -48,7 +46,7 @@ impl Reply {
     }
 
     /// The final response; a problem body also gets the request id, as Upvest's do.
-    pub fn into_response(self, request_id: &str, common: &[(&'static str, String)]) -> Response<Full<Bytes>> {
+    pub fn finish(self, request_id: &str, common: &[(&'static str, String)]) -> Finished {
         let body = if self.content_type == Some("application/problem+json") {
             match serde_json::from_slice::<Value>(&self.body) {
                 Ok(Value::Object(mut map)) => {
@@ -60,16 +58,18 @@ impl Reply {
         } else {
             self.body
         };
-        let mut response = Response::new(Full::new(body));
-        *response.status_mut() = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let headers = response.headers_mut();
         let content_type = self.content_type.map(|c| ("content-type", c.to_owned()));
         let request_id = ("upvest-request-id", request_id.to_owned());
-        for (name, value) in content_type.into_iter().chain([request_id]).chain(self.headers).chain(common.iter().cloned()) {
-            if let Ok(value) = HeaderValue::from_str(&value) {
-                headers.insert(HeaderName::from_static(name), value);
-            }
-        }
-        response
+        let headers = content_type.into_iter().chain([request_id]).chain(self.headers).chain(common.iter().cloned()).collect();
+        Finished { status: self.status, headers, body }
     }
+}
+
+/// A response as it goes on the wire: names are lower-case, values are what the mock wrote
+/// (servers drop a value that is not a valid header value).
+#[derive(Debug)]
+pub struct Finished {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Bytes,
 }

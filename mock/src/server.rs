@@ -3,16 +3,22 @@
 //! talking. Without them a client that opens connections and sends nothing holds them forever,
 //! and when file descriptors run out `accept` fails at once, again and again, spinning a core.
 
-use crate::app::{App, Dropped};
 use crate::idle::{Activity, Watched};
-use crate::options::Options;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::io;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
+use upvest_mock::app::{App, MAX_BODY_BYTES};
+use upvest_mock::options::Options;
+use upvest_mock::reply::Finished;
+use upvest_mock::request::ApiRequest;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -83,7 +89,7 @@ async fn serve(stream: TcpStream, app: Arc<App>, limits: Limits, _permit: OwnedS
             request.extensions_mut().insert(activity.clone());
             let (app, keep_alive) = (app.clone(), keep_alive.clone());
             async move {
-                let mut response = app.handle(request).await?;
+                let mut response = handle(&app, request).await?;
                 response.headers_mut().insert(HeaderName::from_static("keep-alive"), keep_alive);
                 Ok::<_, Dropped>(response)
             }
@@ -99,6 +105,61 @@ async fn serve(stream: TcpStream, app: Arc<App>, limits: Limits, _permit: OwnedS
         _ = connection => {}
         _ = activity.silent_for(limits.idle_timeout) => {}
     }
+}
+
+/// Closes a connection without a response (the `drop` fault).
+#[derive(Debug)]
+pub struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped on purpose")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+/// One request through the mock's logic: refused before its body is read when it must be, read
+/// within the size limit, then answered after any fault's delay.
+async fn handle(app: &App, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Dropped> {
+    let (parts, body) = request.into_parts();
+    let cors = match app.admit(parts.uri.path(), &parts.headers) {
+        Ok(cors) => cors,
+        Err(refused) => return app.respond(refused).map(into_response).ok_or(Dropped),
+    };
+    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => return app.respond(App::too_large(cors)).map(into_response).ok_or(Dropped),
+    };
+    // From here on the mock works and the client waits; that is not the client's silence.
+    let _handling = parts.extensions.get::<Arc<Activity>>().map(Activity::handling);
+    let request = ApiRequest {
+        method: parts.method,
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers: parts.headers,
+        body,
+        received: SystemTime::now(),
+    };
+    let mut exchange = app.receive_admitted(request, cors);
+    if exchange.delay_ms() > 0 {
+        tokio::time::sleep(Duration::from_millis(exchange.delay_ms())).await;
+        // The request is handled when the delay is over, as if it had arrived late.
+        exchange.arrived_at(SystemTime::now());
+    }
+    app.respond(exchange).map(into_response).ok_or(Dropped)
+}
+
+fn into_response(finished: Finished) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(finished.body));
+    *response.status_mut() = StatusCode::from_u16(finished.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    for (name, value) in finished.headers {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    }
+    response
 }
 
 /// Pauses between failed accepts: 10 ms, doubling up to 1 s, back to 10 ms after a success.

@@ -103,14 +103,14 @@ fn joined(request: &ApiRequest, name: &str) -> Option<String> {
 mod tests {
     use super::*;
     use bytes::Bytes;
-    use hyper::Method;
+    use http::Method;
 
     const NOW: i64 = 1_700_000_000;
     const BODY: &str = r#"{"user_id":"413715f2-5401-4b97-8055-034a6b879f8c","type":"PERSONAL"}"#;
 
     /// A create request as a client sends it, unsigned.
     fn create(extra: &[(&str, &str)]) -> ApiRequest {
-        let mut headers = hyper::HeaderMap::new();
+        let mut headers = http::HeaderMap::new();
         let digest = content_digest(&Sha512::digest(BODY));
         let length = BODY.len().to_string();
         for (name, value) in [
@@ -128,9 +128,9 @@ mod tests {
         .iter()
         .chain(extra)
         {
-            headers.insert(hyper::header::HeaderName::from_bytes(name.as_bytes()).unwrap(), value.parse().unwrap());
+            headers.insert(http::header::HeaderName::from_bytes(name.as_bytes()).unwrap(), value.parse().unwrap());
         }
-        ApiRequest { method: Method::POST, path: "/account_groups".into(), query: Some("a=b".into()), headers, body: Bytes::from(BODY) }
+        ApiRequest { method: Method::POST, path: "/account_groups".into(), query: Some("a=b".into()), headers, body: Bytes::from(BODY), received: std::time::SystemTime::now() }
     }
 
     const REQUIRED: &[&str] = &["@method", "@path", "@query", "accept", "authorization", "content-length", "content-type", "content-digest", "idempotency-key", "upvest-client-id"];

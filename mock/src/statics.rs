@@ -1,11 +1,18 @@
 //! Static files: the admin page at `/` and the package's web build at `/pkg/`, with headers
 //! that keep other sites from framing them or the browser from guessing their types.
 
-use crate::options::Options;
-use crate::reply::Reply;
 use bytes::Bytes;
 use hyper::Method;
 use std::path::{Path, PathBuf};
+use upvest_mock::app::App;
+use upvest_mock::options::Options;
+use upvest_mock::reply::Reply;
+
+/// The app, answering paths no endpoint serves from `--www` and `--pkg`.
+pub fn serve_from(app: App) -> App {
+    let options = app.options().clone();
+    app.with_fallback(Box::new(move |method, path| serve(&options, method, path)))
+}
 
 pub fn serve(options: &Options, method: &Method, path: &str) -> Reply {
     if method != Method::GET && method != Method::HEAD {

@@ -7,7 +7,7 @@ use crate::options::Options;
 use bytes::Bytes;
 use serde_json::{json, Map, Value};
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -231,12 +231,12 @@ impl Store {
     }
 
     /// What an earlier create with this key answered, while the key lives.
-    pub fn idempotent(&self, key: &Key) -> Option<&Record> {
-        self.replays.get(key, Instant::now())
+    pub fn idempotent(&self, key: &Key, now: SystemTime) -> Option<&Record> {
+        self.replays.get(key, now)
     }
 
-    pub fn remember(&mut self, key: Key, body: &Value, response: Bytes) {
-        self.replays.insert(key, body, response, Instant::now());
+    pub fn remember(&mut self, key: Key, body: &Value, response: Bytes, now: SystemTime) {
+        self.replays.insert(key, body, response, now);
     }
 
     pub fn idempotency_keys(&self) -> usize {

@@ -7,7 +7,7 @@
 use crate::httpsig::{serialize_signature, Message, Names, SignatureInput};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use hyper::header::{HeaderMap, HeaderValue};
+use http::header::{HeaderMap, HeaderValue};
 use p521::ecdsa::signature::Signer;
 use p521::ecdsa::SigningKey;
 use serde_json::{json, Value};

@@ -1,20 +1,20 @@
 //! With `--webhook-url URL`: the mock delivers account-group events to a receiver as Upvest does:
-//! bundled per POST (`{ "payload": [events] }`, ordered by `created_at`), answered with any 2xx,
+//! bundled per POST (`upvest_mock::webhook_events`), answered with any 2xx,
 //! otherwise retried after 1, 2, 3, 5, 8 … × `--webhook-retry-base-ms` (at most 600 ×), with
 //! no limit, and later deliveries wait behind a failing one. Each attempt is signed afresh
 //! (`webhook_signing`).
 
-use crate::webhook_signing::WebhookKeys;
+use upvest_mock::app::App;
+use upvest_mock::options::Options;
+use upvest_mock::webhook_signing::WebhookKeys;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::Request;
 use hyper_util::rt::TokioIo;
-use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
-use uuid::Uuid;
 
 /// Where deliveries go: `http://host:port/path` on loopback.
 #[derive(Debug, Clone)]
@@ -47,44 +47,49 @@ impl Target {
     }
 }
 
+/// The app, its webhook deliveries sent to `--webhook-url` when one is given.
+pub fn deliver_from(app: App, options: &Options) -> Result<App, String> {
+    let Some(target) = options.webhook_url.as_deref().map(Target::parse).transpose()? else { return Ok(app) };
+    let outbox = Outbox::start(target, Duration::from_millis(options.webhook_retry_base_ms), app.webhook_keys().clone());
+    Ok(app.with_deliveries(Box::new(move |body| outbox.send(body))))
+}
+
+/// With webhooks on, closing groups become CLOSED on time even when no request comes, so their
+/// events go out: a clock settles the store a few times per closing delay.
+pub fn start_clock(app: &Arc<App>) {
+    if app.options().webhook_url.is_none() {
+        return;
+    }
+    let app = app.clone();
+    let tick = Duration::from_millis((app.options().close_delay_ms / 4).clamp(10, 100));
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(tick).await;
+            app.tick(SystemTime::now());
+        }
+    });
+}
+
 /// Hands bundles to the delivery worker, which sends them one after another.
 #[derive(Clone)]
 pub struct Outbox {
-    sender: UnboundedSender<Vec<Value>>,
-    webhook_id: String,
+    sender: UnboundedSender<String>,
 }
 
 impl Outbox {
     pub fn start(target: Target, retry_base: Duration, keys: Arc<WebhookKeys>) -> Outbox {
-        let (sender, mut receiver) = unbounded_channel::<Vec<Value>>();
+        let (sender, mut receiver) = unbounded_channel::<String>();
         tokio::spawn(async move {
-            while let Some(bundle) = receiver.recv().await {
-                deliver(&target, retry_base, &keys, json!({ "payload": bundle }).to_string()).await;
+            while let Some(body) = receiver.recv().await {
+                deliver(&target, retry_base, &keys, body).await;
             }
         });
-        Outbox { sender, webhook_id: Uuid::new_v4().hyphenated().to_string() }
+        Outbox { sender }
     }
 
-    /// Sends events of `(type, group)` as one bundle, in order, with increasing `created_at`.
-    pub fn send(&self, events: Vec<(&'static str, Value)>) {
-        if events.is_empty() {
-            return;
-        }
-        let now = SystemTime::now();
-        let bundle = events
-            .into_iter()
-            .enumerate()
-            .map(|(i, (kind, object))| {
-                json!({
-                    "id": Uuid::new_v4().hyphenated().to_string(),
-                    "created_at": crate::store::timestamp(now + Duration::from_millis(i as u64)),
-                    "type": kind,
-                    "object": object,
-                    "webhook_id": self.webhook_id,
-                })
-            })
-            .collect();
-        let _ = self.sender.send(bundle);
+    /// Queues one delivery's body (`webhook_events::bundle`).
+    pub fn send(&self, body: String) {
+        let _ = self.sender.send(body);
     }
 }
 
