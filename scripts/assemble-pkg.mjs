@@ -133,6 +133,32 @@ for (const dir of ['node', 'web']) {
 }
 rmSync(join(pkg, 'node/upvest_account_groups_bg.wasm.cjs'));
 
+// upvest-account-groups/mock: the mock's wasm (wasm-bindgen's web glue in pkg/mock) behind
+// js/mock. It loads on the first createMock, not on import: from the file beside the entry in
+// Node, from its URL in browsers. Only the Node entries can listen (node:http).
+{
+  const mockApi = join(root, 'js/mock/index.js');
+  const nodeServer = join(root, 'js/mock/node-server.js');
+  const platform = (wasmBytes, listen) =>
+    `import init, * as core from './upvest_mock.js';\nimport { bindMockPlatform } from '${mockApi}';\n` +
+    (listen ? `import { listen } from '${nodeServer}';\n` : '') +
+    `bindMockPlatform(async () => {\n  await init({ module_or_path: ${wasmBytes} });\n  return core;\n}${listen ? ', listen' : ''});\n` +
+    `export { createMock } from '${mockApi}';\n`;
+  const readBeside = (where) => `await (await import('node:fs/promises')).readFile(${where})`;
+  await bundle('mock', 'index.mjs', platform(readBeside(`new URL('./upvest_mock_bg.wasm', import.meta.url)`), true), { platform: 'node', format: 'esm' });
+  // The glue's own default (a URL beside it, from import.meta.url) is never used: the bytes are given.
+  await bundle('mock', 'index.cjs', platform(readBeside(`require('node:path').join(__dirname, 'upvest_mock_bg.wasm')`), true), {
+    platform: 'node',
+    format: 'cjs',
+    define: { 'import.meta.url': 'undefined' },
+  });
+  await bundle('mock', 'web.js', platform(`new URL('./upvest_mock_bg.wasm', import.meta.url)`, false), { platform: 'browser', format: 'esm' });
+  rmSync(join(pkg, 'mock/upvest_mock.js'));
+  const mockTypes = readFileSync(join(root, 'js/mock/mock.d.ts'), 'utf8');
+  writeFileSync(join(pkg, 'mock/index.d.ts'), mockTypes);
+  writeFileSync(join(pkg, 'mock/index.d.cts'), mockTypes);
+}
+
 const types = readFileSync(join(root, 'js/types.d.ts'), 'utf8') + '\n' + readFileSync(join(root, 'js/errors.d.ts'), 'utf8');
 writeFileSync(join(pkg, 'index.d.ts'), types);
 writeFileSync(join(pkg, 'index.d.cts'), types);
@@ -146,7 +172,7 @@ const manifest = {
   engines: { node: '>=20.19' },
   // The entries instantiate the wasm when imported: a bundler must keep them even when nothing
   // seems to use their result (with `false` here, Vite and webpack dropped the instantiation).
-  sideEffects: ['./web/index.js', './web/workerd.js', './node/*'],
+  sideEffects: ['./web/index.js', './web/workerd.js', './node/*', './mock/*'],
   main: './node/index.cjs',
   types: './index.d.ts',
   exports: {
@@ -160,11 +186,19 @@ const manifest = {
       browser: { types: './index.d.ts', default: './web/index.js' },
       default: { types: './index.d.ts', default: './web/index.js' },
     },
+    // The in-process mock, for tests: Node (import and require) and browsers.
+    './mock': {
+      node: {
+        import: { types: './mock/index.d.ts', default: './mock/index.mjs' },
+        require: { types: './mock/index.d.cts', default: './mock/index.cjs' },
+      },
+      default: { types: './mock/index.d.ts', default: './mock/web.js' },
+    },
     // For bundlers that do not follow `new URL(…, import.meta.url)`: copy this next to the bundle.
     './upvest_account_groups_bg.wasm': './web/upvest_account_groups_bg.wasm',
     './package.json': './package.json',
   },
-  files: ['index.d.ts', 'index.d.cts', 'node/', 'web/', 'README.md', 'CHANGELOG.md', 'LICENSE'],
+  files: ['index.d.ts', 'index.d.cts', 'node/', 'web/', 'mock/', 'README.md', 'CHANGELOG.md', 'LICENSE'],
 };
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
 // The package's README is written for npm users (package/README.md); the repository's is for
@@ -177,7 +211,7 @@ const sizes = (file) => {
   const bytes = readFileSync(join(pkg, file));
   return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 };
-for (const file of ['web/upvest_account_groups_bg.wasm', 'web/index.js', 'web/workerd.js', 'node/index.cjs']) {
+for (const file of ['web/upvest_account_groups_bg.wasm', 'web/index.js', 'web/workerd.js', 'node/index.cjs', 'mock/upvest_mock_bg.wasm', 'mock/index.mjs', 'mock/web.js']) {
   const { raw, gzip } = sizes(file);
   console.error(`build: ${file}: ${raw} B raw, ${gzip} B gzip`);
 }

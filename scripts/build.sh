@@ -8,7 +8,7 @@ source .tools/env.sh
 source .tools/wasm-env.sh
 
 inputs_hash() {
-  find src js package Cargo.toml Cargo.lock scripts/build.sh scripts/assemble-pkg.mjs LICENSE size-budget.json -type f -print0 | sort -z \
+  find src js package mock/src mock/wasm/src mock/Cargo.toml mock/wasm/Cargo.toml Cargo.toml Cargo.lock scripts/build.sh scripts/assemble-pkg.mjs LICENSE size-budget.json -type f -print0 | sort -z \
     | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
 }
 hash="$(inputs_hash)-$UPVEST_WASM_ROUTE_USED-std${UPVEST_STD_FROM_SOURCE:-0}"
@@ -29,6 +29,12 @@ echo "build: cargo build --profile wasm-release --target wasm32-unknown-unknown 
 )
 wasm=target/wasm32-unknown-unknown/wasm-release/upvest_account_groups.wasm
 
+# The in-process mock (upvest-account-groups/mock): the mock's library compiled to wasm, with std
+# as rustup ships it. No wasm-opt: -Os made its gzip larger here (283 vs 278 KB).
+echo "build: cargo build --profile mock-wasm --target wasm32-unknown-unknown -p upvest-mock-wasm" >&2
+cargo build --profile mock-wasm --target wasm32-unknown-unknown -p upvest-mock-wasm
+mock_wasm=target/wasm32-unknown-unknown/mock-wasm/upvest_mock_wasm.wasm
+
 rm -rf pkg
 for target in nodejs web; do
   dir=pkg/${target/nodejs/node}
@@ -39,5 +45,7 @@ for target in nodejs web; do
     --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
     -o "$dir/upvest_account_groups_bg.wasm" "$dir/upvest_account_groups_bg.wasm"
 done
+wasm-bindgen --target web --out-dir pkg/mock --out-name upvest_mock --no-typescript \
+  --remove-name-section --remove-producers-section "$mock_wasm"
 node scripts/assemble-pkg.mjs
 echo "$hash" > pkg/.build-hash

@@ -1,0 +1,109 @@
+// upvest-account-groups/mock: a mock Upvest API in the caller's own process, for tests.
+
+/**
+ * createMock's options: each is the `upvest-mock` binary's flag of the same meaning.
+ */
+export interface MockOptions {
+  /** Start with this many account groups over several users (default 0). */
+  seed?: number | undefined;
+  /** How long a closed group stays CLOSING before it is CLOSED (default 5000). */
+  closeDelayMs?: number | undefined;
+  /** The secret `POST /auth/token` accepts (default `mock-client-secret`). */
+  clientSecret?: string | undefined;
+  /** `expires_in` of issued tokens, in seconds (default 3600). */
+  tokenTtlSeconds?: number | undefined;
+  /** Accept only tokens issued by `/auth/token`, unexpired, with the needed scope. */
+  strictTokens?: boolean | undefined;
+  /** Require Upvest v15 HTTP signatures by this public key (a PEM). */
+  verifyKey?: string | undefined;
+  /** Refuse (401) a request without `signature` and `signature-input` headers, without verifying them. */
+  requireSignatureHeaders?: boolean | undefined;
+  /** Sign webhook deliveries with this P-521 private key (a PKCS#8 PEM) instead of one generated at start. */
+  webhookSigningKey?: string | undefined;
+  /** Requests kept for `requests()`, oldest dropped first (default 10000). */
+  requestLogSize?: number | undefined;
+  /** How long an idempotency key is replayed, in seconds (default 86400, Upvest's 24 h). */
+  idempotencyTtlSeconds?: number | undefined;
+  /** Idempotency keys kept, oldest dropped first (default 100000). */
+  maxIdempotencyKeys?: number | undefined;
+  /** Account groups held; a create beyond it is a 507 (default 1000000). */
+  maxGroups?: number | undefined;
+}
+
+/** A request the mock received, as its log keeps it. */
+export interface MockRequest {
+  /** Its position in the log: pass it as `since` to get only later requests. */
+  seq: number;
+  method: string;
+  path: string;
+  /** The query string without `?` (empty when there was none). */
+  query: string;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** One fault rule: the next `times` requests matching `method` and `path` fail as it says. */
+export interface FaultRule {
+  /** Any method when absent. */
+  method?: string;
+  /** A path, or a prefix ending in `*`. */
+  path: string;
+  /** How many matching requests it applies to (default 1). */
+  times?: number;
+  /** Wait this long before answering. */
+  delay_ms?: number;
+  /** Answer with this status and a problem body instead of handling the request. */
+  status?: number;
+  /** With `status`: a `Retry-After` header, in seconds. */
+  retry_after?: number;
+  /** With `status`: the problem's `detail`. */
+  detail?: string;
+  /** Handle the request, then close the connection without answering (`fetch` rejects). */
+  drop?: boolean;
+  /** Handle the request, then answer 200 with the JSON body cut in half. */
+  malformed?: boolean;
+}
+
+export interface MockStats {
+  groups: number;
+  idempotency_keys: number;
+  requests_logged: number;
+  /** Requests seen since start or reset: the next request's `seq` is this plus one. */
+  requests_seen: number;
+}
+
+export interface MockServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  /** Stops listening and closes open connections. */
+  close(): Promise<void>;
+}
+
+export interface Mock {
+  /** A base URL for the client; with `mock.fetch`, any URL reaches the mock. */
+  readonly url: string;
+  /** Answers as the mock server would, in this process: give it to the client as its `fetch` option. */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  /** Serves this mock (the same state) on 127.0.0.1 over node:http. Node only. */
+  listen(options?: { port?: number }): Promise<MockServer>;
+  /** The logged requests, oldest first; with `since`, only those after that `seq`. */
+  requests(options?: { since?: number }): MockRequest[];
+  stats(): MockStats;
+  /** Back to the state at start: the seeded groups only, no log, no faults, no issued tokens. */
+  reset(): void;
+  /** Replaces the fault rules (an empty list clears them); returns how many there are. Throws a TypeError naming a wrong rule. */
+  faults(rules: FaultRule[]): number;
+  /**
+   * The webhook deliveries the mock's changes made since the last call, as signed `POST`
+   * requests to `target` (default `http://127.0.0.1/webhooks`), for a receiver under test.
+   */
+  webhookRequests(target?: string): Request[];
+  /** The public keys deliveries are signed with (what `GET /auth/verify_keys` gives). */
+  verifyKeys(): { keys: JsonWebKey[] };
+  /** Signs later deliveries with a new key; returns its `kid`. */
+  rotateWebhookKey(): string;
+}
+
+/** A mock Upvest API in this process. Rejects with a TypeError or RangeError naming a wrong option. */
+export function createMock(options?: MockOptions): Promise<Mock>;
