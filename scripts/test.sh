@@ -56,7 +56,12 @@ suite admin-page '^# pass [0-9]+' node --test tests/admin/admin.test.mjs
 suite package 'package: [0-9]+ passed' node tests/package/run.mjs
 suite environments 'environments: [0-9]+ passed' node tests/environments/run.mjs
 suite bench-smoke 'bench: [0-9]+ passed' node --expose-gc bench/run.mjs --smoke
-suite types 'types: [0-9]+ passed' bash -c 'tsc -p tests/types && tsc -p js && echo "types: 2 passed (tsc --strict over tests/types/consumer.ts, and over the JS glue in js/ through its JSDoc)"'
+# The declarations against the OpenAPI contract: openapi-typescript's types for each operation
+# and ours must be assignable both ways (tests/contract-types/check.ts).
+suite types 'types: [0-9]+ passed' bash -c '
+  tsc -p tests/types && tsc -p js && tsc -p js/mock \
+    && node scripts/contract-types.mjs && tsc -p tests/contract-types \
+    && echo "types: 4 passed (tsc --strict over tests/types (the client and the mock subpath), over the JS glue in js/ and js/mock through its JSDoc, and the declarations against the contract with openapi-typescript)"'
 # The declarations as published: resolvable under every TypeScript module resolution
 # (arethetypeswrong on the packed package; the .wasm subpath is an asset, not a module), and an
 # API reference generated from them by TypeDoc with warnings as errors.

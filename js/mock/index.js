@@ -148,7 +148,12 @@ export async function createMock(options) {
     const body = new Uint8Array(await request.arrayBuffer());
     /** @type {string[]} */
     const headers = [];
-    request.headers.forEach((value, name) => headers.push(name, value));
+    // As on the wire: the length of the body sent, whatever header the caller set (undici keeps
+    // a caller's content-length in a Request; browsers drop it).
+    request.headers.forEach((value, name) => {
+      if (name !== 'content-length') headers.push(name, value);
+    });
+    if (body.length > 0 || !['GET', 'HEAD'].includes(request.method)) headers.push('content-length', String(body.length));
     const answer = await handle({ method: request.method, path: url.pathname, query: url.search ? url.search.slice(1) : undefined, headers, body }, request.signal);
     // As a network error looks to fetch's callers.
     if (!answer) throw new TypeError('fetch failed', { cause: new Error('the mock closed the connection without answering (a drop fault)') });

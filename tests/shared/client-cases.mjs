@@ -8,12 +8,12 @@ import { deepEqual, equal, match, ok, rejects } from './assert.mjs';
 const clientId = '363f3305-7ab0-4e82-a158-f9d382ad08b6';
 const GROUP_ID = '9d95820d-4333-46b6-98de-04ab7512e76f';
 
-export function clientCases(api, mockUrl, { apiUrl = mockUrl, extra: always = {} } = {}) {
+export function clientCases(api, mockUrl, { apiUrl = mockUrl, extra: always = {}, fetch: reach = fetch } = {}) {
   const client = (extra = {}) => new api.AccountGroups({ baseUrl: apiUrl, clientId, accessToken: 'shared-token', ...always, ...extra });
-  const log = async () => (await fetch(`${mockUrl}/__mock/requests`)).json();
+  const log = async () => (await reach(`${mockUrl}/__mock/requests`)).json();
   // Positions in the log are sequence numbers (the log is a ring: its length stops growing).
-  const logMark = async () => (await (await fetch(`${mockUrl}/__mock/stats`)).json()).requests_seen;
-  const requestsSince = async (mark) => (await fetch(`${mockUrl}/__mock/requests?since=${mark}`)).json();
+  const logMark = async () => (await (await reach(`${mockUrl}/__mock/stats`)).json()).requests_seen;
+  const requestsSince = async (mark) => (await reach(`${mockUrl}/__mock/requests?since=${mark}`)).json();
   /** A user no other case touches, with `count` groups created in order. */
   const userWithGroups = async (count) => {
     const userId = crypto.randomUUID();
@@ -198,7 +198,8 @@ export function clientCases(api, mockUrl, { apiUrl = mockUrl, extra: always = {}
     },
 
     async 'a refused connection is a NetworkError'() {
-      const error = await rejects(client({ baseUrl: 'http://127.0.0.1:9' }).get(GROUP_ID));
+      // Through the platform's fetch, whatever fetch the other cases use.
+      const error = await rejects(client({ baseUrl: 'http://127.0.0.1:9', fetch: (url, init) => fetch(url, init) }).get(GROUP_ID));
       ok(error instanceof api.NetworkError, String(error));
       ok(error.cause !== undefined, 'the platform error is kept as cause');
     },

@@ -6,18 +6,20 @@ import { deepEqual, equal, match, ok, rejects } from './assert.mjs';
 const clientId = '363f3305-7ab0-4e82-a158-f9d382ad08b6';
 const SECRET = 'SECRET-token-4711';
 
-export function reliabilityCases(api, mockUrl) {
+// `always`: options every client gets (the in-process mock's `fetch`); `reach`: how the cases
+// reach the mock's control endpoints.
+export function reliabilityCases(api, mockUrl, { extra: always = {}, fetch: reach = fetch } = {}) {
   const client = (extra = {}) =>
-    new api.AccountGroups({ baseUrl: mockUrl, clientId, accessToken: SECRET, retryBaseDelayMs: 20, ...extra });
-  const log = async () => (await fetch(`${mockUrl}/__mock/requests`)).json();
+    new api.AccountGroups({ baseUrl: mockUrl, clientId, accessToken: SECRET, retryBaseDelayMs: 20, ...always, ...extra });
+  const log = async () => (await reach(`${mockUrl}/__mock/requests`)).json();
   // Positions in the log are sequence numbers (the log is a ring: its length stops growing).
-  const logMark = async () => (await (await fetch(`${mockUrl}/__mock/stats`)).json()).requests_seen;
-  const since = async (mark, method) => (await (await fetch(`${mockUrl}/__mock/requests?since=${mark}`)).json()).filter((r) => !method || r.method === method);
+  const logMark = async () => (await (await reach(`${mockUrl}/__mock/stats`)).json()).requests_seen;
+  const since = async (mark, method) => (await (await reach(`${mockUrl}/__mock/requests?since=${mark}`)).json()).filter((r) => !method || r.method === method);
   const faults = async (rules) => {
-    const response = await fetch(`${mockUrl}/__mock/faults`, { method: 'POST', body: JSON.stringify(rules) });
+    const response = await reach(`${mockUrl}/__mock/faults`, { method: 'POST', body: JSON.stringify(rules) });
     equal(response.status, 200, 'faults accepted');
   };
-  const clearFaults = () => fetch(`${mockUrl}/__mock/faults`, { method: 'DELETE' });
+  const clearFaults = () => reach(`${mockUrl}/__mock/faults`, { method: 'DELETE' });
   const countFor = async (userId) => (await client().listForUser(userId)).meta.total_count;
   const withFaults = (run) => async () => {
     try {
@@ -186,6 +188,7 @@ export function reliabilityCases(api, mockUrl) {
       const before = await logMark();
       const tokenProvider = api.clientCredentials({
         tokenUrl: `${mockUrl}/auth/token`,
+        ...always,
         clientId,
         clientSecret: 'mock-client-secret',
         scopes: ['accounts:read', 'accounts:admin'],
@@ -198,7 +201,7 @@ export function reliabilityCases(api, mockUrl) {
       equal(tokenRequest.headers['content-type'], 'application/x-www-form-urlencoded');
       equal(new URLSearchParams(tokenRequest.body).get('scope'), 'accounts:read accounts:admin');
       match(listRequest.headers.authorization, /^Bearer mock\./);
-      const wrong = api.clientCredentials({ tokenUrl: `${mockUrl}/auth/token`, clientId, clientSecret: 'wrong', scopes: 'accounts:read' });
+      const wrong = api.clientCredentials({ tokenUrl: `${mockUrl}/auth/token`, ...always, clientId, clientSecret: 'wrong', scopes: 'accounts:read' });
       const error = await rejects(client({ accessToken: undefined, tokenProvider: wrong }).list());
       ok(error instanceof api.ProblemError, String(error));
       equal(error.status, 401);

@@ -1,0 +1,177 @@
+// upvest-account-groups/mock as its users meet it: createMock's options and what it refuses,
+// mock.fetch and mock.listen() sharing one state, the control methods, faults through the
+// client, tokens and signatures verified by the mock's wasm, signed webhook deliveries a
+// receiver verifies with the package's own verifier, and the CommonJS entry.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import * as api from '../../pkg/node/index.mjs';
+import { createMock } from '../../pkg/mock/index.mjs';
+
+const clientId = '363f3305-7ab0-4e82-a158-f9d382ad08b6';
+const clientFor = (mock, extra = {}) => new api.AccountGroups({ baseUrl: mock.url, clientId, accessToken: 't', fetch: mock.fetch, retryBaseDelayMs: 10, ...extra });
+const newUser = () => ({ user_id: crypto.randomUUID(), type: 'PERSONAL' });
+
+test('createMock refuses wrong options with a TypeError or RangeError naming them', async () => {
+  const refusals = [
+    [[], TypeError, /options must be an object/],
+    [{ sed: 3 }, TypeError, /unknown option sed \(known: seed, /],
+    [{ seed: -1 }, RangeError, /seed must be a whole number ≥ 0, not -1/],
+    [{ seed: 1.5 }, RangeError, /seed must be a whole number/],
+    [{ seed: '3' }, RangeError, /seed must be a whole number/],
+    [{ strictTokens: 'yes' }, TypeError, /strictTokens must be true or false/],
+    [{ clientSecret: '' }, TypeError, /clientSecret must be a non-empty string/],
+    // A file name is what the binary would read; in-process it must be the PEM itself.
+    [{ verifyKey: '/etc/passwd' }, TypeError, /verifyKey must be a PEM/],
+    [{ verifyKey: '-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----' }, TypeError, /createMock: /],
+    [{ seed: 5, maxGroups: 2 }, TypeError, /--seed 5 is more than --max-groups 2/],
+  ];
+  for (const [options, type, message] of refusals) {
+    await assert.rejects(createMock(options), (e) => e instanceof type && message.test(e.message), JSON.stringify(options));
+  }
+  const plain = await createMock({ seed: undefined });
+  assert.equal(plain.stats().groups, 0, 'an undefined option is the default');
+});
+
+test('seed, requests, stats, reset and maxGroups work as the binary\'s control endpoints do', async () => {
+  const mock = await createMock({ seed: 3, maxGroups: 4 });
+  const client = clientFor(mock);
+  assert.equal((await client.list()).meta.total_count, 3);
+  const created = await client.create(newUser());
+  await assert.rejects(client.create(newUser()), (e) => e instanceof api.ProblemError && e.status === 507);
+  const [first, ...rest] = mock.requests();
+  assert.deepEqual([first.seq, first.method, first.path], [1, 'GET', '/account_groups']);
+  assert.equal(rest.length, 2);
+  assert.deepEqual(mock.requests({ since: 2 }).map((r) => r.seq), [3]);
+  assert.equal(mock.requests({ since: 2 })[0].headers['idempotency-key'].length, 36);
+  assert.deepEqual(mock.stats(), { groups: 4, idempotency_keys: 1, requests_logged: 3, requests_seen: 3 });
+  assert.throws(() => mock.requests({ since: -1 }), RangeError);
+  mock.reset();
+  // Positions keep counting, so a `since` taken before the reset stays meaningful.
+  assert.deepEqual(mock.stats(), { groups: 3, idempotency_keys: 0, requests_logged: 0, requests_seen: 3 });
+  await assert.rejects(client.get(created.id), (e) => e instanceof api.ProblemError && e.status === 404);
+});
+
+test('faults: rules apply to the next matching requests through the client; wrong rules are refused whole', async () => {
+  const mock = await createMock();
+  const client = clientFor(mock);
+  assert.equal(mock.faults([{ method: 'POST', path: '/account_groups', times: 2, status: 503 }]), 1);
+  const group = await client.create(newUser());
+  const posts = mock.requests().filter((r) => r.method === 'POST');
+  assert.equal(posts.length, 3, 'two 503s, then the create');
+  assert.equal(new Set(posts.map((p) => p.headers['idempotency-key'])).size, 1);
+  assert.equal(mock.stats().groups, 1);
+
+  mock.faults([{ path: '/account_groups/*', drop: true }]);
+  await assert.rejects(mock.fetch(`${mock.url}/account_groups/${group.id}`), (e) => e instanceof TypeError && /drop fault/.test(e.cause.message));
+
+  mock.faults([{ path: '/account_groups/*', delay_ms: 5000 }]);
+  const started = Date.now();
+  await assert.rejects(clientFor(mock, { timeoutMs: 100, maxRetries: 0 }).get(group.id), api.TimeoutError);
+  assert.ok(Date.now() - started < 2000, 'the delay is cut short by the client\'s time limit');
+
+  for (const [rules, message] of [
+    [[{ path: '/x', colour: 'red' }], /rule 0: unknown field colour/],
+    [[{ path: '/x' }, { status: 503 }], /rule 1: path is required/],
+    [{ path: '/x' }, /a JSON list of rules/],
+    [[{ path: '/x', status: 503, drop: true }], /exclude each other/],
+  ]) {
+    assert.throws(() => mock.faults(rules), (e) => e instanceof TypeError && message.test(e.message), JSON.stringify(rules));
+  }
+  assert.equal(mock.faults([]), 0, 'an empty list clears the rules');
+  assert.equal((await client.get(group.id)).id, group.id);
+});
+
+test('mock.listen() serves the same state on 127.0.0.1, refuses large bodies, drops on a fault, and closes', async () => {
+  const mock = await createMock({ seed: 2 });
+  const created = await clientFor(mock).create(newUser());
+  const server = await mock.listen();
+  try {
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const overHttp = new api.AccountGroups({ baseUrl: server.url, clientId, accessToken: 't', maxRetries: 0 });
+    assert.equal((await overHttp.get(created.id)).id, created.id, 'one state behind fetch and the server');
+    assert.equal((await (await fetch(`${server.url}/__mock/stats`)).json()).groups, 3);
+    const tooLarge = await fetch(`${server.url}/account_groups`, { method: 'POST', body: 'x'.repeat(2 << 20) });
+    assert.equal(tooLarge.status, 413);
+    assert.equal((await tooLarge.json()).status, 413);
+    mock.faults([{ path: '/account_groups/*', drop: true }]);
+    await assert.rejects(overHttp.get(created.id), api.NetworkError);
+  } finally {
+    await server.close();
+  }
+  await assert.rejects(fetch(`${server.url}/__mock/stats`), TypeError, 'nothing listens after close()');
+  await assert.rejects(mock.listen({ port: 70000 }), RangeError);
+});
+
+test('strict tokens: clientCredentials gets a token from the in-process mock; other tokens are refused', async () => {
+  const mock = await createMock({ strictTokens: true, clientSecret: 's3cret' });
+  const tokenProvider = api.clientCredentials({ tokenUrl: `${mock.url}/auth/token`, fetch: mock.fetch, clientId, clientSecret: 's3cret', scopes: ['accounts:read'] });
+  const page = await clientFor(mock, { accessToken: undefined, tokenProvider }).list();
+  assert.equal(page.meta.total_count, 0);
+  await assert.rejects(clientFor(mock).list(), (e) => e instanceof api.ProblemError && e.status === 401);
+  const readOnly = clientFor(mock, { accessToken: undefined, tokenProvider });
+  await assert.rejects(readOnly.create(newUser()), (e) => e instanceof api.ProblemError && e.status === 403);
+});
+
+test('verifyKey: the mock verifies Upvest v15 signatures in wasm, refusing unsigned and tampered requests', async () => {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const mock = await createMock({ verifyKey: publicKey.export({ type: 'spki', format: 'pem' }) });
+  const signer = api.createUpvestSigner({ keyId: 'key-1', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }), algorithm: 'ed25519' });
+  const created = await clientFor(mock, { signer }).create(newUser());
+  assert.equal((await clientFor(mock, { signer }).get(created.id)).id, created.id);
+  await assert.rejects(clientFor(mock).get(created.id), (e) => e instanceof api.ProblemError && e.status === 401);
+  const tampering = async (url, init) => {
+    const headers = new Headers(init.headers);
+    headers.set('upvest-client-id', crypto.randomUUID());
+    return mock.fetch(url, { ...init, headers });
+  };
+  await assert.rejects(clientFor(mock, { signer, fetch: tampering }).get(created.id), (e) => e instanceof api.ProblemError && e.status === 401);
+});
+
+test('webhookRequests: signed deliveries of the mock\'s changes pass the package\'s verifier; a rotated key too', async () => {
+  const mock = await createMock({ closeDelayMs: 10 });
+  const client = clientFor(mock);
+  const group = await client.create(newUser());
+  const verify = api.createWebhookVerifier({ keys: () => mock.verifyKeys() });
+  const receive = async (request, verifier = verify) => {
+    const body = await request.text();
+    const headers = Object.fromEntries(request.headers);
+    return api.parseWebhookEvents(body, { verify: verifier, method: request.method, url: request.url, headers });
+  };
+  const [delivery, ...none] = mock.webhookRequests('http://127.0.0.1:4000/hooks?source=upvest');
+  assert.equal(none.length, 0, 'one bundle per change');
+  assert.equal(delivery.method, 'POST');
+  assert.equal(delivery.url, 'http://127.0.0.1:4000/hooks?source=upvest');
+  const events = await receive(delivery);
+  assert.deepEqual(events.map((e) => [e.type, e.object.id]), [['ACCOUNT_GROUP.CREATED', group.id], ['ACCOUNT_GROUP.ACTIVATED', group.id]]);
+  assert.deepEqual(mock.webhookRequests(), [], 'taken once');
+
+  const kid = mock.rotateWebhookKey();
+  // A verifier reloads keys for an unknown keyid at most once a minute: a receiver started now.
+  const verifyRotated = api.createWebhookVerifier({ keys: () => mock.verifyKeys() });
+  await client.close(group.id);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const closing = mock.webhookRequests();
+  assert.match(closing[0].headers.get('signature-input'), new RegExp(`keyid="${kid}"`));
+  const types = (await Promise.all(closing.map((request) => receive(request, verifyRotated)))).flat().map((e) => e.type);
+  assert.deepEqual(types, ['ACCOUNT_GROUP.CLOSING_INITIATED', 'ACCOUNT_GROUP.CLOSED']);
+  const forged = mock.webhookRequests();
+  assert.equal(forged.length, 0);
+  const [again] = (await (async () => {
+    await client.create(newUser());
+    return mock.webhookRequests();
+  })());
+  const tampered = new Request(again.url, { method: 'POST', headers: again.headers, body: (await again.text()).replace('PERSONAL', 'ISA') });
+  await assert.rejects(receive(tampered, verifyRotated), (e) => e instanceof api.WebhookVerificationError && e.code === 'digest-mismatch');
+});
+
+test('the CommonJS entry gives the same createMock', () => {
+  const entry = fileURLToPath(new URL('../../pkg/mock/index.cjs', import.meta.url));
+  const script = `require(${JSON.stringify(entry)}).createMock({ seed: 2 }).then(async (mock) => {
+    const response = await mock.fetch(mock.url + '/account_groups', { headers: { 'upvest-client-id': '${clientId}', authorization: 'Bearer t', 'upvest-api-version': '1' } });
+    console.log(response.status, (await response.json()).meta.total_count);
+  });`;
+  assert.equal(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 }).trim(), '200 2');
+});

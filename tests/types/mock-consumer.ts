@@ -1,0 +1,24 @@
+// A strict TypeScript consumer of upvest-account-groups/mock's declarations, with the client.
+import { AccountGroups } from 'upvest-account-groups';
+import { createMock, type FaultRule, type Mock, type MockRequest } from 'upvest-account-groups/mock';
+
+export async function inProcess(): Promise<number> {
+  const mock: Mock = await createMock({ seed: 20, strictTokens: false, maxGroups: 100 });
+  const client = new AccountGroups({ clientId: '363f3305-7ab0-4e82-a158-f9d382ad08b6', accessToken: 't', baseUrl: mock.url, fetch: mock.fetch });
+  const rules: FaultRule[] = [{ method: 'POST', path: '/account_groups', times: 2, status: 503, retry_after: 1 }];
+  const count: number = mock.faults(rules);
+  const page = await client.list({ limit: 5 });
+  const sent: MockRequest[] = mock.requests({ since: 0 });
+  const server = await mock.listen({ port: 0 });
+  const url: string = server.url;
+  await server.close();
+  mock.reset();
+  const deliveries: Request[] = mock.webhookRequests('http://127.0.0.1:4000/hooks');
+  // @ts-expect-error an option the mock does not have
+  await createMock({ seeds: 3 });
+  // @ts-expect-error seed is a number
+  await createMock({ seed: '3' });
+  // @ts-expect-error a fault rule needs a path
+  mock.faults([{ status: 503 }]);
+  return count + page.data.length + sent.length + url.length + deliveries.length + mock.stats().requests_seen;
+}
