@@ -15,6 +15,8 @@ export {
   isAccountGroupClosed,
   isAccountGroupLocked,
 } from './webhooks.js';
+// The API's enum values, generated from api/src: for pickers, checks and exhaustive switches.
+export * from './vocabulary.js';
 export {
   UpvestError,
   ProblemError,

@@ -1,145 +1,21 @@
-/** An open string union: the listed values get completion, and values added by later API versions still type-check. */
-export type Open<T extends string> = T | (string & {});
-
-/** Account group types created for a user. */
-export type UserAccountGroupType = 'PERSONAL' | 'LEGAL_ENTITY' | 'FRENCH_PEA' | 'ISA' | 'CHILD';
-/** The account group type created for a business. */
-export type BusinessAccountGroupType = 'BUSINESS';
-/** Every account group type a request may name. */
-export type AccountGroupType = UserAccountGroupType | BusinessAccountGroupType;
-/** Account group statuses (open: the API adds values). */
-export type AccountGroupStatus = Open<'PENDING_APPROVAL' | 'ACTIVE' | 'CLOSING' | 'CLOSED' | 'LOCKED'>;
-/** How a user relates to a group (open: the API adds values). */
-export type AccountGroupUserRelation = Open<'OWNER' | 'CHILD' | 'GUARDIAN'>;
-/** Fields a list can be sorted by. */
-export type SortField = 'created_at' | 'updated_at';
-/** Sort orders. */
-export type SortOrder = 'ASC' | 'DESC';
-/** Reasons a closure may record. */
-export type ClosureReason =
-  | 'dunning'
-  | 'power_of_attorney'
-  | 'loss_of_legal_capacity'
-  | 'aml'
-  | 'risk_based'
-  | 'contract_breach'
-  | 'user_initiated';
-
-/** A user linked to an account group. */
-export interface AccountGroupUser {
-  /** The user's id (UUID). */
-  id?: string;
-  /** How the user relates to the group. */
-  type?: AccountGroupUserRelation;
-}
-
-/**
- * Fields every account group has. Timestamps are RFC 3339 strings. Fields that later API versions
- * add are kept on the object at runtime; they are left out of the type, so that a misspelt field
- * name is a compile error.
- */
-interface AccountGroupBase {
-  /** The group's id (UUID). */
-  id: string;
-  /** Creation time, RFC 3339. */
-  created_at: string;
-  /** Last update time, RFC 3339. */
-  updated_at: string;
-  /** The group's status. */
-  status: AccountGroupStatus;
-  /** The nine-digit securities account number. */
-  securities_account_number: string;
-}
-
-/** An account group held by one or more users. */
-export interface UserAccountGroup extends AccountGroupBase {
-  /**
-   * A user group type. It is the discriminant of `AccountGroup`, so it is typed as the known set;
-   * a type added by a later API version still arrives, as its string, and such a group is
-   * checked to carry `users` like any user group.
-   */
-  type: UserAccountGroupType;
-  /** The users linked to the group. */
-  users: AccountGroupUser[];
-}
-
-/** An account group held by a business. */
-export interface BusinessAccountGroup extends AccountGroupBase {
-  /** Always `BUSINESS`. */
-  type: 'BUSINESS';
-  /** The business's id (UUID). */
-  business_id: string;
-}
-
-/** An account group; narrow on `type === 'BUSINESS'`. */
-export type AccountGroup = UserAccountGroup | BusinessAccountGroup;
-
-/** Creates a group for a user. */
-export interface CreateUserAccountGroupRequest {
-  /** The user (UUID). */
-  user_id: string;
-  /** The group type. */
-  type: UserAccountGroupType;
-  /** Nine digits; the API assigns one when absent. */
-  securities_account_number?: string | undefined;
-}
-
-/** Creates a group for a business. */
-export interface CreateBusinessAccountGroupRequest {
-  /** The business (UUID). */
-  business_id: string;
-  /** Always `BUSINESS`. */
-  type: 'BUSINESS';
-  /** Nine digits; the API assigns one when absent. */
-  securities_account_number?: string | undefined;
-}
-
-/** The body of `create`. */
-export type CreateAccountGroupRequest = CreateUserAccountGroupRequest | CreateBusinessAccountGroupRequest;
-
-/** A list query. */
-export interface ListQuery {
-  /** Sort field; the API's default is `created_at`. */
-  sort?: SortField | undefined;
-  /** Sort order; the API's default is `ASC`. */
-  order?: SortOrder | undefined;
-  /** Zero-based index of the first item. */
-  offset?: number | undefined;
-  /** Page size, 1 to 1000; the API's default is 100. */
-  limit?: number | undefined;
-}
-
-/** Paging metadata of a list response. */
-export interface ListMeta {
-  /** The offset of this page. */
-  offset: number;
-  /** The limit of this page. */
-  limit: number;
-  /** How many items `data` holds. */
-  count: number;
-  /** How many items there are across all pages. */
-  total_count: number;
-  /** The sort field (free text). */
-  sort?: string;
-  /** The sort order. */
-  order?: Open<SortOrder>;
-}
-
-/** One page of account groups, as the API returns it. */
-export interface AccountGroupList {
-  /** Paging metadata. */
-  meta: ListMeta;
-  /** The groups of this page. */
-  data: AccountGroup[];
-}
-
-/** Options of `close`, sent as query parameters. */
-export interface CloseOptions {
-  /** The reason recorded for the closure. */
-  closure_reason?: ClosureReason | undefined;
-  /** Only announce an intended future closure. */
-  notification_only?: boolean | undefined;
-}
+// The package's declarations but the API's data, which js/api.d.ts declares (generated from
+// api/src). scripts/assemble-pkg.mjs joins api.d.ts, this file (without the import below) and
+// errors.d.ts into the package's index.d.ts.
+import type {
+  AccountGroup,
+  AccountGroupEventType,
+  AccountGroupList,
+  CloseOptions,
+  CreateAccountGroupRequest,
+  CreateBusinessAccountGroupRequest,
+  CreateUserAccountGroupRequest,
+  BusinessAccountGroup,
+  ListQuery,
+  Open,
+  SortField,
+  SortOrder,
+  UserAccountGroup,
+} from './api.js';
 
 /** Options of `iterate` and `iterateForUser`. */
 export interface IterateQuery {
@@ -376,14 +252,6 @@ export class AccountGroups {
   iterateForUser(userId: string, query?: IterateQuery, options?: CallOptions): AsyncIterableIterator<AccountGroup>;
 }
 
-/** Account-group webhook event types (open: later types still arrive, as `AccountGroupEvent`). */
-export type AccountGroupEventType =
-  | 'ACCOUNT_GROUP.CREATED'
-  | 'ACCOUNT_GROUP.ACTIVATED'
-  | 'ACCOUNT_GROUP.CLOSING_INITIATED'
-  | 'ACCOUNT_GROUP.CLOSED'
-  | 'ACCOUNT_GROUP.LOCKED';
-
 /** Fields every webhook event has. */
 interface WebhookEventBase {
   /** The event's id (UUID): deduplicate on it. */
@@ -517,12 +385,12 @@ export declare class WebhookDeduplicator {
 /** Whether an event is about an account group (any type, including later ones). */
 export declare function isAccountGroupEvent(event: WebhookEvent): event is AccountGroupEvent;
 /** `ACCOUNT_GROUP.CREATED` */
-export declare function isAccountGroupCreated(event: WebhookEvent): event is AccountGroupEvent<'ACCOUNT_GROUP.CREATED'>;
+export declare function isAccountGroupCreated(event: WebhookEvent): event is AccountGroupEvent<Extract<AccountGroupEventType, `${string}.CREATED`>>;
 /** `ACCOUNT_GROUP.ACTIVATED` */
-export declare function isAccountGroupActivated(event: WebhookEvent): event is AccountGroupEvent<'ACCOUNT_GROUP.ACTIVATED'>;
+export declare function isAccountGroupActivated(event: WebhookEvent): event is AccountGroupEvent<Extract<AccountGroupEventType, `${string}.ACTIVATED`>>;
 /** `ACCOUNT_GROUP.CLOSING_INITIATED` */
-export declare function isAccountGroupClosingInitiated(event: WebhookEvent): event is AccountGroupEvent<'ACCOUNT_GROUP.CLOSING_INITIATED'>;
+export declare function isAccountGroupClosingInitiated(event: WebhookEvent): event is AccountGroupEvent<Extract<AccountGroupEventType, `${string}.CLOSING_INITIATED`>>;
 /** `ACCOUNT_GROUP.CLOSED` */
-export declare function isAccountGroupClosed(event: WebhookEvent): event is AccountGroupEvent<'ACCOUNT_GROUP.CLOSED'>;
+export declare function isAccountGroupClosed(event: WebhookEvent): event is AccountGroupEvent<Extract<AccountGroupEventType, `${string}.CLOSED`>>;
 /** `ACCOUNT_GROUP.LOCKED` */
-export declare function isAccountGroupLocked(event: WebhookEvent): event is AccountGroupEvent<'ACCOUNT_GROUP.LOCKED'>;
+export declare function isAccountGroupLocked(event: WebhookEvent): event is AccountGroupEvent<Extract<AccountGroupEventType, `${string}.LOCKED`>>;

@@ -159,7 +159,11 @@ rmSync(join(pkg, 'node/upvest_account_groups_bg.wasm.cjs'));
   writeFileSync(join(pkg, 'mock/index.d.cts'), mockTypes);
 }
 
-const types = readFileSync(join(root, 'js/types.d.ts'), 'utf8') + '\n' + readFileSync(join(root, 'js/errors.d.ts'), 'utf8');
+// One declaration file: the API's data (generated from api/src), then the rest, whose import of
+// the former is left out (its names are now declared above it).
+const handWritten = readFileSync(join(root, 'js/types.d.ts'), 'utf8').replace(/^import type \{[^}]*\} from '\.\/api\.js';\n/m, '');
+if (handWritten.includes("from './api.js'")) throw new Error('js/types.d.ts: its import of ./api.js changed; update scripts/assemble-pkg.mjs');
+const types = [readFileSync(join(root, 'js/api.d.ts'), 'utf8'), handWritten, readFileSync(join(root, 'js/errors.d.ts'), 'utf8')].join('\n');
 writeFileSync(join(pkg, 'index.d.ts'), types);
 writeFileSync(join(pkg, 'index.d.cts'), types);
 

@@ -6,13 +6,14 @@ use crate::request::ApiRequest;
 use crate::auth::{Auth, ADMIN_SCOPE, READ_SCOPE};
 use crate::idempotency;
 use crate::reply::Reply;
-use crate::store::{Closure, Order, Owner, Store, USER_TYPES};
+use crate::store::{Closure, Order, Owner, Store};
 use http::Method;
-use serde_json::{json, Value};
+use serde_json::Value;
+use upvest_api::{
+    AccountGroupEventType, AccountGroupList, AccountGroupStatus, BusinessAccountGroupType, ClosureReason, CreateBusinessAccountGroupRequest,
+    CreateUserAccountGroupRequest, ListMeta, Open, SortField, SortOrder, UserAccountGroupType,
+};
 use uuid::{Uuid, Variant};
-
-const CLOSURE_REASONS: [&str; 7] =
-    ["dunning", "power_of_attorney", "loss_of_legal_capacity", "aml", "risk_based", "contract_breach", "user_initiated"];
 
 /// Whether a path is one of the API's.
 pub fn serves(path: &str) -> bool {
@@ -153,15 +154,18 @@ fn create(store: &mut Store, client: &Uuid, request: &ApiRequest) -> Result<Repl
     }
     let fields = body.as_object().ok_or_else(|| bad_request("the body must be a JSON object"))?;
     let given_type = fields.get("type").and_then(Value::as_str).ok_or_else(|| bad_request("type is required and must be a string"))?;
-    let (group_type, owner_field, owner_of): (&'static str, &str, fn(Uuid) -> Owner) = if given_type == "BUSINESS" {
-        ("BUSINESS", "business_id", Owner::Business)
-    } else if let Some(user_type) = USER_TYPES.iter().find(|t| **t == given_type) {
-        (user_type, "user_id", Owner::User)
+    // The request's fields, the owner's id first, as upvest-api defines them.
+    let (allowed, user_type) = if BusinessAccountGroupType::parse(given_type).is_some() {
+        (CreateBusinessAccountGroupRequest::fields(), None)
+    } else if let Some(user_type) = UserAccountGroupType::parse(given_type) {
+        (CreateUserAccountGroupRequest::fields(), Some(user_type))
     } else {
-        return Err(bad_request(format!("type must be one of {}, BUSINESS", USER_TYPES.join(", "))));
+        let types = [UserAccountGroupType::NAMES, BusinessAccountGroupType::NAMES].concat();
+        return Err(bad_request(format!("type must be one of {}", types.join(", "))));
     };
-    if let Some(unknown) = fields.keys().find(|k| ![owner_field, "type", "securities_account_number"].contains(&k.as_str())) {
-        return Err(bad_request(format!("{unknown} is not allowed in a {group_type} request")));
+    let owner_field = allowed[0];
+    if let Some(unknown) = fields.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(bad_request(format!("{unknown} is not allowed in a {given_type} request")));
     }
     let owner = fields
         .get(owner_field)
@@ -176,18 +180,24 @@ fn create(store: &mut Store, client: &Uuid, request: &ApiRequest) -> Result<Repl
     if number.is_some_and(|n| store.account_number_taken(n)) {
         return Err(Reply::problem(409, "conflict", "securities_account_number is already in use"));
     }
-    if group_type == "FRENCH_PEA" && store.has_user_group(&owner, "FRENCH_PEA") {
-        return Err(Reply::problem(409, "conflict", "the user already has a FRENCH_PEA account group"));
+    if let Some(one_per_user @ UserAccountGroupType::FrenchPea) = user_type {
+        if store.has_user_group(&owner, one_per_user) {
+            return Err(Reply::problem(409, "conflict", format!("the user already has a {} account group", one_per_user.as_str())));
+        }
     }
     if store.is_full() {
         // Not an Upvest answer: the mock's own limit (--max-groups), which no retry lifts.
         let detail = format!("the mock holds its maximum of {} account groups (--max-groups); POST /__mock/reset empties it", store.len());
         return Err(Reply::problem(507, "insufficient_storage", detail));
     }
-    let response = store.insert(owner_of(owner), group_type, number, "ACTIVE", request.received).to_json();
+    let owner = match user_type {
+        Some(user_type) => Owner::User(owner, user_type),
+        None => Owner::Business(owner),
+    };
+    let created = store.insert(owner, number, AccountGroupStatus::Active, request.received).to_api();
+    let reply = Reply::json(200, &created);
     // Created and, as in Bring Your Own License setups, active at once.
-    store.events.extend([("ACCOUNT_GROUP.CREATED", response.clone()), ("ACCOUNT_GROUP.ACTIVATED", response.clone())]);
-    let reply = Reply::json(200, &response);
+    store.events.extend([(AccountGroupEventType::Created, created.clone()), (AccountGroupEventType::Activated, created)]);
     store.remember(key, &body, reply.body.clone(), request.received);
     Ok(reply)
 }
@@ -195,7 +205,7 @@ fn create(store: &mut Store, client: &Uuid, request: &ApiRequest) -> Result<Repl
 fn get(store: &Store, id: &Uuid) -> Result<Reply, Reply> {
     store
         .get(id)
-        .map(|g| Reply::json(200, &g.to_json()))
+        .map(|g| Reply::json(200, &g.to_api()))
         .ok_or_else(|| Reply::problem(404, "not_found", format!("no account group with id {id}")))
 }
 
@@ -222,27 +232,35 @@ fn integer(pairs: &[(String, String)], name: &str, min: u64, max: u64, default: 
 
 fn list(store: &Store, user: Option<&Uuid>, query: Option<&str>) -> Result<Reply, Reply> {
     let pairs = query_pairs(query);
-    let sort = single(&pairs, "sort")?.unwrap_or("created_at");
-    if !["created_at", "updated_at"].contains(&sort) {
-        return Err(bad_request("sort must be created_at or updated_at"));
-    }
-    let order = single(&pairs, "order")?.unwrap_or("ASC");
-    if !["ASC", "DESC"].contains(&order) {
-        return Err(bad_request("order must be ASC or DESC"));
-    }
+    let sort = match single(&pairs, "sort")? {
+        None => SortField::CreatedAt,
+        Some(given) => SortField::parse(given).ok_or_else(|| bad_request(format!("sort must be {}", SortField::NAMES.join(" or "))))?,
+    };
+    let order = match single(&pairs, "order")? {
+        None => SortOrder::Asc,
+        Some(given) => SortOrder::parse(given).ok_or_else(|| bad_request(format!("order must be {}", SortOrder::NAMES.join(" or "))))?,
+    };
     let offset = integer(&pairs, "offset", 0, i32::MAX as u64, 0)?;
     let limit = integer(&pairs, "limit", 1, 1000, 100)?;
-    let ordering = Order { by_updated: sort == "updated_at", descending: order == "DESC" };
+    let ordering = Order { by_updated: sort == SortField::UpdatedAt, descending: order == SortOrder::Desc };
     let (data, total) = store.page(user, ordering, offset as usize, limit as usize);
-    let meta = json!({"offset": offset, "limit": limit, "count": data.len(), "total_count": total, "sort": sort, "order": order});
-    Ok(Reply::json(200, &json!({"meta": meta, "data": data})))
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let meta = ListMeta {
+        offset: count(offset as usize),
+        limit: count(limit as usize),
+        count: count(data.len()),
+        total_count: count(total),
+        sort: Some(sort.as_str().to_owned()),
+        order: Some(Open::Listed(order)),
+    };
+    Ok(Reply::json(200, &AccountGroupList { meta, data }))
 }
 
 fn close(store: &mut Store, id: &Uuid, request: &ApiRequest) -> Result<Reply, Reply> {
     let pairs = query_pairs(request.query.as_deref());
     if let Some(reason) = single(&pairs, "closure_reason")? {
-        if !CLOSURE_REASONS.contains(&reason) {
-            return Err(bad_request(format!("closure_reason must be one of {}", CLOSURE_REASONS.join(", "))));
+        if ClosureReason::parse(reason).is_none() {
+            return Err(bad_request(format!("closure_reason must be one of {}", ClosureReason::NAMES.join(", "))));
         }
     }
     let notification_only = match single(&pairs, "notification_only")? {
@@ -264,6 +282,7 @@ fn close(store: &mut Store, id: &Uuid, request: &ApiRequest) -> Result<Reply, Re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
     use crate::store::Capacity;
     use bytes::Bytes;
     use std::time::Duration;

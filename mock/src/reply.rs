@@ -2,7 +2,9 @@
 
 use bytes::Bytes;
 use http::StatusCode;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
+use upvest_api::Problem;
 
 /// A response before the headers every response gets (request id, CORS).
 pub struct Reply {
@@ -16,8 +18,10 @@ pub struct Reply {
 pub const PROBLEM_BASE: &str = "https://docs.upvest.co/errors/";
 
 impl Reply {
-    pub fn json(status: u16, value: &Value) -> Reply {
-        Reply { status, content_type: Some("application/json"), body: Bytes::from(value.to_string()), headers: Vec::new() }
+    /// A JSON body: any serde value, an upvest-api object most often.
+    pub fn json(status: u16, value: &impl Serialize) -> Reply {
+        let body = serde_json::to_vec(value).unwrap_or_default();
+        Reply { status, content_type: Some("application/json"), body: Bytes::from(body), headers: Vec::new() }
     }
 
     pub fn empty(status: u16) -> Reply {
@@ -31,13 +35,8 @@ impl Reply {
     /// A problem in the live form: `type` is a docs URL ending in the slug.
     pub fn problem(status: u16, slug: &str, detail: impl Into<String>) -> Reply {
         let title = StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error");
-        let body = json!({
-            "type": format!("{PROBLEM_BASE}{slug}"),
-            "status": status,
-            "title": title,
-            "detail": detail.into(),
-        });
-        Reply { content_type: Some("application/problem+json"), ..Reply::json(status, &body) }
+        let problem = Problem { r#type: format!("{PROBLEM_BASE}{slug}"), status, title: title.to_owned(), detail: detail.into(), request_id: None };
+        Reply { content_type: Some("application/problem+json"), ..Reply::json(status, &problem) }
     }
 
     pub fn with_header(mut self, name: &'static str, value: String) -> Reply {

@@ -5,14 +5,20 @@
 use crate::idempotency::{Key, Record, Replays};
 use crate::options::Options;
 use bytes::Bytes;
-use serde_json::{json, Map, Value};
+use serde_json::Value;
+use upvest_api::{
+    AccountGroup, AccountGroupEventType, AccountGroupStatus, AccountGroupUser, BusinessAccountGroup, BusinessAccountGroupType,
+    UserAccountGroup, UserAccountGroupType,
+};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, SystemTime};
 use uuid::Uuid;
 
+/// Whose a group is, and so its type: a user's group has one of the user types, a business's
+/// the business type.
 #[derive(Debug, Clone)]
 pub enum Owner {
-    User(Uuid),
+    User(Uuid, UserAccountGroupType),
     Business(Uuid),
 }
 
@@ -23,38 +29,39 @@ pub struct Group {
     pub seq: u64,
     pub created_at: SystemTime,
     pub updated_at: SystemTime,
-    pub group_type: &'static str,
-    pub status: &'static str,
+    pub status: AccountGroupStatus,
     pub owner: Owner,
     /// Nine digits, leading zeros included when shown.
     pub securities_account_number: u32,
 }
 
 impl Group {
-    /// The group as the API serialises it, fields in the docs' order.
-    pub fn to_json(&self) -> Value {
-        let mut map = Map::new();
-        map.insert("id".into(), json!(self.id.hyphenated().to_string()));
-        map.insert("created_at".into(), json!(timestamp(self.created_at)));
-        map.insert("updated_at".into(), json!(timestamp(self.updated_at)));
-        map.insert("type".into(), json!(self.group_type));
-        map.insert("status".into(), json!(self.status));
+    /// The group as the API answers it.
+    pub fn to_api(&self) -> AccountGroup {
+        let (id, created_at, updated_at) = (self.id.hyphenated().to_string(), timestamp(self.created_at), timestamp(self.updated_at));
+        let securities_account_number = format!("{:09}", self.securities_account_number);
+        let status = self.status.clone();
         match self.owner {
-            Owner::User(user) => {
-                let relation = if self.group_type == "CHILD" { "CHILD" } else { "OWNER" };
-                map.insert("users".into(), json!([{"id": user.hyphenated().to_string(), "type": relation}]));
+            Owner::User(user, r#type) => {
+                let users = vec![AccountGroupUser { id: Some(user.hyphenated().to_string()), r#type: Some(r#type.creator_relation()) }];
+                AccountGroup::User(UserAccountGroup { id, created_at, updated_at, r#type, status, users, securities_account_number })
             }
-            Owner::Business(business) => {
-                map.insert("business_id".into(), json!(business.hyphenated().to_string()));
-            }
+            Owner::Business(business) => AccountGroup::Business(BusinessAccountGroup {
+                id,
+                created_at,
+                updated_at,
+                r#type: BusinessAccountGroupType::Business,
+                status,
+                business_id: business.hyphenated().to_string(),
+                securities_account_number,
+            }),
         }
-        map.insert("securities_account_number".into(), json!(format!("{:09}", self.securities_account_number)));
-        Value::Object(map)
+    }
+
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self.to_api()).unwrap_or(Value::Null)
     }
 }
-
-/// The types of a user's (not a business's) account group.
-pub const USER_TYPES: [&str; 5] = ["PERSONAL", "LEGAL_ENTITY", "FRENCH_PEA", "ISA", "CHILD"];
 
 /// RFC 3339 in UTC with milliseconds, as the API's examples (with fractions) show.
 pub fn timestamp(at: SystemTime) -> String {
@@ -89,7 +96,7 @@ impl Capacity {
 #[derive(Debug)]
 pub struct Store {
     /// Webhook events of changes made since they were last taken: (type, group as of then).
-    pub events: Vec<(&'static str, Value)>,
+    pub events: Vec<(AccountGroupEventType, AccountGroup)>,
     groups: Vec<Group>,
     index: HashMap<Uuid, usize>,
     /// Each user's groups, in creation order.
@@ -135,7 +142,7 @@ impl Store {
         self.groups.len()
     }
 
-    pub fn insert(&mut self, owner: Owner, group_type: &'static str, number: Option<u32>, status: &'static str, at: SystemTime) -> &Group {
+    pub fn insert(&mut self, owner: Owner, number: Option<u32>, status: AccountGroupStatus, at: SystemTime) -> &Group {
         let number = number.unwrap_or_else(|| self.fresh_account_number());
         // Creation times never decrease along the vector (even if the clock steps back), so the
         // vector is always in created_at order and the default listing needs no sort.
@@ -145,14 +152,13 @@ impl Store {
             seq: self.next_seq,
             created_at: at,
             updated_at: at,
-            group_type,
             status,
             owner,
             securities_account_number: number,
         };
         self.next_seq += 1;
         self.account_numbers.insert(number);
-        if let Owner::User(user) = group.owner {
+        if let Owner::User(user, _) = group.owner {
             self.by_user.entry(user).or_default().push(self.groups.len());
         }
         self.index.insert(group.id, self.groups.len());
@@ -177,8 +183,8 @@ impl Store {
         self.by_user.get(user).into_iter().flatten().map(|&i| &self.groups[i])
     }
 
-    pub fn has_user_group(&self, user: &Uuid, group_type: &str) -> bool {
-        self.user_groups(user).any(|g| g.group_type == group_type && g.status != "CLOSED")
+    pub fn has_user_group(&self, user: &Uuid, group_type: UserAccountGroupType) -> bool {
+        self.user_groups(user).any(|g| matches!(g.owner, Owner::User(_, t) if t == group_type) && g.status != AccountGroupStatus::Closed)
     }
 
     /// Moves groups whose closing delay has passed to CLOSED.
@@ -186,9 +192,9 @@ impl Store {
         while let Some(&(at, i)) = self.closing.front().filter(|(at, _)| *at <= now) {
             self.closing.pop_front();
             let group = &mut self.groups[i];
-            group.status = "CLOSED";
+            group.status = AccountGroupStatus::Closed;
             group.updated_at = at;
-            self.events.push(("ACCOUNT_GROUP.CLOSED", group.to_json()));
+            self.events.push((AccountGroupEventType::Closed, group.to_api()));
         }
     }
 
@@ -200,23 +206,23 @@ impl Store {
         let close_delay = self.close_delay;
         let Some(&i) = self.index.get(id) else { return Closure::NotFound };
         let group = &mut self.groups[i];
-        if group.status != "ACTIVE" {
-            return Closure::WrongState(group.status.to_owned());
+        if group.status != AccountGroupStatus::Active {
+            return Closure::WrongState(group.status.as_str().to_owned());
         }
-        group.status = "CLOSING";
+        group.status = AccountGroupStatus::Closing;
         group.updated_at = now;
         self.closing.push_back((now + close_delay, i));
-        let closing = group.to_json();
-        self.events.push(("ACCOUNT_GROUP.CLOSING_INITIATED", closing));
+        let closing = group.to_api();
+        self.events.push((AccountGroupEventType::ClosingInitiated, closing));
         Closure::Started
     }
 
     /// One page of the groups (of one user, when given) and the total before paging.
-    pub fn page(&self, user: Option<&Uuid>, order: Order, offset: usize, limit: usize) -> (Vec<Value>, usize) {
+    pub fn page(&self, user: Option<&Uuid>, order: Order, offset: usize, limit: usize) -> (Vec<AccountGroup>, usize) {
         if user.is_none() && !order.by_updated {
             let in_order: Box<dyn Iterator<Item = &Group>> =
                 if order.descending { Box::new(self.groups.iter().rev()) } else { Box::new(self.groups.iter()) };
-            return (in_order.skip(offset).take(limit).map(Group::to_json).collect(), self.groups.len());
+            return (in_order.skip(offset).take(limit).map(Group::to_api).collect(), self.groups.len());
         }
         let mut selected: Vec<&Group> = match user {
             Some(user) => self.user_groups(user).collect(),
@@ -227,7 +233,7 @@ impl Store {
             selected.reverse();
         }
         let total = selected.len();
-        (selected.into_iter().skip(offset).take(limit).map(Group::to_json).collect(), total)
+        (selected.into_iter().skip(offset).take(limit).map(Group::to_api).collect(), total)
     }
 
     /// What an earlier create with this key answered, while the key lives.
@@ -246,7 +252,8 @@ impl Store {
     /// Fills the store with `count` groups over several users, of every type and status, with
     /// timestamps spread over the past year. The same count gives the same spread every time.
     pub fn seed(&mut self, count: usize, now: SystemTime) {
-        const STATUSES: [&str; 8] = ["ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE", "PENDING_APPROVAL", "CLOSING", "CLOSED", "LOCKED"];
+        use AccountGroupStatus::{Active, Closed, Closing, Locked, PendingApproval};
+        let statuses = [Active, Active, Active, Active, PendingApproval, Closing, Closed, Locked];
         let users: Vec<Uuid> = (1..=12u128).map(|n| Uuid::from_u128(0x5eed_0000_0000_4000_8000_0000_0000_0000 | n)).collect();
         let businesses: Vec<Uuid> = (1..=3u128).map(|n| Uuid::from_u128(0xb0b0_0000_0000_4000_8000_0000_0000_0000 | n)).collect();
         let year = Duration::from_secs(365 * 24 * 3600);
@@ -257,15 +264,12 @@ impl Store {
             let owner = if i % 7 == 6 {
                 Owner::Business(businesses[random.below(businesses.len())])
             } else {
-                Owner::User(users[random.below(users.len())])
+                let user = users[random.below(users.len())];
+                Owner::User(user, UserAccountGroupType::ALL[random.below(UserAccountGroupType::ALL.len())])
             };
-            let group_type = match owner {
-                Owner::Business(_) => "BUSINESS",
-                Owner::User(_) => USER_TYPES[random.below(USER_TYPES.len())],
-            };
-            let status = STATUSES[random.below(STATUSES.len())];
+            let status = statuses[random.below(statuses.len())].clone();
             let updated = created + Duration::from_secs(random.below(30 * 24 * 3600) as u64);
-            self.insert(owner, group_type, None, status, created);
+            self.insert(owner, None, status, created);
             let last = self.groups.len() - 1;
             self.groups[last].updated_at = updated.min(now);
         }
@@ -295,13 +299,13 @@ mod tests {
     #[test]
     fn account_numbers_are_indexed_and_the_store_knows_when_it_is_full() {
         let mut store = store(Duration::ZERO, 3);
-        let user = Owner::User(Uuid::from_u128(1));
-        let id = store.insert(user.clone(), "ISA", Some(42), "ACTIVE", SystemTime::now()).id;
+        let user = Owner::User(Uuid::from_u128(1), UserAccountGroupType::Isa);
+        let id = store.insert(user.clone(), Some(42), AccountGroupStatus::Active, SystemTime::now()).id;
         assert!(store.account_number_taken(42));
         assert_eq!(store.get(&id).unwrap().to_json()["securities_account_number"], "000000042");
-        store.insert(user.clone(), "ISA", None, "ACTIVE", SystemTime::now());
+        store.insert(user.clone(), None, AccountGroupStatus::Active, SystemTime::now());
         assert!(!store.is_full());
-        store.insert(user, "ISA", None, "ACTIVE", SystemTime::now());
+        store.insert(user, None, AccountGroupStatus::Active, SystemTime::now());
         assert!(store.is_full());
         assert_eq!(store.account_numbers.len(), 3, "each group has its own number");
     }
@@ -310,13 +314,13 @@ mod tests {
     fn closing_groups_close_in_turn_when_their_delay_has_passed() {
         let mut store = store(Duration::from_secs(10), 10);
         let start = SystemTime::now();
-        let ids: Vec<Uuid> = (0..3).map(|_| store.insert(Owner::User(Uuid::from_u128(1)), "PERSONAL", None, "ACTIVE", start).id).collect();
+        let ids: Vec<Uuid> = (0..3).map(|_| store.insert(Owner::User(Uuid::from_u128(1), UserAccountGroupType::Personal), None, AccountGroupStatus::Active, start).id).collect();
         for (i, id) in ids.iter().enumerate() {
             assert!(matches!(store.close(id, start + Duration::from_secs(i as u64)), Closure::Started));
         }
         store.settle(start + Duration::from_secs(11));
-        let statuses: Vec<&str> = ids.iter().map(|id| store.get(id).unwrap().status).collect();
+        let statuses: Vec<&str> = ids.iter().map(|id| store.get(id).unwrap().status.as_str()).collect();
         assert_eq!(statuses, ["CLOSED", "CLOSED", "CLOSING"]);
-        assert_eq!(store.events.iter().filter(|(kind, _)| *kind == "ACCOUNT_GROUP.CLOSED").count(), 2);
+        assert_eq!(store.events.iter().filter(|(kind, _)| *kind == AccountGroupEventType::Closed).count(), 2);
     }
 }

@@ -1,30 +1,25 @@
-//! The API's vocabulary: the values the contract allows in requests.
+//! The API's vocabulary: the values the contract allows in requests, as the upvest-api crate
+//! (api/src) defines them.
 //!
 //! Responses are not held to these lists: the API adds enum values in minor releases, so a
 //! response keeps whatever string it carries (see `response`).
 
+use upvest_api::{BusinessAccountGroupType, ClosureReason, SortField, SortOrder, UserAccountGroupType};
+
 /// Account group types created for a user.
-pub const USER_GROUP_TYPES: &[&str] = &["PERSONAL", "LEGAL_ENTITY", "FRENCH_PEA", "ISA", "CHILD"];
+pub const USER_GROUP_TYPES: &[&str] = UserAccountGroupType::NAMES;
 
 /// The account group type created for a business.
-pub const BUSINESS_GROUP_TYPE: &str = "BUSINESS";
+pub const BUSINESS_GROUP_TYPE: &str = BusinessAccountGroupType::Business.as_str();
 
 /// Fields a list can be sorted by.
-pub const SORT_FIELDS: &[&str] = &["created_at", "updated_at"];
+pub const SORT_FIELDS: &[&str] = SortField::NAMES;
 
 /// Sort orders.
-pub const SORT_ORDERS: &[&str] = &["ASC", "DESC"];
+pub const SORT_ORDERS: &[&str] = SortOrder::NAMES;
 
 /// Reasons a closure may record.
-pub const CLOSURE_REASONS: &[&str] = &[
-    "dunning",
-    "power_of_attorney",
-    "loss_of_legal_capacity",
-    "aml",
-    "risk_based",
-    "contract_breach",
-    "user_initiated",
-];
+pub const CLOSURE_REASONS: &[&str] = ClosureReason::NAMES;
 
 /// The largest page the API serves.
 pub const MAX_LIMIT: u32 = 1000;

@@ -5,9 +5,7 @@ use super::error::InvalidInput;
 use super::json::{JsonKind, JsonView};
 use super::response::{check_group, is_rfc3339, must_be_object, At};
 use super::validate::{integer_in, is_uuid, member};
-
-/// The event types of account groups; the list is open, later types are accepted too.
-pub const ACCOUNT_GROUP_EVENT_PREFIX: &str = "ACCOUNT_GROUP.";
+use upvest_api::AccountGroupEventType;
 
 /// The options `parseWebhookEvents` takes.
 pub const PARSE_OPTION_NAMES: &[&str] = &["verify", "method", "url", "headers", "maxBodyBytes"];
@@ -59,7 +57,8 @@ fn check_event<V: JsonView>(at: &At<'_>, event: &V) -> Result<(), String> {
         .filter(|t| t.split_once('.').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty()))
         .ok_or_else(|| format!("{at}type must be a CATEGORY.ACTION string like ACCOUNT_GROUP.CREATED"))?;
     let object = event.field("object").ok_or_else(|| format!("{at}object is missing"))?;
-    if event_type.starts_with(ACCOUNT_GROUP_EVENT_PREFIX) {
+    // Account-group events by their category: the list is open, later types are checked too.
+    if event_type.starts_with(AccountGroupEventType::CATEGORY_PREFIX) {
         check_group(&At::Member(at, "object"), &object)?;
     }
     Ok(())

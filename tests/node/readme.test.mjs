@@ -29,6 +29,7 @@ function example(heading) {
 async function run(code, env = {}) {
   const resolved = code
     .replaceAll("from 'upvest-account-groups'", `from '${new URL('pkg/node/index.mjs', root).href}'`)
+    .replaceAll("from 'upvest-account-groups/mock'", `from '${new URL('pkg/mock/index.mjs', root).href}'`)
     .replaceAll("from 'undici'", `from '${import.meta.resolve('undici')}'`);
   const dir = mkdtempSync(join(tmpdir(), 'readme-'));
   try {
@@ -51,6 +52,11 @@ test('the README usage example runs as written', async () => {
   assert.match(lines[2], /^\d+ of \d+$/);
   assert.match(lines[3], /^404 https:\/\/docs\.upvest\.co\/errors\/not_found [0-9a-f-]{36}$/);
   assert.match(lines[4], /^user_id must be a UUID string/);
+});
+
+test('the README mock example runs as written, with no server', async () => {
+  const lines = await run(example('## Testing against a mock'), { UPVEST_MOCK_URL: '' });
+  assert.deepEqual(lines, ['21', '3 1', 'true 409']);
 });
 
 test("the README errors example branches on InvalidInputError's code as it says", async () => {

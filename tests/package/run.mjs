@@ -1,10 +1,11 @@
 // The package as users get it: `npm pack` pkg/, install the tarball into a fresh project outside
 // the repository, then use it from (a) an ESM script, (b) a CommonJS script, (c) `tsc --strict`
 // with moduleResolution node16 (ESM and CJS files) and bundler, and (d) a browser page bundled
-// with esbuild, each creating and reading a group against the mock. Prints one line per check
-// and a closing "package: N passed, N failed".
+// with esbuild, each creating and reading a group against the mock; and (e–g) the in-process
+// mock (`upvest-account-groups/mock`) from ESM, CommonJS, tsc and an esbuild-bundled page. Prints
+// one line per check and a closing "package: N passed, N failed".
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +51,37 @@ export async function use(baseUrl: string): Promise<string> {
 }
 `;
 
+const MOCK_USAGE = (importLines) => `${importLines}
+const mock = await createMock({ seed: 3 });
+const client = new AccountGroups({ baseUrl: mock.url, fetch: mock.fetch, clientId: '363f3305-7ab0-4e82-a158-f9d382ad08b6', accessToken: 'packaged' });
+const created = await client.create({ user_id: '413715f2-5401-4b97-8055-034a6b879f8c', type: 'PERSONAL' });
+if ((await client.get(created.id)).id !== created.id) throw new Error('read back a different group');
+if ((await client.list()).meta.total_count !== 4) throw new Error('not the seeded groups and one more');
+const missing = await client.get('9d95820d-4333-46b6-98de-04ab7512e76f').catch((e) => e);
+if (!(missing instanceof ProblemError) || missing.status !== 404) throw new Error('not a ProblemError: ' + missing);
+const result = created.id + ', ' + mock.requests().length + ' requests logged';
+`;
+
+const STRICT_MOCK_CONSUMER = `import { AccountGroups } from 'upvest-account-groups';
+import { createMock, type Mock } from 'upvest-account-groups/mock';
+export async function use(): Promise<number> {
+  const mock: Mock = await createMock({ seed: 2 });
+  const client = new AccountGroups({ baseUrl: mock.url, fetch: mock.fetch, clientId: 'c', accessToken: 't' });
+  // @ts-expect-error the types are really there: createMock has no such option
+  await createMock({ seeds: 2 });
+  return (await client.list()).meta.total_count + mock.requests().length;
+}
+`;
+
+/** The tarball's size with pkg/ as it is and without `dir` in it. */
+function packedWithout(dir) {
+  const copy = join(work, 'pkg-without');
+  cpSync(join(root, 'pkg'), copy, { recursive: true });
+  rmSync(join(copy, dir), { recursive: true });
+  const name = execFileSync('npm', ['pack', copy, '--pack-destination', join(work, 'packed-without'), '--silent'], { encoding: 'utf8' }).trim().split('\n').pop();
+  return statSync(join(work, 'packed-without', name)).size;
+}
+
 let mock;
 try {
   const tarball = execFileSync('npm', ['pack', join(root, 'pkg'), '--pack-destination', work, '--silent'], { encoding: 'utf8' }).trim().split('\n').pop();
@@ -62,7 +94,10 @@ try {
   const env = { ...process.env, MOCK_URL: mock.url };
   const run = (file) => execFileSync(process.execPath, [file], { cwd: project, env, encoding: 'utf8', stdio: 'pipe' }).trim();
 
-  await check(`npm pack and install the tarball outside the repository`, async () => `${tarball}, ${tarballSize} B`);
+  await check(`npm pack and install the tarball outside the repository`, async () => {
+    mkdirSync(join(work, 'packed-without'));
+    return `${tarball}, ${tarballSize} B; ${packedWithout('mock')} B without the mock (upvest-account-groups/mock)`;
+  });
 
   await check('(a) ESM import: create, get, instanceof ProblemError', async () => {
     writeFileSync(join(project, 'esm.mjs'), USAGE("import { AccountGroups, ProblemError } from 'upvest-account-groups';"));
@@ -102,6 +137,45 @@ try {
       await page.goto(`${mock.url}/index.html`);
       const id = await page.waitForFunction(() => window.__result, null, { timeout: 20_000 }).then((h) => h.jsonValue()).catch(() => { throw new Error(`no result: ${errors.join('; ')}`); });
       return `${id}, bundle ${statSync(join(project, 'www/bundle.js')).size} B`;
+    } finally {
+      await browser.close();
+    }
+  });
+
+  await check('(e) the in-process mock, ESM and CommonJS: createMock, mock.fetch, create, get, list, 404', async () => {
+    const importLines = "import { AccountGroups, ProblemError } from 'upvest-account-groups';\nimport { createMock } from 'upvest-account-groups/mock';";
+    writeFileSync(join(project, 'mock-esm.mjs'), `${MOCK_USAGE(importLines)}console.log(result);\n`);
+    const requireLines = "const { AccountGroups, ProblemError } = require('upvest-account-groups');\nconst { createMock } = require('upvest-account-groups/mock');";
+    writeFileSync(join(project, 'mock-cjs.cjs'), `(async () => {\n${MOCK_USAGE(requireLines)}console.log(result);\n})().catch((e) => { console.error(e); process.exit(1); });`);
+    return `ESM: ${run('mock-esm.mjs')}; CJS: ${run('mock-cjs.cjs')}`;
+  });
+
+  await check('(f) tsc --strict over the mock subpath, moduleResolution node16 and bundler', async () => {
+    for (const [resolution, module, file] of [['node16', 'node16', 'mock.mts'], ['bundler', 'esnext', 'mock.ts']]) {
+      const dir = join(project, `ts-mock-${resolution}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, file), STRICT_MOCK_CONSUMER);
+      const config = { compilerOptions: { strict: true, noEmit: true, module, moduleResolution: resolution, target: 'ES2022', lib: ['ES2022', 'DOM'], types: [], skipLibCheck: false }, files: [file] };
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(config));
+      execFileSync(bin('tsc'), ['-p', dir], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
+    }
+  });
+
+  await check('(g) a browser page bundled with esbuild runs the client against the in-process mock', async () => {
+    const importLines = "import { AccountGroups, ProblemError } from 'upvest-account-groups';\nimport { createMock } from 'upvest-account-groups/mock';";
+    writeFileSync(join(project, 'mock-page.js'), `${MOCK_USAGE(importLines)}window.__result = result;\n`);
+    execFileSync(bin('esbuild'), ['mock-page.js', '--bundle', '--format=esm', '--platform=browser', '--target=es2022', '--outfile=www/mock-bundle.js', '--log-level=error'], { cwd: project });
+    copyFileSync(join(project, 'node_modules/upvest-account-groups/mock/upvest_mock_bg.wasm'), join(project, 'www/upvest_mock_bg.wasm'));
+    writeFileSync(join(project, 'www/mock.html'), '<!doctype html><meta charset="utf-8"><title>consumer</title><script type="module" src="mock-bundle.js"></script>');
+    const browser = await chromium.launch(launchOptions());
+    try {
+      const page = await browser.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      // Served by the mock binary as static files; the page's API calls never leave the page.
+      await page.goto(`${mock.url}/mock.html`);
+      const result = await page.waitForFunction(() => window.__result, null, { timeout: 20_000 }).then((h) => h.jsonValue()).catch(() => { throw new Error(`no result: ${errors.join('; ')}`); });
+      return `${result}, bundle ${statSync(join(project, 'www/mock-bundle.js')).size} B`;
     } finally {
       await browser.close();
     }
