@@ -5,7 +5,7 @@
 import { AccountGroups, InvalidInputError, UpvestError } from '/pkg/web/index.js';
 import { createCreateForm } from './create.js';
 import { createDetail } from './detail.js';
-import { ORDERS, SORT_FIELDS } from './enums.js';
+import { ASC, CREATED_AT, DESC, ORDERS, SORT_FIELDS, UPDATED_AT } from './enums.js';
 import { createExport } from './export.js';
 import { createOverview } from './overview.js';
 import { clearProblem, showProblem } from './problem.js';
@@ -162,8 +162,8 @@ function applySettings(event) {
   overview.refresh();
 }
 
-fillSelect($('sort'), SORT_FIELDS, { created_at: 'created', updated_at: 'updated' });
-fillSelect($('order'), ORDERS, { DESC: 'newest first', ASC: 'oldest first' });
+fillSelect($('sort'), SORT_FIELDS, { [CREATED_AT]: 'created', [UPDATED_AT]: 'updated' });
+fillSelect($('order'), ORDERS, { [DESC]: 'newest first', [ASC]: 'oldest first' });
 fillSelect($('page-size'), PAGE_SIZES.map(String));
 $('base-url').value = settings.baseUrl;
 $('client-id').value = settings.clientId;
@@ -199,7 +199,7 @@ createCreateForm({
   getClient,
   onCreated: () => {
     overview.markStale();
-    return navigate({ sort: 'created_at', order: 'DESC', page: 1 }, { reload: true });
+    return navigate({ sort: CREATED_AT, order: DESC, page: 1 }, { reload: true });
   },
 });
 

@@ -2,7 +2,7 @@
 // confirmation, and, while it is CLOSING, asking again (with growing pauses) until it is not,
 // announcing the change. Everything the view started stops when it closes or shows another
 // group: one AbortController per view cancels the pending request and the next pause.
-import { CLOSURE_REASONS } from './enums.js';
+import { ACTIVE, CLOSING, CLOSURE_REASONS } from './enums.js';
 import { pollUntil } from './poll.js';
 import { clearProblem, describe, isCancellation, showProblem } from './problem.js';
 import { $, badge, el, fillSelect, owner, when } from './view.js';
@@ -37,7 +37,7 @@ export function createDetail({ getClient, onChanged, onDismiss }) {
       ['Request id', group.lastResponse?.requestId ?? '—'],
     ];
     $('detail-fields').replaceChildren(...fields.flatMap(([name, value]) => [el('dt', {}, name), el('dd', {}, value)]));
-    $('close-form').hidden = group.status !== 'ACTIVE';
+    $('close-form').hidden = group.status !== ACTIVE;
     opened.status = group.status;
   }
 
@@ -58,7 +58,7 @@ export function createDetail({ getClient, onChanged, onDismiss }) {
       render(group);
       live.textContent = `Account group ${current.id} is now ${group.status}.`;
       onChanged(group);
-      return group.status !== 'CLOSING';
+      return group.status !== CLOSING;
     };
     pollUntil(check, { signal: current.controller.signal }).catch((error) => {
       if (!isCancellation(error)) throw error;
@@ -96,7 +96,7 @@ export function createDetail({ getClient, onChanged, onDismiss }) {
       section.dataset.id = id;
       section.hidden = false;
       clearProblem('detail', 'action');
-      if (shown.status === 'CLOSING') watch(current);
+      if (shown.status === CLOSING) watch(current);
       if (focus) {
         $('detail-heading').scrollIntoView({ block: 'nearest' });
         $('detail-dismiss').focus();

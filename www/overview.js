@@ -4,6 +4,7 @@
 // consistent reading; a change made on this page afterwards marks them out of date.
 import { barChart } from './chart.js';
 import { describe } from './problem.js';
+import { ASC, CREATED_AT } from './enums.js';
 import { Task } from './progress.js';
 import { readInto } from './reader.js';
 import { Tally } from './tally.js';
@@ -28,7 +29,7 @@ export function createOverview(getClient) {
     task.say('Reading every account group…');
     const tally = new Tally();
     try {
-      if (!(await readInto(task, getClient(), { sort: 'created_at', order: 'ASC' }, (group) => tally.add(group)))) return;
+      if (!(await readInto(task, getClient(), { sort: CREATED_AT, order: ASC }, (group) => tally.add(group)))) return;
       draw(tally.summary());
       region.dataset.state = 'complete';
       // Marks the moment for the page's own timing (the tests read it).

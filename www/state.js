@@ -2,10 +2,10 @@
 // same group open, and back and forward step through what the operator did. Values that are
 // not offered fall back to the defaults; ids pass through as typed, for the client to check
 // (it refuses a bad one before sending anything, and the page shows why).
-import { ORDERS, SORT_FIELDS } from './enums.js';
+import { CREATED_AT, DESC, ORDERS, SORT_FIELDS } from './enums.js';
 
 export const PAGE_SIZES = [10, 25, 50, 100];
-export const DEFAULTS = Object.freeze({ sort: 'created_at', order: 'DESC', size: 25, page: 1, user: '', group: '' });
+export const DEFAULTS = Object.freeze({ sort: CREATED_AT, order: DESC, size: 25, page: 1, user: '', group: '' });
 // The order of the query parameters, so equal views make equal URLs.
 const KEYS = Object.keys(DEFAULTS);
 

@@ -1,7 +1,7 @@
 // DOM building for the admin page. Every string from a server goes in through textContent (by
 // way of `el` and `svg`), never as HTML, and no element gets a style attribute: the page's CSP
 // allows neither inline script nor inline style.
-import { STATUSES } from './enums.js';
+import { BUSINESS_GROUP_TYPE, STATUSES } from './enums.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -38,7 +38,7 @@ export function badge(status) {
 
 /** The owner of a group, as text. */
 export function owner(group) {
-  if (group.type === 'BUSINESS') return `business ${group.business_id}`;
+  if (group.type === BUSINESS_GROUP_TYPE) return `business ${group.business_id}`;
   return (group.users ?? []).map((u) => `${u.type ?? 'user'} ${u.id ?? '?'}`).join(', ');
 }
 

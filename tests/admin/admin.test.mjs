@@ -3,7 +3,7 @@
 // this order against one mock (harness.mjs starts it and the browser); screenshots go to
 // test-output/, and measurements are printed as `# admin: …` lines.
 import './harness.mjs';
-import './units.mjs';
+import './package-resolution.mjs';
 import './list-flows.mjs';
 import './overview.mjs';
 import './lookup.mjs';
@@ -11,3 +11,5 @@ import './url-state.mjs';
 import './live-status.mjs';
 import './export.mjs';
 import './comfort.mjs';
+// After package-resolution.mjs has registered its hook: units.mjs imports the page's modules.
+await import('./units.mjs');
