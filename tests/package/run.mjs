@@ -123,23 +123,33 @@ try {
     });
   }
 
-  await check('(d) a browser page bundled with esbuild: create, get, instanceof ProblemError', async () => {
-    writeFileSync(join(project, 'page.js'), USAGE("import { AccountGroups, ProblemError } from 'upvest-account-groups';").replace('process.env.MOCK_URL', 'location.origin').replace('console.log(fetched.id);', 'window.__result = fetched.id;'));
-    execFileSync(bin('esbuild'), ['page.js', '--bundle', '--format=esm', '--platform=browser', '--target=es2022', '--outfile=www/bundle.js', '--log-level=error'], { cwd: project });
-    // esbuild leaves `new URL('…_bg.wasm', import.meta.url)` as it is: the wasm goes next to the bundle.
-    copyFileSync(join(project, 'node_modules/upvest-account-groups/web/upvest_account_groups_bg.wasm'), join(project, 'www/upvest_account_groups_bg.wasm'));
-    writeFileSync(join(project, 'www/index.html'), '<!doctype html><meta charset="utf-8"><title>consumer</title><script type="module" src="bundle.js"></script>');
+  /**
+   * Bundles `source` with esbuild into www/<name>.js beside the package's `wasm` (esbuild leaves
+   * `new URL('…_bg.wasm', import.meta.url)` as it is: the wasm goes next to the bundle), opens
+   * www/<name>.html, served by the mock binary, in Chromium, and resolves with the page's
+   * `window.__result` and the bundle's size.
+   */
+  async function runInPage(name, source, wasm) {
+    writeFileSync(join(project, `${name}.js`), source);
+    execFileSync(bin('esbuild'), [`${name}.js`, '--bundle', '--format=esm', '--platform=browser', '--target=es2022', `--outfile=www/${name}-bundle.js`, '--log-level=error'], { cwd: project });
+    copyFileSync(join(project, 'node_modules/upvest-account-groups', wasm), join(project, 'www', wasm.split('/').pop()));
+    writeFileSync(join(project, `www/${name}.html`), `<!doctype html><meta charset="utf-8"><title>consumer</title><script type="module" src="${name}-bundle.js"></script>`);
     const browser = await chromium.launch(launchOptions());
     try {
       const page = await browser.newPage();
       const errors = [];
       page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(`${mock.url}/index.html`);
-      const id = await page.waitForFunction(() => window.__result, null, { timeout: 20_000 }).then((h) => h.jsonValue()).catch(() => { throw new Error(`no result: ${errors.join('; ')}`); });
-      return `${id}, bundle ${statSync(join(project, 'www/bundle.js')).size} B`;
+      await page.goto(`${mock.url}/${name}.html`);
+      const result = await page.waitForFunction(() => window.__result, null, { timeout: 20_000 }).then((h) => h.jsonValue()).catch(() => { throw new Error(`no result: ${errors.join('; ')}`); });
+      return `${result}, bundle ${statSync(join(project, `www/${name}-bundle.js`)).size} B`;
     } finally {
       await browser.close();
     }
+  }
+
+  await check('(d) a browser page bundled with esbuild: create, get, instanceof ProblemError', async () => {
+    const source = USAGE("import { AccountGroups, ProblemError } from 'upvest-account-groups';").replace('process.env.MOCK_URL', 'location.origin').replace('console.log(fetched.id);', 'window.__result = fetched.id;');
+    return runInPage('page', source, 'web/upvest_account_groups_bg.wasm');
   });
 
   await check('(e) the in-process mock, ESM and CommonJS: createMock, mock.fetch, create, get, list, 404', async () => {
@@ -163,22 +173,8 @@ try {
 
   await check('(g) a browser page bundled with esbuild runs the client against the in-process mock', async () => {
     const importLines = "import { AccountGroups, ProblemError } from 'upvest-account-groups';\nimport { createMock } from 'upvest-account-groups/mock';";
-    writeFileSync(join(project, 'mock-page.js'), `${MOCK_USAGE(importLines)}window.__result = result;\n`);
-    execFileSync(bin('esbuild'), ['mock-page.js', '--bundle', '--format=esm', '--platform=browser', '--target=es2022', '--outfile=www/mock-bundle.js', '--log-level=error'], { cwd: project });
-    copyFileSync(join(project, 'node_modules/upvest-account-groups/mock/upvest_mock_bg.wasm'), join(project, 'www/upvest_mock_bg.wasm'));
-    writeFileSync(join(project, 'www/mock.html'), '<!doctype html><meta charset="utf-8"><title>consumer</title><script type="module" src="mock-bundle.js"></script>');
-    const browser = await chromium.launch(launchOptions());
-    try {
-      const page = await browser.newPage();
-      const errors = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      // Served by the mock binary as static files; the page's API calls never leave the page.
-      await page.goto(`${mock.url}/mock.html`);
-      const result = await page.waitForFunction(() => window.__result, null, { timeout: 20_000 }).then((h) => h.jsonValue()).catch(() => { throw new Error(`no result: ${errors.join('; ')}`); });
-      return `${result}, bundle ${statSync(join(project, 'www/mock-bundle.js')).size} B`;
-    } finally {
-      await browser.close();
-    }
+    // Served by the mock binary as static files; the page's API calls never leave the page.
+    return runInPage('mock-page', `${MOCK_USAGE(importLines)}window.__result = result;\n`, 'mock/upvest_mock_bg.wasm');
   });
 } catch (error) {
   results.push(false);
