@@ -41,7 +41,7 @@ for target in nodejs web; do
   wasm-bindgen --target "$target" --out-dir "$dir" --out-name upvest_account_groups \
     --no-typescript --remove-name-section --remove-producers-section "$wasm"
   # The features rustc enables for wasm32 (reference types among them) must stay enabled.
-  wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+  wasm-opt -Oz --converge --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
     --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
     -o "$dir/upvest_account_groups_bg.wasm" "$dir/upvest_account_groups_bg.wasm"
 done
