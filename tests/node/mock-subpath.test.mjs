@@ -175,3 +175,47 @@ test('the CommonJS entry gives the same createMock', () => {
   });`;
   assert.equal(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 }).trim(), '200 2');
 });
+
+test('mock.fetch takes what fetch takes and refuses what fetch refuses, as fetch does', async () => {
+  const mock = await createMock({ seed: 1 });
+  const headers = { 'upvest-client-id': clientId, authorization: 'Bearer t' };
+  // A Request, a URL object, and a string all reach the mock.
+  for (const input of [new Request(`${mock.url}/account_groups`, { headers }), new URL(`${mock.url}/account_groups`)]) {
+    const response = await mock.fetch(input, input instanceof URL ? { headers } : undefined);
+    assert.equal(response.status, 200);
+    assert.equal((await response.json()).meta.total_count, 1);
+  }
+  // What fetch itself would refuse rejects with fetch's TypeError; nothing reaches the mock.
+  const before = mock.stats().requests_seen;
+  await assert.rejects(mock.fetch('not a url'), TypeError);
+  await assert.rejects(mock.fetch(`${mock.url}/account_groups`, { method: 'GET', body: 'x' }), TypeError);
+  await assert.rejects(mock.fetch(`${mock.url}/account_groups`, { headers: { 'bad header': 'x' } }), TypeError);
+  assert.equal(mock.stats().requests_seen, before);
+  // An aborted signal rejects with its reason, before or during a delay.
+  const reason = new Error('stop');
+  await assert.rejects(mock.fetch(`${mock.url}/account_groups`, { signal: AbortSignal.abort(reason) }), (e) => e === reason);
+  mock.faults([{ path: '/account_groups', delay_ms: 10_000 }]);
+  const controller = new AbortController();
+  const pending = mock.fetch(`${mock.url}/account_groups`, { headers, signal: controller.signal });
+  setTimeout(() => controller.abort(reason), 20);
+  await assert.rejects(pending, (e) => e === reason);
+  // A body over the mock's 1 MiB limit is a 413 problem, as from the binary.
+  const large = await mock.fetch(`${mock.url}/account_groups`, { method: 'POST', headers, body: 'x'.repeat((1 << 20) + 1) });
+  assert.equal(large.status, 413);
+  assert.equal((await large.json()).status, 413);
+});
+
+test('mock.fetch serves concurrent calls, and a port in use is refused with the platform error', async () => {
+  const mock = await createMock();
+  const client = clientFor(mock);
+  const created = await Promise.all(Array.from({ length: 100 }, () => client.create(newUser())));
+  assert.equal(new Set(created.map((g) => g.id)).size, 100);
+  assert.equal(mock.stats().groups, 100);
+  const server = await mock.listen();
+  try {
+    const port = Number(new URL(server.url).port);
+    await assert.rejects(mock.listen({ port }), (e) => e.code === 'EADDRINUSE');
+  } finally {
+    await server.close();
+  }
+});
