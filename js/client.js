@@ -4,6 +4,7 @@
 // hands the call to the driver. Async methods never throw synchronously.
 
 import { core } from './core.js';
+import { randomUuid } from './crypto.js';
 import { UpvestError } from './errors.js';
 import { run } from './driver.js';
 import { pages } from './pages.js';
@@ -53,7 +54,7 @@ export class AccountGroups {
 
   /** @param {unknown} request @param {unknown} [options] */
   create(request, options) {
-    return this.#call(options, ['request', request], (c, [r], o) => c.create(r, o));
+    return this.#call(options, ['request', request], (c, [r], o) => c.create(r, o, randomUuid()));
   }
 
   /** @param {unknown} accountGroupId @param {unknown} [options] */

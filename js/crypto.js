@@ -101,3 +101,16 @@ async function importKey(privateKey, algorithm) {
 export async function signText(key, algorithm, text) {
   return new Uint8Array(await subtle().sign(ALGORITHMS[algorithm].sign, key, new TextEncoder().encode(text)));
 }
+
+/**
+ * A random UUID v4, from `crypto.getRandomValues` (which, unlike `crypto.randomUUID`, browsers
+ * also offer on pages that are not secure contexts): idempotency keys and signature nonces.
+ * @returns {string}
+ */
+export function randomUuid() {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

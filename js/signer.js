@@ -4,7 +4,7 @@
 
 import { core } from './core.js';
 import { signerFailure } from './driver.js';
-import { importSigningKey, sha512, signText } from './crypto.js';
+import { importSigningKey, randomUuid, sha512, signText } from './crypto.js';
 import { plain, splitOptions } from './plain.js';
 
 /**
@@ -26,7 +26,7 @@ export function createUpvestSigner(options) {
       const flat = [];
       if (typeof headers === 'object' && headers !== null) for (const name of Object.keys(headers)) flat.push(name, headers[name]);
       // The base, and every added header but the signature itself.
-      const plan = signerCore.prepare(method, url, flat, body, digest, Date.now());
+      const plan = signerCore.prepare(method, url, flat, body, digest, Date.now(), randomUuid().replaceAll('-', ''));
       const signature = await signText(await key, signerCore.algorithm, plan.base);
       return { ...plan.headers, signature: signerCore.signatureHeader(signature) };
     } catch (error) {

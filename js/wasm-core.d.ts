@@ -37,7 +37,8 @@ export interface PagerCore {
 /** A client's checked configuration; each method checks a call's input and plans it. */
 export interface ClientCore {
   readonly accessToken: string | undefined;
-  create(request: unknown, options: unknown): CallCore;
+  /** `freshKey`: the idempotency key when the caller gives none (`randomUuid()`). */
+  create(request: unknown, options: unknown, freshKey: string): CallCore;
   get(accountGroupId: unknown, options: unknown): CallCore;
   list(query: unknown, options: unknown): CallCore;
   listForUser(userId: unknown, query: unknown, options: unknown): CallCore;
@@ -54,7 +55,7 @@ export interface CredentialsCore {
 
 export interface SignerCore {
   readonly algorithm: 'ed25519' | 'ecdsa-p521-sha512';
-  prepare(method: unknown, url: unknown, headers: unknown[], body: string | undefined, sha512: Uint8Array | undefined, nowMs: number): { base: string; headers: Record<string, string> };
+  prepare(method: unknown, url: unknown, headers: unknown[], body: string | undefined, sha512: Uint8Array | undefined, nowMs: number, nonce: string): { base: string; headers: Record<string, string> };
   signatureHeader(raw: Uint8Array): string;
   free(): void;
 }

@@ -53,7 +53,7 @@ impl ClientConfig {
                 check_base_url(&text)?
             }
         };
-        let client_id = uuid_field("clientId", member(&options, "clientId"))?.hyphenated().to_string();
+        let client_id = uuid_field("clientId", member(&options, "clientId"))?;
         let api_version = match member(&options, "apiVersion") {
             None => DEFAULT_API_VERSION.to_owned(),
             Some(v) => v

@@ -161,7 +161,7 @@ fn fuzz_headers_and_text_never_panic() {
 #[test]
 fn fuzz_caller_input_never_panics() {
     check("input", (value(), value(), value()), |(a, b, c)| {
-        let _ = request::create(Some(&a), Some(&b));
+        let _ = request::create(Some(&a), Some(&b), "6f1c2a9e-58b4-4d0e-9a3f-0c7b2e5d8a41");
         let _ = request::get(Some(&a), Some(&b));
         let _ = request::list(Some(&a), Some(&b));
         let _ = request::list_for_user(Some(&a), Some(&b), Some(&c));

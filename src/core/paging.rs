@@ -32,7 +32,7 @@ impl Pager {
     pub fn new<V: JsonView>(user_id: Option<Option<V>>, query: Option<V>) -> Result<Pager, InvalidInput> {
         let user_id = match user_id {
             None => None,
-            Some(id) => Some(super::validate::uuid_field("userId", id)?.hyphenated().to_string()),
+            Some(id) => Some(super::validate::uuid_field("userId", id)?),
         };
         let query = options_object("query", query, &["sort", "order", "pageSize"])?;
         let read = |name: &str| query.as_ref().and_then(|q| member(q, name));

@@ -5,8 +5,7 @@ use super::error::{InputCode, InvalidInput};
 use super::json::{JsonKind, JsonView};
 use super::retry::MAX_DEADLINE_MS;
 use super::model::{BUSINESS_GROUP_TYPE, CLOSURE_REASONS, MAX_LIMIT, MAX_OFFSET, SORT_FIELDS, SORT_ORDERS, USER_GROUP_TYPES};
-use super::validate::{boolean, integer_in, member, one_of, options_object, parse_uuid, required_object, securities_account_number, uuid_field};
-use uuid::Uuid;
+use super::validate::{boolean, integer_in, member, one_of, options_object, parse_uuid, required_object, securities_account_number, uuid_field, uuid_version};
 
 /// An HTTP method the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +125,7 @@ pub fn token(credentials: &super::token::ClientCredentials) -> Request {
 }
 
 /// `create`: a user request or a business request, told apart by `type`.
-pub fn create<V: JsonView>(input: Option<V>, options: Option<V>) -> Result<Request, InvalidInput> {
+pub fn create<V: JsonView>(input: Option<V>, options: Option<V>, fresh_key: &str) -> Result<Request, InvalidInput> {
     let options = call_options(options, CREATE_OPTION_NAMES)?;
     let input = input.ok_or_else(|| InvalidInput::new("request", InputCode::Required, "is required: { user_id, type } or { business_id, type: \"BUSINESS\" }"))?;
     let input = required_object("request", input, &["user_id", "business_id", "type", "securities_account_number"])?;
@@ -138,7 +137,7 @@ pub fn create<V: JsonView>(input: Option<V>, options: Option<V>) -> Result<Reque
         return Err(InvalidInput::new(stray_field, InputCode::Conflict, format!("is not allowed with type {group_type} (use {owner_field})")));
     }
     let owner = uuid_field(owner_field, member(&input, owner_field))?;
-    let mut body = format!(r#"{{"{owner_field}":"{}","type":"{group_type}""#, owner.hyphenated());
+    let mut body = format!(r#"{{"{owner_field}":"{}","type":"{group_type}""#, owner);
     if let Some(number) = member(&input, "securities_account_number") {
         // Checked to be nine ASCII digits, so it needs no JSON escaping.
         body.push_str(&format!(r#","securities_account_number":"{}""#, securities_account_number("securities_account_number", &number)?));
@@ -150,17 +149,18 @@ pub fn create<V: JsonView>(input: Option<V>, options: Option<V>) -> Result<Reque
         query: String::new(),
         body: Some(body),
         content_type: Some("application/json"),
-        idempotency_key: Some(idempotency_key(options)?),
+        idempotency_key: Some(idempotency_key(options, fresh_key)?),
     })
 }
 
-/// The caller's idempotency key, else a fresh UUID v4.
-fn idempotency_key<V: JsonView>(options: Option<V>) -> Result<String, InvalidInput> {
+/// The caller's idempotency key, else `fresh_key` (a random UUID v4 the driver made: randomness
+/// is an effect, and the glue's `crypto.getRandomValues` is what the uuid crate would call).
+fn idempotency_key<V: JsonView>(options: Option<V>, fresh_key: &str) -> Result<String, InvalidInput> {
     match options.as_ref().and_then(|o| member(o, "idempotencyKey")) {
-        None => Ok(Uuid::new_v4().hyphenated().to_string()),
+        None => Ok(fresh_key.to_owned()),
         Some(key) => key
             .string()
-            .filter(|k| parse_uuid(k).is_some_and(|u| u.get_version_num() <= 5))
+            .filter(|k| parse_uuid(k).is_some_and(|canonical| uuid_version(&canonical).is_some_and(|version| version <= 5)))
             .ok_or_else(|| InvalidInput::new("idempotencyKey", InputCode::Uuid, "must be a UUID of version 0 to 5, like a v4 from crypto.randomUUID() (the API rejects other versions, e.g. UUIDv7)")),
     }
 }
@@ -169,7 +169,7 @@ fn idempotency_key<V: JsonView>(options: Option<V>) -> Result<String, InvalidInp
 pub fn get<V: JsonView>(account_group_id: Option<V>, options: Option<V>) -> Result<Request, InvalidInput> {
     call_options(options, CALL_OPTION_NAMES)?;
     let id = uuid_field("accountGroupId", account_group_id)?;
-    Ok(get_request(format!("/account_groups/{}", id.hyphenated()), String::new()))
+    Ok(get_request(format!("/account_groups/{}", id), String::new()))
 }
 
 /// `list`.
@@ -182,7 +182,7 @@ pub fn list<V: JsonView>(query: Option<V>, options: Option<V>) -> Result<Request
 pub fn list_for_user<V: JsonView>(user_id: Option<V>, query: Option<V>, options: Option<V>) -> Result<Request, InvalidInput> {
     call_options(options, CALL_OPTION_NAMES)?;
     let user = uuid_field("userId", user_id)?;
-    Ok(get_request(format!("/users/{}/account_groups", user.hyphenated()), list_query(query)?))
+    Ok(get_request(format!("/users/{}/account_groups", user), list_query(query)?))
 }
 
 /// `verifyKeys`: the public keys Upvest signs webhooks with (`GET /auth/verify_keys`).
@@ -206,7 +206,7 @@ pub fn close<V: JsonView>(account_group_id: Option<V>, close_options: Option<V>,
     }
     Ok(Request {
         method: Method::Delete,
-        path: format!("/account_groups/{}", id.hyphenated()),
+        path: format!("/account_groups/{}", id),
         query: pairs.join("&"),
         body: None,
         content_type: None,
@@ -242,28 +242,26 @@ mod tests {
     use serde_json::{json, Value};
 
     const USER: &str = "413715f2-5401-4b97-8055-034a6b879f8c";
+    const FRESH_KEY: &str = "6f1c2a9e-58b4-4d0e-9a3f-0c7b2e5d8a41";
 
     fn create_json(input: Value) -> Result<Request, InvalidInput> {
-        create(Some(&input), None)
+        create(Some(&input), None, FRESH_KEY)
     }
 
     #[test]
-    fn builds_a_user_create_with_a_fresh_v4_key() {
+    fn builds_a_user_create_with_the_fresh_key_given() {
         let r = create_json(json!({"user_id": USER.to_uppercase(), "type": "PERSONAL", "securities_account_number": "123456789"})).unwrap();
         assert_eq!(r.method, Method::Post);
         assert_eq!(r.path, "/account_groups");
         let body: Value = serde_json::from_str(r.body.as_deref().unwrap()).unwrap();
         assert_eq!(body, json!({"user_id": USER, "type": "PERSONAL", "securities_account_number": "123456789"}));
-        let key = Uuid::parse_str(r.idempotency_key.as_deref().unwrap()).unwrap();
-        assert_eq!(key.get_version_num(), 4);
-        let again = create_json(json!({"user_id": USER, "type": "PERSONAL"})).unwrap();
-        assert_ne!(again.idempotency_key, r.idempotency_key);
+        assert_eq!(r.idempotency_key.as_deref(), Some(FRESH_KEY));
     }
 
     #[test]
     fn builds_a_business_create_and_keeps_a_given_key() {
         let key = "ccb07f42-4104-44ad-8e1f-c660bb7b269c";
-        let r = create(Some(&json!({"business_id": USER, "type": "BUSINESS"})), Some(&json!({"idempotencyKey": key}))).unwrap();
+        let r = create(Some(&json!({"business_id": USER, "type": "BUSINESS"})), Some(&json!({"idempotencyKey": key})), FRESH_KEY).unwrap();
         assert_eq!(r.body.as_deref(), Some(r#"{"business_id":"413715f2-5401-4b97-8055-034a6b879f8c","type":"BUSINESS"}"#));
         assert_eq!(r.idempotency_key.as_deref(), Some(key));
     }
@@ -287,14 +285,14 @@ mod tests {
             let e = create_json(input.clone()).unwrap_err();
             assert_eq!(e.field, field, "{input} gave {e}");
         }
-        let e = create::<&Value>(None, None).unwrap_err();
+        let e = create::<&Value>(None, None, FRESH_KEY).unwrap_err();
         assert_eq!(e.field, "request");
     }
 
     #[test]
     fn rejects_idempotency_keys_the_api_would_refuse() {
         for bad in [json!("not-a-uuid"), json!("01890a5d-ac96-774b-bcce-b302099a8057"), json!(5)] {
-            let e = create(Some(&json!({"user_id": USER, "type": "ISA"})), Some(&json!({"idempotencyKey": bad}))).unwrap_err();
+            let e = create(Some(&json!({"user_id": USER, "type": "ISA"})), Some(&json!({"idempotencyKey": bad})), FRESH_KEY).unwrap_err();
             assert_eq!(e.field, "idempotencyKey");
         }
     }
@@ -303,7 +301,7 @@ mod tests {
     fn rejects_unknown_call_options() {
         let e = get(Some(&json!(USER)), Some(&json!({"idempotencyKey": USER}))).unwrap_err();
         assert_eq!(e.to_string(), "options has an unknown field \"idempotencyKey\" (allowed: signal, deadlineMs)");
-        let e = create(Some(&json!({"user_id": USER, "type": "ISA"})), Some(&json!({"idempotency_key": USER}))).unwrap_err();
+        let e = create(Some(&json!({"user_id": USER, "type": "ISA"})), Some(&json!({"idempotency_key": USER})), FRESH_KEY).unwrap_err();
         assert_eq!(e.field, "options");
         assert_eq!(list::<&Value>(None, Some(&json!(7))).unwrap_err().field, "options");
     }

@@ -114,7 +114,7 @@ fn outcome<'a>(event: &'a Event) -> Outcome<'a> {
 fn request(rng: &mut Rng) -> (Request, Expected) {
     let id = json!("9d95820d-4333-46b6-98de-04ab7512e76f");
     match rng.below(4) {
-        0 => (request::create(Some(&json!({"user_id": id, "type": "ISA"})), None).unwrap(), Expected::Group),
+        0 => (request::create(Some(&json!({"user_id": id, "type": "ISA"})), None, "6f1c2a9e-58b4-4d0e-9a3f-0c7b2e5d8a41").unwrap(), Expected::Group),
         1 => (request::get(Some(&id), None).unwrap(), Expected::Group),
         2 => (request::list(Some(&json!({"limit": 3})), None).unwrap(), Expected::Page),
         _ => (request::close(Some(&id), None, None).unwrap(), Expected::Accepted),

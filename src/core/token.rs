@@ -78,7 +78,7 @@ impl ClientCredentials {
             .string()
             .ok_or_else(|| InvalidInput::new("tokenUrl", InputCode::Type, format!("must be a string (got {})", describe(&token_url))))
             .and_then(|url| check_base_url(&url).map_err(|e| InvalidInput { field: "tokenUrl".to_owned(), ..e }))?;
-        let client_id = uuid_field("clientId", member(&options, "clientId"))?.hyphenated().to_string();
+        let client_id = uuid_field("clientId", member(&options, "clientId"))?;
         let client_secret = member(&options, "clientSecret")
             .ok_or_else(|| InvalidInput::new("clientSecret", InputCode::Required, "is required (a non-empty string; the value is not shown)"))?
             .string()

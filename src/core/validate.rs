@@ -2,7 +2,6 @@
 
 use super::error::{InputCode, InvalidInput};
 use super::json::{JsonKind, JsonView};
-use uuid::Uuid;
 
 /// How much of a rejected value an error message quotes.
 const QUOTE_LIMIT: usize = 40;
@@ -63,12 +62,15 @@ pub fn number_text(n: f64) -> String {
     }
 }
 
-/// Parses a UUID in its canonical 8-4-4-4-12 form (either case) and nothing else, so that a
-/// value put into a URL path can never carry `/`, `?` or `..`.
-pub fn parse_uuid(text: &str) -> Option<Uuid> {
-    // The shape check makes the parse infallible; the uuid crate alone would also take the
-    // braced, URN and simple forms.
-    is_uuid(text).then(|| Uuid::try_parse(text).ok()).flatten()
+/// A UUID in its canonical 8-4-4-4-12 form (either case) and nothing else, so that a value put
+/// into a URL path can never carry `/`, `?` or `..`; lower-cased, as the API writes ids.
+pub fn parse_uuid(text: &str) -> Option<String> {
+    is_uuid(text).then(|| text.to_ascii_lowercase())
+}
+
+/// The version of a UUID `is_uuid` accepted: its thirteenth hex digit.
+pub fn uuid_version(canonical: &str) -> Option<u32> {
+    canonical.as_bytes().get(14).and_then(|digit| (*digit as char).to_digit(16))
 }
 
 /// Whether `text` is a UUID in its canonical hyphenated form (any case). Checked byte by byte:
@@ -81,7 +83,7 @@ pub fn is_uuid(text: &str) -> bool {
 }
 
 /// A required UUID string.
-pub fn uuid_field<V: JsonView>(field: &str, value: Option<V>) -> Result<Uuid, InvalidInput> {
+pub fn uuid_field<V: JsonView>(field: &str, value: Option<V>) -> Result<String, InvalidInput> {
     let value = value.ok_or_else(|| InvalidInput::new(field, InputCode::Required, "is required (a UUID string)"))?;
     let code = if value.kind() == JsonKind::String { InputCode::Uuid } else { InputCode::Type };
     value

@@ -54,9 +54,11 @@ impl ClientCore {
         self.access_token.clone()
     }
 
-    /// `create`.
-    pub fn create(&self, input: JsValue, options: JsValue) -> Result<CallCore, JsValue> {
-        self.call(request::create(Js::optional(input), Js::optional(options.clone())), &options, Expected::Group)
+    /// `create`; `fresh_key` is the idempotency key when the caller gives none (a random UUID v4
+    /// the glue made).
+    #[wasm_bindgen(js_name = create)]
+    pub fn create(&self, input: JsValue, options: JsValue, fresh_key: String) -> Result<CallCore, JsValue> {
+        self.call(request::create(Js::optional(input), Js::optional(options.clone()), &fresh_key), &options, Expected::Group)
     }
 
     /// `get`.

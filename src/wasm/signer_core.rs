@@ -38,8 +38,9 @@ impl SignerCore {
 
     /// The signature base of a request and the headers to add but `signature`:
     /// `{ base, headers: { 'content-digest'?, 'signature-input', 'upvest-signature-version' } }`.
-    /// `headers` is `[name, value, …]`; `sha512` the body's digest, when there is a body.
-    pub fn prepare(&self, method: JsValue, url: JsValue, headers: Vec<JsValue>, body: Option<String>, sha512: Option<Vec<u8>>, now_ms: f64) -> Result<JsValue, JsValue> {
+    /// `headers` is `[name, value, …]`; `sha512` the body's digest, when there is a body; `nonce`
+    /// fresh random text from the glue (32 hex digits).
+    pub fn prepare(&self, method: JsValue, url: JsValue, headers: Vec<JsValue>, body: Option<String>, sha512: Option<Vec<u8>>, now_ms: f64, nonce: String) -> Result<JsValue, JsValue> {
         let (Some(method), Some(url)) = (method.as_string(), url.as_string()) else {
             return Err(signer_error("the request needs a method and a url"));
         };
@@ -66,7 +67,7 @@ impl SignerCore {
             key_id: self.options.key_id.clone(),
             created,
             expires: created + u64::from(self.options.ttl_seconds),
-            nonce: uuid::Uuid::new_v4().simple().to_string(),
+            nonce,
         };
         let base = signature_base(&message, &components, &parameters).map_err(|e| signer_error(&e))?;
         set(&added, "signature-input", &format!("{LABEL}={}", signature_params(&components, &parameters)).into());

@@ -28,6 +28,13 @@ pub fn text(value: &JsValue, name: &str) -> String {
     field(value, name).as_string().unwrap_or_else(|| panic!("{name} is not a string"))
 }
 
+/// A random UUID v4 for `create`'s idempotency key, as the glue makes one.
+pub fn fresh_key() -> String {
+    let digit = |_| format!("{:x}", (js_sys::Math::random() * 16.0) as u8);
+    let hex: String = (0..32).map(digit).collect();
+    format!("{}-{}-4{}-8{}-{}", &hex[..8], &hex[8..12], &hex[13..16], &hex[17..20], &hex[20..])
+}
+
 pub fn client() -> ClientCore {
     let options = json(&format!(r#"{{"baseUrl":"{}","clientId":"{CLIENT_ID}","accessToken":"test-token"}}"#, mock_url()));
     ClientCore::new(options).expect("client options are valid")
@@ -84,7 +91,7 @@ pub async fn logged_requests(path: &str) -> Vec<JsValue> {
 pub async fn creates_a_user_group_and_gets_it_back() {
     let client = client();
     let request = json(&format!(r#"{{"user_id":"{USER_ID}","type":"PERSONAL"}}"#));
-    let created = settle(client.create(request, JsValue::UNDEFINED)).await.expect("create succeeds");
+    let created = settle(client.create(request, JsValue::UNDEFINED, fresh_key())).await.expect("create succeeds");
     assert_eq!(text(&created, "type"), "PERSONAL");
     assert_eq!(text(&created, "status"), "ACTIVE");
     assert_eq!(text(&created, "securities_account_number").len(), 9);
@@ -107,7 +114,7 @@ pub async fn creates_a_user_group_and_gets_it_back() {
 
 pub async fn creates_a_business_group() {
     let request = json(r#"{"business_id":"0c9f4a6e-1d2b-4c3a-9e8f-7a6b5c4d3e2f","type":"BUSINESS","securities_account_number":"000000042"}"#);
-    let created = settle(client().create(request, JsValue::UNDEFINED)).await.expect("create succeeds");
+    let created = settle(client().create(request, JsValue::UNDEFINED, fresh_key())).await.expect("create succeeds");
     assert_eq!(text(&created, "business_id"), "0c9f4a6e-1d2b-4c3a-9e8f-7a6b5c4d3e2f");
     assert_eq!(text(&created, "securities_account_number"), "000000042");
     assert!(field(&created, "users").is_undefined());
@@ -116,7 +123,7 @@ pub async fn creates_a_business_group() {
 pub async fn rejects_bad_input_before_sending() {
     let before = logged_requests("/account_groups").await.len();
     let request = json(&format!(r#"{{"user_id":"{USER_ID}","type":"SAVINGS"}}"#));
-    let error = settle(client().create(request, JsValue::UNDEFINED)).await.expect_err("bad type is refused");
+    let error = settle(client().create(request, JsValue::UNDEFINED, fresh_key())).await.expect_err("bad type is refused");
     assert_eq!(text(&error, "name"), "InvalidInputError");
     assert_eq!(text(&error, "field"), "type");
     assert!(text(&error, "message").contains("must be one of PERSONAL"));
