@@ -107,7 +107,11 @@ const NO_BODY = new Set([101, 103, 204, 205, 304]);
 export async function createMock(options) {
   const flags = flagsFor(options);
   if (!loadCore) throw new Error('upvest-account-groups/mock: imported through a module that did not load the mock (import the package subpath itself)');
-  loaded ??= loadCore();
+  // One load per process; a load that failed (a wasm URL a page could not fetch) is tried again.
+  loaded ??= loadCore().catch((reason) => {
+    loaded = undefined;
+    throw reason;
+  });
   const { MockCore } = await loaded;
   /** @type {import('./mock-core').MockCore} */
   let core;

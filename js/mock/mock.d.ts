@@ -96,7 +96,9 @@ export interface Mock {
   faults(rules: FaultRule[]): number;
   /**
    * The webhook deliveries the mock's changes made since the last call, as signed `POST`
-   * requests to `target` (default `http://127.0.0.1/webhooks`), for a receiver under test.
+   * requests to `target` (default `http://127.0.0.1/webhooks`), for a receiver under test. The
+   * signature covers `content-length`, a header browsers leave out of a `Request`: verify them
+   * in Node, or post them to a receiver from there.
    */
   webhookRequests(target?: string): Request[];
   /** The public keys deliveries are signed with (what `GET /auth/verify_keys` gives). */
