@@ -6,7 +6,8 @@
 
 /** @typedef {{ method: string, path: string, query: string | undefined, headers: string[], body: Uint8Array }} Incoming */
 /** @typedef {{ status: number, headers: string[], body: Uint8Array<ArrayBuffer> | null }} Outgoing */
-/** @typedef {(handle: (incoming: Incoming) => Promise<Outgoing | undefined>, options: { port?: number }) => Promise<{ url: string, close(): Promise<void> }>} Listen */
+/** @typedef {(incoming: Incoming, signal?: AbortSignal) => Promise<Outgoing | undefined>} Handle */
+/** @typedef {(handle: Handle, options: { port: number }, maxBodyBytes: number) => Promise<{ url: string, close(): Promise<void> }>} Listen */
 
 /** @type {(() => Promise<import('./mock-core').MockModule>) | undefined} */
 let loadCore;
@@ -27,6 +28,9 @@ export function bindMockPlatform(load, listen) {
 
 /** What `fetch` would use as the origin; any other origin reaches the mock through `mock.fetch` too. */
 const MOCK_URL = 'https://upvest-mock.invalid';
+
+/** The most the wasm's counters hold (`usize` on wasm32). */
+const MAX_COUNT = 2 ** 32 - 1;
 
 /** createMock's options and the mock binary's flags for them. */
 const OPTIONS = /** @type {const} */ ({
@@ -63,7 +67,8 @@ function flagsFor(options) {
       if (typeof value !== 'boolean') throw new TypeError(`createMock: ${name} must be true or false`);
       if (value) flags.push(flag);
     } else if (kind === 'count') {
-      if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`createMock: ${name} must be a whole number ≥ 0, not ${String(value)}`);
+      if (typeof value !== 'number') throw new TypeError(`createMock: ${name} must be a number, not ${typeof value}`);
+      if (!Number.isInteger(value) || value < 0 || value > MAX_COUNT) throw new RangeError(`createMock: ${name} must be a whole number from 0 to ${MAX_COUNT}, not ${value}`);
       flags.push(flag, String(value));
     } else if (kind === 'pem') {
       if (typeof value !== 'string' || !value.includes('-----BEGIN')) throw new TypeError(`createMock: ${name} must be a PEM (a string with -----BEGIN …)`);
@@ -77,26 +82,73 @@ function flagsFor(options) {
 }
 
 /**
+ * The binary's refusal of its flags, in createMock's words (`--seed` is `seed`).
+ * @param {unknown} reason
+ */
+function optionsRefused(reason) {
+  let message = String(reason);
+  for (const [name, [flag]] of Object.entries(OPTIONS)) message = message.replaceAll(flag, name);
+  const Kind = / more than /.test(message) ? RangeError : TypeError;
+  return new Kind(`createMock: ${message}`);
+}
+
+/** The longest wait a timer takes (a fault's delay is cut to it: about 24.8 days, "forever"). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
  * @param {number} ms
- * @param {AbortSignal} signal
+ * @param {AbortSignal | undefined} signal
  */
 function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', aborted);
+      signal?.removeEventListener('abort', aborted);
       resolve(undefined);
-    }, ms);
+    }, Math.min(ms, MAX_TIMER_MS));
     function aborted() {
       clearTimeout(timer);
-      reject(signal.reason);
+      reject(signal?.reason);
     }
-    signal.addEventListener('abort', aborted, { once: true });
+    signal?.addEventListener('abort', aborted, { once: true });
   });
 }
 
 /** Statuses whose responses have no body. */
 const NO_BODY = new Set([101, 103, 204, 205, 304]);
+/** Methods fetch normalises to upper case. */
+const NORMALISED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+
+/**
+ * A `fetch` call's request as the wire would carry it: method, URL, headers and body bytes, and
+ * the signal. Read from `init` directly rather than through `new Request(…)`, whose signal
+ * follows the caller's and lingers until collected.
+ * @param {RequestInfo | URL} input
+ * @param {RequestInit | undefined} init
+ */
+async function wireRequest(input, init) {
+  if (input instanceof Request && init === undefined) {
+    const headers = new Headers(input.headers);
+    return { method: input.method, url: new URL(input.url), headers, body: new Uint8Array(await input.arrayBuffer()), signal: input.signal };
+  }
+  const base = input instanceof Request ? input : undefined;
+  const url = new URL(base ? base.url : String(input));
+  const given = init?.method ?? base?.method ?? 'GET';
+  const method = NORMALISED_METHODS.has(given.toUpperCase()) ? given.toUpperCase() : given;
+  const headers = new Headers(init?.headers ?? base?.headers);
+  const source = init?.body ?? undefined;
+  if (source != null && (method === 'GET' || method === 'HEAD')) throw new TypeError(`fetch: a ${method} request cannot have a body`);
+  let body = new Uint8Array(0);
+  if (source != null) {
+    // Response reads every kind of body fetch takes, and names the type fetch would send.
+    const read = new Response(source);
+    if (!headers.has('content-type') && read.headers.has('content-type')) headers.set('content-type', /** @type {string} */ (read.headers.get('content-type')));
+    body = new Uint8Array(await read.arrayBuffer());
+  } else if (base && init?.body === undefined) {
+    body = new Uint8Array(await base.arrayBuffer());
+  }
+  return { method, url, headers, body, signal: init?.signal ?? base?.signal ?? undefined };
+}
 
 /**
  * A mock Upvest API in this process: the same store, validation, tokens, signatures, faults and
@@ -118,20 +170,21 @@ export async function createMock(options) {
   try {
     core = new MockCore(flags, Date.now());
   } catch (reason) {
-    throw new TypeError(`createMock: ${String(reason)}`);
+    throw optionsRefused(reason);
   }
+  const maxBodyBytes = core.maxBodyBytes;
 
   /**
-   * One request, as the mock server takes it; `undefined` for a dropped connection.
-   * @param {Incoming} incoming
-   * @param {AbortSignal} [signal]
-   * @returns {Promise<Outgoing | undefined>}
+   * One request, as the mock server takes it; `undefined` for a dropped connection. A body over
+   * the limit goes in cut to one byte more than it, which is all the mock needs for its 413.
+   * @type {Handle}
    */
   async function handle({ method, path, query, headers, body }, signal) {
-    const exchange = core.receive(method, path, query, headers, body, Date.now());
+    const read = body.length > maxBodyBytes ? body.subarray(0, maxBodyBytes + 1) : body;
+    const exchange = core.receive(method, path, query, headers, read, Date.now());
     if (exchange.delayMs > 0) {
       try {
-        await sleep(exchange.delayMs, signal ?? new AbortController().signal);
+        await sleep(exchange.delayMs, signal);
       } catch (reason) {
         exchange.free();
         throw reason;
@@ -146,19 +199,17 @@ export async function createMock(options) {
 
   /** @type {import('./mock').Mock['fetch']} */
   async function mockFetch(input, init) {
-    const request = new Request(input, init);
-    if (request.signal.aborted) throw request.signal.reason;
-    const url = new URL(request.url);
-    const body = new Uint8Array(await request.arrayBuffer());
+    const request = await wireRequest(input, init);
+    if (request.signal?.aborted) throw request.signal.reason;
     /** @type {string[]} */
     const headers = [];
-    // As on the wire: the length of the body sent, whatever header the caller set (undici keeps
-    // a caller's content-length in a Request; browsers drop it).
+    // As on the wire: the length of the body sent, whatever header the caller set.
     request.headers.forEach((value, name) => {
       if (name !== 'content-length') headers.push(name, value);
     });
-    if (body.length > 0 || !['GET', 'HEAD'].includes(request.method)) headers.push('content-length', String(body.length));
-    const answer = await handle({ method: request.method, path: url.pathname, query: url.search ? url.search.slice(1) : undefined, headers, body }, request.signal);
+    if (request.body.length > 0 || !['GET', 'HEAD'].includes(request.method)) headers.push('content-length', String(request.body.length));
+    const { url } = request;
+    const answer = await handle({ method: request.method, path: url.pathname, query: url.search ? url.search.slice(1) : undefined, headers, body: request.body }, request.signal);
     // As a network error looks to fetch's callers.
     if (!answer) throw new TypeError('fetch failed', { cause: new Error('the mock closed the connection without answering (a drop fault)') });
     const responseHeaders = new Headers();
@@ -169,11 +220,15 @@ export async function createMock(options) {
   return {
     url: MOCK_URL,
     fetch: mockFetch,
-    async listen(listenOptions = {}) {
+    async listen(listenOptions) {
+      if (listenOptions !== undefined && (typeof listenOptions !== 'object' || listenOptions === null)) throw new TypeError('mock.listen takes { port? }, an object');
+      const port = listenOptions?.port ?? 0;
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`mock.listen: port must be a whole number from 0 to 65535, not ${String(port)}`);
       if (!listenWith) throw new Error('mock.listen() needs Node (node:http); in a browser, pass mock.fetch to the client instead');
-      return listenWith(handle, listenOptions);
+      return listenWith(handle, { port }, maxBodyBytes);
     },
-    requests({ since } = {}) {
+    requests(requestOptions) {
+      const since = requestOptions?.since;
       if (since !== undefined && (!Number.isSafeInteger(since) || since < 0)) throw new RangeError(`mock.requests: since must be a whole number ≥ 0 (a seq), not ${String(since)}`);
       return JSON.parse(core.requests(since));
     },
@@ -188,14 +243,15 @@ export async function createMock(options) {
         throw new TypeError(`mock.faults: ${String(reason)}`);
       }
     },
-    webhookRequests(target = 'http://127.0.0.1/webhooks') {
+    webhookDeliveries(target = 'http://127.0.0.1/webhooks') {
       const url = new URL(target);
       core.tick(Date.now());
       return core.takeDeliveries().map((body) => {
         const signed = core.signDelivery(url.pathname, url.search ? url.search.slice(1) : undefined, body, Date.now());
-        const headers = new Headers({ 'content-type': 'application/json' });
-        for (let i = 0; i < signed.length; i += 2) headers.set(signed[i], signed[i + 1]);
-        return new Request(url, { method: 'POST', headers, body });
+        /** @type {Record<string, string>} */
+        const headers = {};
+        for (let i = 0; i < signed.length; i += 2) headers[signed[i]] = signed[i + 1];
+        return { method: 'POST', url: url.href, headers, body };
       });
     },
     verifyKeys: () => JSON.parse(core.verifyKeys()),

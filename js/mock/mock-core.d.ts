@@ -15,6 +15,7 @@ export interface Answer {
 }
 
 export interface MockCore {
+  readonly maxBodyBytes: number;
   receive(method: string, path: string, query: string | undefined, headers: string[], body: Uint8Array, nowMs: number): Exchange;
   respond(exchange: Exchange, nowMs: number): Answer | undefined;
   requests(since: number | undefined): string;

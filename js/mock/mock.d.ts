@@ -1,10 +1,14 @@
-// upvest-account-groups/mock: a mock Upvest API in the caller's own process, for tests.
+// upvest-account-groups/mock: a mock Upvest API in the caller's own process, for tests. Its
+// types need no DOM library: `Request`, `RequestInit`, `Response` and `URL` are Node's globals too.
 
 /**
  * createMock's options: each is the `upvest-mock` binary's flag of the same meaning.
  */
 export interface MockOptions {
-  /** Start with this many account groups over several users (default 0). */
+  /**
+   * Start with this many account groups over 12 users and 3 businesses, of every type and status
+   * (default 0). A count, not a random seed: the groups' ids differ from one mock to the next.
+   */
   seed?: number | undefined;
   /** How long a closed group stays CLOSING before it is CLOSED (default 5000). */
   closeDelayMs?: number | undefined;
@@ -49,13 +53,13 @@ export interface FaultRule {
   method?: string;
   /** A path, or a prefix ending in `*`. */
   path: string;
-  /** How many matching requests it applies to (default 1). */
+  /** How many matching requests it applies to, at least 1 (default 1). */
   times?: number;
-  /** Wait this long before answering. */
+  /** Wait this long before answering (at most about 24.8 days, a timer's limit: "forever"). */
   delay_ms?: number;
   /** Answer with this status and a problem body instead of handling the request. */
   status?: number;
-  /** With `status`: a `Retry-After` header, in seconds. */
+  /** With `status` only: a `Retry-After` header, in seconds. */
   retry_after?: number;
   /** With `status`: the problem's `detail`. */
   detail?: string;
@@ -69,8 +73,30 @@ export interface MockStats {
   groups: number;
   idempotency_keys: number;
   requests_logged: number;
-  /** Requests seen since start or reset: the next request's `seq` is this plus one. */
+  /** Requests seen since the mock was made (resets do not restart it): the next request's `seq` is this plus one. */
   requests_seen: number;
+}
+
+/** A webhook delivery: a signed `POST` as the mock would send it to a receiver. */
+export interface WebhookDelivery {
+  method: 'POST';
+  /** The target it is signed for. */
+  url: string;
+  /** `content-type`, `content-length`, `digest`, `signature-input` and `signature`. */
+  headers: Record<string, string>;
+  /** `{ "payload": [events] }`, the raw body the signature's digest covers. */
+  body: string;
+}
+
+/** A key the mock signs deliveries with, as `GET /auth/verify_keys` lists it (a P-521 JWK). */
+export interface MockVerifyKey {
+  kid: string;
+  kty: string;
+  crv: string;
+  x: string;
+  y: string;
+  alg: string;
+  use: string;
 }
 
 export interface MockServer {
@@ -84,8 +110,11 @@ export interface Mock {
   /** A base URL for the client; with `mock.fetch`, any URL reaches the mock. */
   readonly url: string;
   /** Answers as the mock server would, in this process: give it to the client as its `fetch` option. */
-  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
-  /** Serves this mock (the same state) on 127.0.0.1 over node:http. Node only. */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
+  /**
+   * Serves this mock (the same state) on 127.0.0.1 over node:http; `close()` also ends the
+   * requests it holds (a delay fault's). Node only.
+   */
   listen(options?: { port?: number }): Promise<MockServer>;
   /** The logged requests, oldest first; with `since`, only those after that `seq`. */
   requests(options?: { since?: number }): MockRequest[];
@@ -95,15 +124,18 @@ export interface Mock {
   /** Replaces the fault rules (an empty list clears them); returns how many there are. Throws a TypeError naming a wrong rule. */
   faults(rules: FaultRule[]): number;
   /**
-   * The webhook deliveries the mock's changes made since the last call, as signed `POST`
-   * requests to `target` (default `http://127.0.0.1/webhooks`), for a receiver under test. The
-   * signature covers `content-length`, a header browsers leave out of a `Request`: verify them
-   * in Node, or post them to a receiver from there.
+   * The webhook deliveries the mock's changes made since the last call (the last 100 at
+   * most), each signed now for `target` (default `http://127.0.0.1/webhooks`): pass one to the
+   * package's `parseWebhookEvents(body, { verify, method, url, headers })`, or `fetch(url,
+   * delivery)` it to a receiver. Signing takes a few milliseconds each.
    */
-  webhookRequests(target?: string): Request[];
+  webhookDeliveries(target?: string): WebhookDelivery[];
   /** The public keys deliveries are signed with (what `GET /auth/verify_keys` gives). */
-  verifyKeys(): { keys: JsonWebKey[] };
-  /** Signs later deliveries with a new key; returns its `kid`. */
+  verifyKeys(): { keys: MockVerifyKey[] };
+  /**
+   * Signs later deliveries with a new key; returns its `kid`. A verifier that has already loaded
+   * the keys reloads them for an unknown `kid` at most once a minute: verify with a new one.
+   */
   rotateWebhookKey(): string;
 }
 

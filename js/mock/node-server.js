@@ -4,21 +4,25 @@
 // Node entries only, so that browser bundles never see `node:http`.
 import { createServer } from 'node:http';
 
-/** The request bodies the mock reads; one byte more is enough for it to answer 413. */
-const MAX_BODY_BYTES = 1 << 20;
-
 /**
- * @param {(exchange: import('./index.js').Incoming) => Promise<import('./index.js').Outgoing | undefined>} handle
- * @param {{ port?: number }} options
+ * @param {import('./index.js').Handle} handle
+ * @param {{ port: number }} options
+ * @param {number} maxBodyBytes the largest body the mock reads (one byte more gets its 413)
  * @returns {Promise<{ url: string, close(): Promise<void> }>}
  */
-export async function listen(handle, { port = 0 } = {}) {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`listen: port must be a whole number from 0 to 65535, not ${String(port)}`);
+export async function listen(handle, { port }, maxBodyBytes) {
+  // Closing the server ends the requests it holds (a delay fault's wait among them), so that
+  // nothing keeps the process alive after close().
+  const closing = new AbortController();
   const server = createServer((request, response) => {
-    readBody(request).then(
-      async (body) => {
+    // A client that goes away ends its request's wait too.
+    const gone = new AbortController();
+    response.once('close', () => gone.abort());
+    const signal = AbortSignal.any([closing.signal, gone.signal]);
+    readBody(request, maxBodyBytes)
+      .then(async (body) => {
         const [path, query] = splitTarget(request.url ?? '/');
-        const answer = await handle({ method: request.method ?? 'GET', path, query, headers: request.rawHeaders, body });
+        const answer = await handle({ method: request.method ?? 'GET', path, query, headers: request.rawHeaders, body }, signal);
         if (!answer) {
           // A drop fault: the change is made, the connection closes without an answer.
           request.socket.destroy();
@@ -26,12 +30,11 @@ export async function listen(handle, { port = 0 } = {}) {
         }
         for (let i = 0; i < answer.headers.length; i += 2) response.setHeader(answer.headers[i], answer.headers[i + 1]);
         // The rest of a body over the limit was never read: the connection cannot carry another request.
-        if (body.length > MAX_BODY_BYTES) response.setHeader('connection', 'close');
+        if (body.length > maxBodyBytes) response.setHeader('connection', 'close');
         response.writeHead(answer.status);
         response.end(answer.body);
-      },
-      () => request.socket.destroy(),
-    );
+      })
+      .catch(() => request.socket.destroy());
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -42,6 +45,7 @@ export async function listen(handle, { port = 0 } = {}) {
     url: `http://127.0.0.1:${address.port}`,
     close: () =>
       new Promise((resolve) => {
+        closing.abort(new Error('the mock server was closed'));
         server.close(() => resolve());
         server.closeAllConnections();
       }),
@@ -49,11 +53,12 @@ export async function listen(handle, { port = 0 } = {}) {
 }
 
 /**
- * The body, or its first MAX_BODY_BYTES + 1 bytes (the rest is not read).
+ * The body, or its first `maxBytes + 1` bytes (the rest is not read).
  * @param {import('node:http').IncomingMessage} request
+ * @param {number} maxBytes
  * @returns {Promise<Uint8Array>}
  */
-function readBody(request) {
+function readBody(request, maxBytes) {
   return new Promise((resolve, reject) => {
     /** @type {Buffer[]} */
     const chunks = [];
@@ -61,9 +66,9 @@ function readBody(request) {
     request.on('data', (/** @type {Buffer} */ chunk) => {
       chunks.push(chunk);
       length += chunk.length;
-      if (length > MAX_BODY_BYTES) {
+      if (length > maxBytes) {
         request.pause();
-        resolve(Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES + 1));
+        resolve(Buffer.concat(chunks).subarray(0, maxBytes + 1));
       }
     });
     request.on('end', () => resolve(Buffer.concat(chunks)));

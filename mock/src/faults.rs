@@ -103,10 +103,22 @@ fn rule(item: &Value) -> Result<Rule, String> {
     if [effect.status.is_some(), effect.drop, effect.malformed].iter().filter(|x| **x).count() > 1 {
         return Err("status, drop and malformed exclude each other".into());
     }
+    if effect.retry_after.is_some() && effect.status.is_none() {
+        return Err("retry_after goes with status (it is that answer's Retry-After header)".into());
+    }
+    // A rule that could never apply is a mistake in the test, not a rule.
+    let path = object.get("path").and_then(Value::as_str).ok_or("path is required (a string)")?;
+    if !path.starts_with('/') {
+        return Err(format!("path must start with / (a prefix ends in *), not {path:?}"));
+    }
+    let times = number("times")?.unwrap_or(1);
+    if times == 0 {
+        return Err("times must be at least 1".into());
+    }
     Ok(Rule {
         method: object.get("method").map(|m| m.as_str().map(str::to_owned).ok_or("method must be a string")).transpose()?,
-        path: object.get("path").and_then(Value::as_str).ok_or("path is required (a string)")?.to_owned(),
-        times: number("times")?.unwrap_or(1),
+        path: path.to_owned(),
+        times,
         effect,
     })
 }
@@ -137,6 +149,9 @@ mod tests {
             (r#"[{"path":"/x","status":99}]"#, "HTTP status"),
             (r#"[{"path":"/x","drop":true,"status":500}]"#, "exclude"),
             (r#"[{"path":"/x","sometimes":1}]"#, "unknown field"),
+            (r#"[{"path":"/x","times":0,"status":503}]"#, "at least 1"),
+            (r#"[{"path":"/x","retry_after":5}]"#, "goes with status"),
+            (r#"[{"path":"account_groups","status":503}]"#, "must start with /"),
         ] {
             assert!(faults.set(body.as_bytes()).unwrap_err().contains(reason), "{body}");
         }

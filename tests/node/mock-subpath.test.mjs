@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import * as api from '../../pkg/node/index.mjs';
 import { createMock } from '../../pkg/mock/index.mjs';
@@ -18,15 +19,17 @@ test('createMock refuses wrong options with a TypeError or RangeError naming the
   const refusals = [
     [[], TypeError, /options must be an object/],
     [{ sed: 3 }, TypeError, /unknown option sed \(known: seed, /],
-    [{ seed: -1 }, RangeError, /seed must be a whole number ≥ 0, not -1/],
+    [{ seed: -1 }, RangeError, /seed must be a whole number from 0 to 4294967295, not -1/],
     [{ seed: 1.5 }, RangeError, /seed must be a whole number/],
-    [{ seed: '3' }, RangeError, /seed must be a whole number/],
+    [{ seed: '3' }, TypeError, /seed must be a number, not string/],
     [{ strictTokens: 'yes' }, TypeError, /strictTokens must be true or false/],
     [{ clientSecret: '' }, TypeError, /clientSecret must be a non-empty string/],
     // A file name is what the binary would read; in-process it must be the PEM itself.
     [{ verifyKey: '/etc/passwd' }, TypeError, /verifyKey must be a PEM/],
     [{ verifyKey: '-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----' }, TypeError, /createMock: /],
-    [{ seed: 5, maxGroups: 2 }, TypeError, /--seed 5 is more than --max-groups 2/],
+    [{ seed: 5, maxGroups: 2 }, RangeError, /createMock: seed 5 is more than maxGroups 2/],
+    [{ seed: 2 ** 33 }, RangeError, /seed must be a whole number from 0 to 4294967295, not 8589934592/],
+    [{ requestLogSize: Number.MAX_SAFE_INTEGER }, RangeError, /requestLogSize must be a whole number from 0 to/],
   ];
   for (const [options, type, message] of refusals) {
     await assert.rejects(createMock(options), (e) => e instanceof type && message.test(e.message), JSON.stringify(options));
@@ -130,41 +133,68 @@ test('verifyKey: the mock verifies Upvest v15 signatures in wasm, refusing unsig
   await assert.rejects(clientFor(mock, { signer, fetch: tampering }).get(created.id), (e) => e instanceof api.ProblemError && e.status === 401);
 });
 
-test('webhookRequests: signed deliveries of the mock\'s changes pass the package\'s verifier; a rotated key too', async () => {
+test('webhookDeliveries: signed deliveries of the mock\'s changes pass the package\'s verifier, posted or not; a rotated key too', async () => {
   const mock = await createMock({ closeDelayMs: 10 });
   const client = clientFor(mock);
   const group = await client.create(newUser());
   const verify = api.createWebhookVerifier({ keys: () => mock.verifyKeys() });
-  const receive = async (request, verifier = verify) => {
-    const body = await request.text();
-    const headers = Object.fromEntries(request.headers);
-    return api.parseWebhookEvents(body, { verify: verifier, method: request.method, url: request.url, headers });
-  };
-  const [delivery, ...none] = mock.webhookRequests('http://127.0.0.1:4000/hooks?source=upvest');
+  const receive = ({ method, url, headers, body }, verifier = verify) => api.parseWebhookEvents(body, { verify: verifier, method, url, headers });
+  const [delivery, ...none] = mock.webhookDeliveries('http://127.0.0.1:4000/hooks?source=upvest');
   assert.equal(none.length, 0, 'one bundle per change');
   assert.equal(delivery.method, 'POST');
   assert.equal(delivery.url, 'http://127.0.0.1:4000/hooks?source=upvest');
+  assert.equal(delivery.headers['content-length'], String(new TextEncoder().encode(delivery.body).length));
   const events = await receive(delivery);
   assert.deepEqual(events.map((e) => [e.type, e.object.id]), [['ACCOUNT_GROUP.CREATED', group.id], ['ACCOUNT_GROUP.ACTIVATED', group.id]]);
-  assert.deepEqual(mock.webhookRequests(), [], 'taken once');
+  assert.deepEqual(mock.webhookDeliveries(), [], 'taken once');
+
+  // Posted to a receiver over loopback, as a test of a webhook endpoint would.
+  await client.create(newUser());
+  const [posted] = mock.webhookDeliveries('http://127.0.0.1:0/hooks');
+  const receiver = createServer((request, response) => {
+    const chunks = [];
+    request.on('data', (c) => chunks.push(c));
+    request.on('end', async () => {
+      const body = Buffer.concat(chunks).toString();
+      const url = `http://127.0.0.1:0${request.url}`;
+      const ok = await api.parseWebhookEvents(body, { verify, method: request.method, url, headers: request.headers }).then(() => true, () => false);
+      response.writeHead(ok ? 204 : 400).end();
+    });
+  });
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = receiver.address();
+    const response = await fetch(`http://127.0.0.1:${port}/hooks`, { method: posted.method, headers: posted.headers, body: posted.body });
+    assert.equal(response.status, 204, 'the receiver verified the posted delivery');
+  } finally {
+    await new Promise((resolve) => receiver.close(resolve));
+  }
 
   const kid = mock.rotateWebhookKey();
   // A verifier reloads keys for an unknown keyid at most once a minute: a receiver started now.
   const verifyRotated = api.createWebhookVerifier({ keys: () => mock.verifyKeys() });
   await client.close(group.id);
   await new Promise((resolve) => setTimeout(resolve, 30));
-  const closing = mock.webhookRequests();
-  assert.match(closing[0].headers.get('signature-input'), new RegExp(`keyid="${kid}"`));
-  const types = (await Promise.all(closing.map((request) => receive(request, verifyRotated)))).flat().map((e) => e.type);
+  const closing = mock.webhookDeliveries();
+  assert.match(closing[0].headers['signature-input'], new RegExp(`keyid="${kid}"`));
+  const types = (await Promise.all(closing.map((d) => receive(d, verifyRotated)))).flat().map((e) => e.type);
   assert.deepEqual(types, ['ACCOUNT_GROUP.CLOSING_INITIATED', 'ACCOUNT_GROUP.CLOSED']);
-  const forged = mock.webhookRequests();
-  assert.equal(forged.length, 0);
-  const [again] = (await (async () => {
-    await client.create(newUser());
-    return mock.webhookRequests();
-  })());
-  const tampered = new Request(again.url, { method: 'POST', headers: again.headers, body: (await again.text()).replace('PERSONAL', 'ISA') });
+  await client.create(newUser());
+  const [again] = mock.webhookDeliveries();
+  const tampered = { ...again, body: again.body.replace('PERSONAL', 'ISA') };
   await assert.rejects(receive(tampered, verifyRotated), (e) => e instanceof api.WebhookVerificationError && e.code === 'digest-mismatch');
+});
+
+test('webhookDeliveries keeps the last 100 deliveries when none are taken', async () => {
+  const mock = await createMock();
+  const client = clientFor(mock);
+  const last = [];
+  for (let i = 0; i < 102; i += 1) last.push(await client.create(newUser()));
+  // Signing is the slow part (milliseconds each): only the deliveries asked for are signed.
+  const kept = mock.webhookDeliveries();
+  assert.equal(kept.length, 100);
+  assert.equal(JSON.parse(kept.at(-1).body).payload[0].object.id, last.at(-1).id, 'the newest kept');
+  assert.equal(JSON.parse(kept[0].body).payload[0].object.id, last[2].id, 'the two oldest dropped');
 });
 
 test('the CommonJS entry gives the same createMock', () => {
@@ -217,5 +247,32 @@ test('mock.fetch serves concurrent calls, and a port in use is refused with the 
     await assert.rejects(mock.listen({ port }), (e) => e.code === 'EADDRINUSE');
   } finally {
     await server.close();
+  }
+});
+
+test('listen: close() ends the requests a delay fault holds; a huge delay waits rather than answering at once', async () => {
+  const mock = await createMock();
+  mock.faults([{ path: '/account_groups', delay_ms: 1e12, times: 2 }]);
+  const server = await mock.listen();
+  const headers = { 'upvest-client-id': clientId, authorization: 'Bearer t' };
+  const held = fetch(`${server.url}/account_groups`, { headers }).then(() => 'answered', () => 'ended');
+  const inProcess = mock.fetch(`${mock.url}/account_groups`, { headers, signal: AbortSignal.timeout(200) }).then(() => 'answered', (e) => e.name);
+  assert.equal(await inProcess, 'TimeoutError', 'still waiting after 200 ms, not answered at once');
+  const started = Date.now();
+  await server.close();
+  assert.equal(await held, 'ended');
+  assert.ok(Date.now() - started < 2000, `close() took ${Date.now() - started} ms`);
+});
+
+test('odd calls get clear errors: listen(8080), requests(null), fault rules that could never apply', async () => {
+  const mock = await createMock();
+  await assert.rejects(mock.listen(8080), (e) => e instanceof TypeError && /takes \{ port\? \}/.test(e.message));
+  assert.deepEqual(mock.requests(null), []);
+  for (const [rules, message] of [
+    [[{ path: '/x', times: 0, status: 503 }], /times must be at least 1/],
+    [[{ path: '/x', retry_after: 5 }], /retry_after goes with status/],
+    [[{ path: 'account_groups', status: 503 }], /path must start with \//],
+  ]) {
+    assert.throws(() => mock.faults(rules), (e) => e instanceof TypeError && message.test(e.message), JSON.stringify(rules));
   }
 });

@@ -1,6 +1,6 @@
 // A strict TypeScript consumer of upvest-account-groups/mock's declarations, with the client.
-import { AccountGroups } from 'upvest-account-groups';
-import { createMock, type FaultRule, type Mock, type MockRequest } from 'upvest-account-groups/mock';
+import { AccountGroups, createWebhookVerifier, parseWebhookEvents } from 'upvest-account-groups';
+import { createMock, type FaultRule, type Mock, type MockRequest, type WebhookDelivery } from 'upvest-account-groups/mock';
 
 export async function inProcess(): Promise<number> {
   const mock: Mock = await createMock({ seed: 20, strictTokens: false, maxGroups: 100 });
@@ -13,7 +13,11 @@ export async function inProcess(): Promise<number> {
   const url: string = server.url;
   await server.close();
   mock.reset();
-  const deliveries: Request[] = mock.webhookRequests('http://127.0.0.1:4000/hooks');
+  const deliveries: WebhookDelivery[] = mock.webhookDeliveries('http://127.0.0.1:4000/hooks');
+  // The mock's keys are the verifier's key set, whether given as they are or by a function.
+  const verify = createWebhookVerifier({ keys: async () => mock.verifyKeys() });
+  createWebhookVerifier({ keys: mock.verifyKeys() });
+  for (const { method, url, headers, body } of deliveries) await parseWebhookEvents(body, { verify, method, url, headers });
   // @ts-expect-error an option the mock does not have
   await createMock({ seeds: 3 });
   // @ts-expect-error seed is a number

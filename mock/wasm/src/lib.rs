@@ -12,6 +12,10 @@ use upvest_mock::options::Options;
 use upvest_mock::request::ApiRequest;
 use wasm_bindgen::prelude::*;
 
+/// Webhook deliveries kept for `takeDeliveries`, the oldest dropped first: signing each costs a
+/// few milliseconds, and a test that never asks for them must not pile them up.
+const KEPT_DELIVERIES: usize = 100;
+
 fn at(now_ms: f64) -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_millis(now_ms.max(0.0) as u64)
 }
@@ -32,8 +36,21 @@ impl MockCore {
         let options = Options::from_args(flags)?;
         let deliveries = Arc::new(Mutex::new(Vec::new()));
         let queue = deliveries.clone();
-        let app = App::new(options, at(now_ms))?.with_deliveries(Box::new(move |body| queue.lock().unwrap_or_else(|p| p.into_inner()).push(body)));
+        let keep = move |body| {
+            let mut queue = queue.lock().unwrap_or_else(|p| p.into_inner());
+            if queue.len() == KEPT_DELIVERIES {
+                queue.remove(0);
+            }
+            queue.push(body);
+        };
+        let app = App::new(options, at(now_ms))?.with_deliveries(Box::new(keep));
         Ok(MockCore { app, deliveries })
+    }
+
+    /// The largest request body the mock reads; one byte more is enough for its 413.
+    #[wasm_bindgen(getter, js_name = maxBodyBytes)]
+    pub fn max_body_bytes(&self) -> usize {
+        app::MAX_BODY_BYTES
     }
 
     /// Takes a request in. `headers` is a flat list of names and values; a header the HTTP
