@@ -18,29 +18,18 @@ pub trait Declared {
     fn declaration() -> Declaration;
 }
 
-impl TypeScript for String {
-    fn ts_type() -> String {
-        "string".to_owned()
-    }
+/// Rust's scalar types as TypeScript's.
+macro_rules! scalars {
+    ($($rust:ty => $ts:literal),+) => {
+        $(impl TypeScript for $rust {
+            fn ts_type() -> String {
+                $ts.to_owned()
+            }
+        })+
+    };
 }
 
-impl TypeScript for bool {
-    fn ts_type() -> String {
-        "boolean".to_owned()
-    }
-}
-
-impl TypeScript for u16 {
-    fn ts_type() -> String {
-        "number".to_owned()
-    }
-}
-
-impl TypeScript for u32 {
-    fn ts_type() -> String {
-        "number".to_owned()
-    }
-}
+scalars!(String => "string", bool => "boolean", u16 => "number", u32 => "number");
 
 impl<T: TypeScript> TypeScript for Vec<T> {
     fn ts_type() -> String {
