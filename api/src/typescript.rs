@@ -114,20 +114,21 @@ pub fn declarations() -> String {
     let mut out = format!("// {GENERATED}\n\n");
     out.push_str("/** An open string union: the listed values get completion, and values added by later API versions still type-check. */\n");
     out.push_str("export type Open<T extends string> = T | (string & {});\n");
-    for declaration in declared() {
+    let declared = declared();
+    for declaration in &declared {
         out.push('\n');
         match declaration {
             Declaration::Enum { name, doc, values, open, .. } => {
                 let union = quoted(values).join(" | ");
                 out.push_str(&js_doc(doc, ""));
-                out.push_str(&if open { format!("export type {name} = Open<{union}>;\n") } else { format!("export type {name} = {union};\n") });
+                out.push_str(&if *open { format!("export type {name} = Open<{union}>;\n") } else { format!("export type {name} = {union};\n") });
             }
             Declaration::Object { name, doc, input, fields } => {
                 out.push_str(&js_doc(doc, ""));
                 out.push_str(&format!("export interface {name} {{\n"));
                 for field in fields {
                     out.push_str(&js_doc(field.doc, "  "));
-                    let (mark, or_undefined) = match (field.optional, input) {
+                    let (mark, or_undefined) = match (field.optional, *input) {
                         (false, _) => ("", ""),
                         (true, false) => ("?", ""),
                         (true, true) => ("?", " | undefined"),
@@ -137,12 +138,12 @@ pub fn declarations() -> String {
                 out.push_str("}\n");
             }
             Declaration::Union { name, doc, members } => {
-                out.push_str(&js_doc(&[doc], ""));
+                out.push_str(&js_doc(&[*doc], ""));
                 out.push_str(&format!("export type {name} = {};\n", members.join(" | ")));
             }
         }
     }
-    for declaration in declared() {
+    for declaration in &declared {
         if let Declaration::Enum { name, values, export, .. } = declaration {
             out.push_str(&format!("\n/** Every `{name}` value this version lists, in the API's order. */\n"));
             out.push_str(&format!("export declare const {export}: readonly [{}];\n", quoted(values).join(", ")));

@@ -4,6 +4,8 @@
 // binary; `mock.listen()` serves the same state over node:http. The package's mock entries hand
 // over how to load the wasm (a file in Node, a URL in browsers) and, in Node, how to listen.
 
+import { sleep } from '../runtime.js';
+
 /** @typedef {{ method: string, path: string, query: string | undefined, headers: string[], body: Uint8Array }} Incoming */
 /** @typedef {{ status: number, headers: string[], body: Uint8Array<ArrayBuffer> | null }} Outgoing */
 /** @typedef {(incoming: Incoming, signal?: AbortSignal) => Promise<Outgoing | undefined>} Handle */
@@ -95,24 +97,8 @@ function optionsRefused(reason) {
 /** The longest wait a timer takes (a fault's delay is cut to it: about 24.8 days, "forever"). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/**
- * @param {number} ms
- * @param {AbortSignal | undefined} signal
- */
-function sleep(ms, signal) {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', aborted);
-      resolve(undefined);
-    }, Math.min(ms, MAX_TIMER_MS));
-    function aborted() {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    }
-    signal?.addEventListener('abort', aborted, { once: true });
-  });
-}
+/** A URL's query without its `?`, or `undefined` when it has none. @param {URL} url */
+const queryOf = (url) => (url.search ? url.search.slice(1) : undefined);
 
 /** Statuses whose responses have no body. */
 const NO_BODY = new Set([101, 103, 204, 205, 304]);
@@ -127,10 +113,6 @@ const NORMALISED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 
  * @param {RequestInit | undefined} init
  */
 async function wireRequest(input, init) {
-  if (input instanceof Request && init === undefined) {
-    const headers = new Headers(input.headers);
-    return { method: input.method, url: new URL(input.url), headers, body: new Uint8Array(await input.arrayBuffer()), signal: input.signal };
-  }
   const base = input instanceof Request ? input : undefined;
   const url = new URL(base ? base.url : String(input));
   const given = init?.method ?? base?.method ?? 'GET';
@@ -184,7 +166,7 @@ export async function createMock(options) {
     const exchange = core.receive(method, path, query, headers, read, Date.now());
     if (exchange.delayMs > 0) {
       try {
-        await sleep(exchange.delayMs, signal);
+        await sleep(Math.min(exchange.delayMs, MAX_TIMER_MS), signal);
       } catch (reason) {
         exchange.free();
         throw reason;
@@ -209,7 +191,7 @@ export async function createMock(options) {
     });
     if (request.body.length > 0 || !['GET', 'HEAD'].includes(request.method)) headers.push('content-length', String(request.body.length));
     const { url } = request;
-    const answer = await handle({ method: request.method, path: url.pathname, query: url.search ? url.search.slice(1) : undefined, headers, body: request.body }, request.signal);
+    const answer = await handle({ method: request.method, path: url.pathname, query: queryOf(url), headers, body: request.body }, request.signal);
     // As a network error looks to fetch's callers.
     if (!answer) throw new TypeError('fetch failed', { cause: new Error('the mock closed the connection without answering (a drop fault)') });
     const responseHeaders = new Headers();
@@ -247,7 +229,7 @@ export async function createMock(options) {
       const url = new URL(target);
       core.tick(Date.now());
       return core.takeDeliveries().map((body) => {
-        const signed = core.signDelivery(url.pathname, url.search ? url.search.slice(1) : undefined, body, Date.now());
+        const signed = core.signDelivery(url.pathname, queryOf(url), body, Date.now());
         /** @type {Record<string, string>} */
         const headers = {};
         for (let i = 0; i < signed.length; i += 2) headers[signed[i]] = signed[i + 1];

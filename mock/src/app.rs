@@ -60,20 +60,17 @@ pub struct Exchange {
 }
 
 impl Exchange {
+    fn new(cors: Headers, pending: Result<ApiRequest, Reply>, effect: Effect, signable: bool) -> Exchange {
+        Exchange { request_id: uuid::Uuid::new_v4().hyphenated().to_string(), cors, pending, effect, signable }
+    }
+
     fn answered(answer: Reply, cors: Headers) -> Exchange {
-        Exchange { request_id: uuid::Uuid::new_v4().hyphenated().to_string(), cors, pending: Err(answer), effect: Effect::default(), signable: false }
+        Exchange::new(cors, Err(answer), Effect::default(), false)
     }
 
     /// How long to wait before [`App::respond`] (a `delay_ms` fault).
     pub fn delay_ms(&self) -> u64 {
         self.effect.delay_ms
-    }
-
-    /// Moves the request's arrival to `now` (after a delay, it is handled as if it came then).
-    pub fn arrived_at(&mut self, now: SystemTime) {
-        if let Ok(request) = &mut self.pending {
-            request.received = now;
-        }
     }
 }
 
@@ -164,13 +161,17 @@ impl App {
         } else {
             Effect::default()
         };
-        Exchange { request_id: uuid::Uuid::new_v4().hyphenated().to_string(), cors, pending: Ok(request), effect, signable }
+        Exchange::new(cors, Ok(request), effect, signable)
     }
 
-    /// The answer to an exchange, or `None` when a fault drops the connection instead (the
-    /// change is made; its response is lost).
-    pub fn respond(&self, exchange: Exchange) -> Option<Finished> {
-        let Exchange { request_id, cors, pending, effect, signable } = exchange;
+    /// The answer to an exchange at `now`, or `None` when a fault drops the connection instead
+    /// (the change is made; its response is lost). A request a fault delayed is handled as if it
+    /// had arrived when the delay ended.
+    pub fn respond(&self, exchange: Exchange, now: SystemTime) -> Option<Finished> {
+        let Exchange { request_id, cors, mut pending, effect, signable } = exchange;
+        if let (Ok(request), true) = (&mut pending, effect.delay_ms > 0) {
+            request.received = now;
+        }
         let reply = match (pending, effect.status) {
             (Err(answer), _) => answer,
             (Ok(_), Some(status)) => {

@@ -123,31 +123,31 @@ impl std::error::Error for Dropped {}
 /// within the size limit, then answered after any fault's delay.
 async fn handle(app: &App, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Dropped> {
     let (parts, body) = request.into_parts();
-    let cors = match app.admit(parts.uri.path(), &parts.headers) {
-        Ok(cors) => cors,
-        Err(refused) => return app.respond(refused).map(into_response).ok_or(Dropped),
+    // Once the body is read the mock works and the client waits; that is not the client's silence.
+    let mut _handling = None;
+    let exchange = match app.admit(parts.uri.path(), &parts.headers) {
+        Err(refused) => refused,
+        Ok(cors) => match Limited::new(body, MAX_BODY_BYTES).collect().await {
+            Err(_) => App::too_large(cors),
+            Ok(collected) => {
+                _handling = parts.extensions.get::<Arc<Activity>>().map(Activity::handling);
+                let request = ApiRequest {
+                    method: parts.method,
+                    path: parts.uri.path().to_owned(),
+                    query: parts.uri.query().map(str::to_owned),
+                    headers: parts.headers,
+                    body: collected.to_bytes(),
+                    received: SystemTime::now(),
+                };
+                let exchange = app.receive_admitted(request, cors);
+                if exchange.delay_ms() > 0 {
+                    tokio::time::sleep(Duration::from_millis(exchange.delay_ms())).await;
+                }
+                exchange
+            }
+        },
     };
-    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => return app.respond(App::too_large(cors)).map(into_response).ok_or(Dropped),
-    };
-    // From here on the mock works and the client waits; that is not the client's silence.
-    let _handling = parts.extensions.get::<Arc<Activity>>().map(Activity::handling);
-    let request = ApiRequest {
-        method: parts.method,
-        path: parts.uri.path().to_owned(),
-        query: parts.uri.query().map(str::to_owned),
-        headers: parts.headers,
-        body,
-        received: SystemTime::now(),
-    };
-    let mut exchange = app.receive_admitted(request, cors);
-    if exchange.delay_ms() > 0 {
-        tokio::time::sleep(Duration::from_millis(exchange.delay_ms())).await;
-        // The request is handled when the delay is over, as if it had arrived late.
-        exchange.arrived_at(SystemTime::now());
-    }
-    app.respond(exchange).map(into_response).ok_or(Dropped)
+    app.respond(exchange, SystemTime::now()).map(into_response).ok_or(Dropped)
 }
 
 fn into_response(finished: Finished) -> Response<Full<Bytes>> {

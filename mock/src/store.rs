@@ -57,10 +57,6 @@ impl Group {
             }),
         }
     }
-
-    pub fn to_json(&self) -> Value {
-        serde_json::to_value(self.to_api()).unwrap_or(Value::Null)
-    }
 }
 
 /// RFC 3339 in UTC with milliseconds, as the API's examples (with fractions) show.
@@ -302,7 +298,7 @@ mod tests {
         let user = Owner::User(Uuid::from_u128(1), UserAccountGroupType::Isa);
         let id = store.insert(user.clone(), Some(42), AccountGroupStatus::Active, SystemTime::now()).id;
         assert!(store.account_number_taken(42));
-        assert_eq!(store.get(&id).unwrap().to_json()["securities_account_number"], "000000042");
+        assert_eq!(serde_json::to_value(store.get(&id).unwrap().to_api()).unwrap()["securities_account_number"], "000000042");
         store.insert(user.clone(), None, AccountGroupStatus::Active, SystemTime::now());
         assert!(!store.is_full());
         store.insert(user, None, AccountGroupStatus::Active, SystemTime::now());

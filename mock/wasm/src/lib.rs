@@ -5,6 +5,7 @@
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 use upvest_mock::app::{self, App};
@@ -24,7 +25,7 @@ fn at(now_ms: f64) -> SystemTime {
 #[wasm_bindgen]
 pub struct MockCore {
     app: App,
-    deliveries: Arc<Mutex<Vec<String>>>,
+    deliveries: Arc<Mutex<VecDeque<String>>>,
 }
 
 #[wasm_bindgen]
@@ -34,14 +35,14 @@ impl MockCore {
     #[wasm_bindgen(constructor)]
     pub fn new(flags: Vec<String>, now_ms: f64) -> Result<MockCore, String> {
         let options = Options::from_args(flags)?;
-        let deliveries = Arc::new(Mutex::new(Vec::new()));
+        let deliveries = Arc::new(Mutex::new(VecDeque::new()));
         let queue = deliveries.clone();
         let keep = move |body| {
             let mut queue = queue.lock().unwrap_or_else(|p| p.into_inner());
             if queue.len() == KEPT_DELIVERIES {
-                queue.remove(0);
+                queue.pop_front();
             }
-            queue.push(body);
+            queue.push_back(body);
         };
         let app = App::new(options, at(now_ms))?.with_deliveries(Box::new(keep));
         Ok(MockCore { app, deliveries })
@@ -69,9 +70,8 @@ impl MockCore {
 
     /// The answer to an exchange, after its delay; `undefined` when a fault drops it (the
     /// change is made, the response lost).
-    pub fn respond(&self, mut exchange: Exchange, now_ms: f64) -> Option<Answer> {
-        exchange.inner.arrived_at(at(now_ms));
-        let finished = self.app.respond(exchange.inner)?;
+    pub fn respond(&self, exchange: Exchange, now_ms: f64) -> Option<Answer> {
+        let finished = self.app.respond(exchange.inner, at(now_ms))?;
         let headers = finished.headers.into_iter().flat_map(|(name, value)| [name.to_owned(), value]).collect();
         Some(Answer { status: finished.status, headers, body: finished.body.to_vec() })
     }
@@ -106,7 +106,7 @@ impl MockCore {
     /// The webhook deliveries' bodies made since the last call, oldest first.
     #[wasm_bindgen(js_name = takeDeliveries)]
     pub fn take_deliveries(&self) -> Vec<String> {
-        std::mem::take(&mut *self.deliveries.lock().unwrap_or_else(|p| p.into_inner()))
+        std::mem::take(&mut *self.deliveries.lock().unwrap_or_else(|p| p.into_inner())).into()
     }
 
     /// The headers that sign a delivery to `path` (and `query`) now, the Upvest v6 way, as a
