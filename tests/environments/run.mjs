@@ -193,16 +193,19 @@ function freePort() {
 }
 
 /**
- * Starts a fresh mock and a server (start: { command, argv, cwd, env, port }), then runs each
- * check ({ what, row, run(mock) }) against them; a server that does not start fails every check,
- * and so does a missing build (unbuilt: why there is nothing to serve).
+ * Starts a fresh mock and a server, then runs each check ({ what, row, run(mock) }) against them;
+ * a server that does not start fails every check, and so does a missing build (unbuilt: why there
+ * is nothing to serve). `setUp()` picks the server's ports and gives { start: { command, argv,
+ * cwd, env, port }, checks }: it runs once the mock listens, so that no port it picks is one the
+ * mock took in the meantime.
  */
-async function serverChecks(env, start, checks, unbuilt) {
+async function serverChecks(env, setUp, unbuilt) {
   if (unbuilt) {
-    for (const c of checks) await check(env, c.what, c.row, () => Promise.reject(new Error(unbuilt)));
+    for (const c of (await setUp()).checks) await check(env, c.what, c.row, () => Promise.reject(new Error(unbuilt)));
     return;
   }
   await withMock([], async (mock) => {
+    const { start, checks } = await setUp();
     const started = performance.now();
     let server;
     let startError;
@@ -482,14 +485,16 @@ const ENVIRONMENTS = {
       ['preview', 'vite build'],
       ['dev', 'vite (dev server)'],
     ]) {
-      const port = await freePort();
-      const inChromium = {
-        what: `vite ${server} in Chromium`,
-        row: { build, runs: `vite ${server} → Chromium`, size: '-' },
-        run: async (mock) => describe(await pageCheck(`http://127.0.0.1:${port}/?mock=${encodeURIComponent(mock.url)}`)),
+      const setUp = async () => {
+        const port = await freePort();
+        const inChromium = {
+          what: `vite ${server} in Chromium`,
+          row: { build, runs: `vite ${server} → Chromium`, size: '-' },
+          run: async (mock) => describe(await pageCheck(`http://127.0.0.1:${port}/?mock=${encodeURIComponent(mock.url)}`)),
+        };
+        return { start: { ...vite(server, '--host', '127.0.0.1', '--port', String(port), '--strictPort'), port }, checks: [inChromium] };
       };
-      const start = { ...vite(server, '--host', '127.0.0.1', '--port', String(port), '--strictPort'), port };
-      await serverChecks('vite', start, [inChromium], server === 'preview' && !built && 'no build to preview');
+      await serverChecks('vite', setUp, server === 'preview' && !built && 'no build to preview');
     }
   },
 
@@ -516,21 +521,24 @@ const ENVIRONMENTS = {
       ['start', 'next build'],
       ['dev', 'next dev (Turbopack)'],
     ]) {
-      const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
-      const checks = [
-        {
-          what: `next ${server}: route handler (server)`,
-          row: { build, runs: `next ${server} → GET /api/check`, size: '-' },
-          run: async (mock) => describe(await fetchCheck(`${base}/api/check?mock=${encodeURIComponent(mock.url)}`)),
-        },
-        {
-          what: `next ${server}: client component in Chromium`,
-          row: { build, runs: `next ${server} → Chromium`, size: '-' },
-          run: async (mock) => describe(await pageCheck(`${base}/?mock=${encodeURIComponent(mock.url)}`)),
-        },
-      ];
-      await serverChecks('next', { ...next(server, '-p', String(port), '-H', '127.0.0.1'), port }, checks, server === 'start' && !built && 'no build to start');
+      const setUp = async () => {
+        const port = await freePort();
+        const base = `http://127.0.0.1:${port}`;
+        const checks = [
+          {
+            what: `next ${server}: route handler (server)`,
+            row: { build, runs: `next ${server} → GET /api/check`, size: '-' },
+            run: async (mock) => describe(await fetchCheck(`${base}/api/check?mock=${encodeURIComponent(mock.url)}`)),
+          },
+          {
+            what: `next ${server}: client component in Chromium`,
+            row: { build, runs: `next ${server} → Chromium`, size: '-' },
+            run: async (mock) => describe(await pageCheck(`${base}/?mock=${encodeURIComponent(mock.url)}`)),
+          },
+        ];
+        return { start: { ...next(server, '-p', String(port), '-H', '127.0.0.1'), port }, checks };
+      };
+      await serverChecks('next', setUp, server === 'start' && !built && 'no build to start');
     }
   },
 
@@ -543,15 +551,18 @@ const ENVIRONMENTS = {
     const version = `wrangler ${toolVersion(dir, 'wrangler')}, node ${execFileSync(node, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim()}`;
     const build = 'wrangler deploy --dry-run --outdir dist';
     await buildCheck('worker', `${build} (${version})`, build, wrangler(...build.split(' ').slice(1)), () => bundleSize(join(dir, 'dist')));
-    const [port, inspector] = [await freePort(), await freePort()];
-    const start = { ...wrangler('dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--show-interactive-dev-session=false'), port };
-    await serverChecks('worker', start, [
-      {
-        what: 'wrangler dev (local workerd): the fetch handler',
-        row: { build: 'wrangler dev', runs: 'wrangler dev → GET /', size: '-' },
-        run: async (mock) => describe(await fetchCheck(`http://127.0.0.1:${port}/?mock=${encodeURIComponent(mock.url)}`)),
-      },
-    ]);
+    await serverChecks('worker', async () => {
+      const [port, inspector] = [await freePort(), await freePort()];
+      const start = { ...wrangler('dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--show-interactive-dev-session=false'), port };
+      const checks = [
+        {
+          what: 'wrangler dev (local workerd): the fetch handler',
+          row: { build: 'wrangler dev', runs: 'wrangler dev → GET /', size: '-' },
+          run: async (mock) => describe(await fetchCheck(`http://127.0.0.1:${port}/?mock=${encodeURIComponent(mock.url)}`)),
+        },
+      ];
+      return { start, checks };
+    });
   },
 };
 
