@@ -73,7 +73,8 @@ export function reliabilityCases(api, mockUrl, { extra: always = {}, fetch: reac
       started = Date.now();
       const slow = await rejects(client({ timeoutMs: 30000 }).get(group.id, { deadlineMs: 300 }));
       ok(slow instanceof api.TimeoutError, String(slow));
-      equal(slow.timeoutMs, 300, 'the attempt got what was left of the deadline');
+      // What is left is measured when the attempt starts, a millisecond or two after the call did.
+      ok(slow.timeoutMs <= 300 && slow.timeoutMs >= 250, `the attempt got what was left of the deadline: ${slow.timeoutMs} ms`);
       ok(Date.now() - started < 2000, `a call's deadlineMs wins over the client's timeoutMs (${Date.now() - started} ms)`);
       const bad = await rejects(client().get(group.id, { deadlineMs: 0 }));
       ok(bad instanceof api.InvalidInputError && bad.field === 'deadlineMs' && bad.code === 'range', String(bad));
