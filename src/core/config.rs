@@ -4,7 +4,7 @@ use super::error::{InputCode, InvalidInput};
 use super::json::JsonView;
 use super::model::{DEFAULT_API_VERSION, SANDBOX_BASE_URL};
 use super::retry::RetryPolicy;
-use super::validate::{describe, member, options_object, quote, uuid_field};
+use super::validate::{describe, member, options_object, quote, split_once_ascii, uuid_field};
 
 /// Every option the constructor accepts. Function-valued ones (`fetch`, `tokenProvider`,
 /// `signer`, the hooks) are read by the wasm layer; listing them here lets the typo check pass them.
@@ -92,8 +92,7 @@ pub fn check_access_token<V: JsonView>(value: &V) -> Result<String, InvalidInput
 /// is never sent in clear text over a network.
 pub fn check_base_url(url: &str) -> Result<String, InvalidInput> {
     let bad = |why: &str| InvalidInput::new("baseUrl", InputCode::Format, format!("{why} (got {})", quote(url)));
-    let (scheme, rest) = url
-        .split_once("://")
+    let (scheme, rest) = split_once_ascii(url, "://")
         .ok_or_else(|| bad("must start with https:// (or http:// for a loopback host)"))?;
     let secure = match scheme.to_ascii_lowercase().as_str() {
         "https" => true,

@@ -127,6 +127,26 @@ fn fuzz_interpret_never_panics() {
 }
 
 #[test]
+fn fuzz_the_quick_check_never_contradicts_the_full_one() {
+    let sure = std::cell::Cell::new(0u32);
+    let texts = mutated_page().prop_flat_map(|page| {
+        let group = page.pointer("/data/0").cloned().unwrap_or(Value::Null);
+        let texts = [page.to_string(), serde_json::to_string_pretty(&page).unwrap_or_default(), group.to_string()];
+        (prop::sample::select(texts.to_vec()), any::<bool>())
+    });
+    check("contract_scan", texts, |(text, as_page)| {
+        let expected = if as_page { Expected::Page } else { Expected::Group };
+        if super::contract_scan::certainly_valid(expected, text.as_bytes()) {
+            sure.set(sure.get() + 1);
+            let document = super::json_text::parse(&text).unwrap_or_else(|| panic!("sure of invalid JSON: {text}"));
+            assert_eq!(expected.check(&document.root()), Ok(()), "sure of a body the full check refuses: {text}");
+        }
+    });
+    // Unedited pages and their groups are common among the inputs: the quick check was tried.
+    assert!(sure.get() > 0, "the quick check was never sure");
+}
+
+#[test]
 fn fuzz_json_text_parses_like_serde_json() {
     let texts = prop_oneof![value().prop_map(|v| v.to_string()), value().prop_map(|v| serde_json::to_string_pretty(&v).unwrap_or_default()), any::<String>(), text()];
     check("json_text", texts, |text| {

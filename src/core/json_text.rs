@@ -168,7 +168,7 @@ impl Reader<'_> {
 /// Where the plain run of a string's content that starts at `from` ends: at the first `"`, `\`
 /// or control character. Eight bytes at a time, since most of a page is plain strings; each mask
 /// below is exact at its lowest set byte, which is the only one read.
-fn plain_run_end(bytes: &[u8], from: usize) -> Option<usize> {
+pub(crate) fn plain_run_end(bytes: &[u8], from: usize) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let below = |word: u64, limit: u8| word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGHS;
@@ -240,7 +240,7 @@ fn unicode_escape(text: &str, at: &mut usize) -> Option<char> {
 }
 
 /// The end of the JSON number that starts at `at`; `None` when it breaks the grammar.
-fn number_end(bytes: &[u8], mut at: usize) -> Option<usize> {
+pub(crate) fn number_end(bytes: &[u8], mut at: usize) -> Option<usize> {
     let digits = |at: &mut usize| {
         let from = *at;
         while bytes.get(*at).is_some_and(u8::is_ascii_digit) {

@@ -3,6 +3,7 @@
 
 pub mod call;
 pub mod config;
+pub mod contract_scan;
 pub mod error;
 pub mod json;
 pub mod json_text;

@@ -3,6 +3,8 @@
 //! value, and the encodings around the signature bytes. The crypto itself (SHA-512, Ed25519,
 //! ECDSA P-521) comes from the platform; this module only arranges bytes.
 
+use super::validate::split_once_ascii;
+
 /// The signature label Upvest expects.
 pub const LABEL: &str = "sig1";
 
@@ -161,7 +163,7 @@ pub fn signature_base(message: &Message<'_>, components: &[&str], parameters: &P
 
 /// Splits a URL into path and query, as `@path` and `@query` see them.
 pub fn path_and_query(url: &str) -> (&str, &str) {
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let after_scheme = split_once_ascii(url, "://").map_or(url, |(_, rest)| rest);
     let path_start = after_scheme.find('/').unwrap_or(after_scheme.len());
     let target = &after_scheme[path_start..];
     let target = target.split('#').next().unwrap_or("");

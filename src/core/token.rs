@@ -4,7 +4,7 @@
 use super::config::{check_access_token, check_base_url};
 use super::error::{InputCode, InvalidInput};
 use super::json::{JsonKind, JsonView};
-use super::validate::{describe, member, options_object, uuid_field};
+use super::validate::{describe, member, options_object, split_once_ascii, uuid_field};
 
 /// A token and how many seconds it lives, when known.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,7 +127,10 @@ pub fn form_encode(value: &str) -> String {
 
 /// Checks a token endpoint's success body.
 pub fn check_token_response<V: JsonView>(body: &V) -> Result<(), String> {
-    Token::from_provider(body).map(drop).map_err(|e| e.replace("the token provider's ", "the token response's "))
+    Token::from_provider(body).map(drop).map_err(|e| match split_once_ascii(&e, "the token provider's ") {
+        Some((before, after)) => format!("{before}the token response's {after}"),
+        None => e,
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,328 @@
+//! The quick check of a group or a page: one pass over the body's bytes that reads and checks at
+//! once, keeping nothing (no entries, no lookups by name). It answers only "certainly valid":
+//! anything it is not sure of (an escape in a string, a duplicate checked member, a counter that
+//! is not plain digits, a fault) it leaves to the full reader and checks (`json_text`,
+//! `response`), which decide and name the fault. So it changes no verdict and no message; it is
+//! only the common case made cheap (a page of 1000 groups is about 320 KB).
+
+use super::json_text::{number_end, plain_run_end, MAX_DEPTH};
+use super::model::BUSINESS_GROUP_TYPE;
+use super::response::{is_rfc3339, Expected};
+use super::validate::is_uuid_bytes;
+
+/// Whether `bytes` (without a byte-order mark) are certainly a body that the contract allows for
+/// `expected`. `false` means "not sure", never "invalid".
+pub fn certainly_valid(expected: Expected, bytes: &[u8]) -> bool {
+    let mut scan = Scan { bytes, at: 0 };
+    let checked = match expected {
+        Expected::Group => scan.group(0),
+        Expected::Page => scan.page(),
+        _ => None,
+    };
+    checked.is_some() && {
+        scan.space();
+        scan.at == bytes.len()
+    }
+}
+
+/// A group's members that are checked, in the order of their bits below.
+const GROUP_MEMBERS: [&[u8]; 8] = [b"id", b"created_at", b"updated_at", b"type", b"status", b"securities_account_number", b"business_id", b"users"];
+const TYPE: u16 = 1 << 3;
+/// Every group has the first six; then `business_id` or `users`.
+const COMMON: u16 = (1 << 6) - 1;
+const BUSINESS_ID: u16 = 1 << 6;
+const USERS: u16 = 1 << 7;
+/// `meta`'s counters; `count` is the number of groups in `data`.
+const COUNTERS: [&[u8]; 4] = [b"offset", b"limit", b"count", b"total_count"];
+const COUNT: usize = 2;
+
+/// `None` throughout means "not sure".
+struct Scan<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Scan<'a> {
+    fn space(&mut self) {
+        while self.bytes.get(self.at).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        self.space();
+        let found = self.bytes.get(self.at) == Some(&byte);
+        self.at += usize::from(found);
+        found
+    }
+
+    /// A string without escapes; its content.
+    fn string(&mut self) -> Option<&'a [u8]> {
+        self.space();
+        if self.bytes.get(self.at) != Some(&b'"') {
+            return None;
+        }
+        let start = self.at + 1;
+        let end = plain_run_end(self.bytes, start)?;
+        (self.bytes[end] == b'"').then(|| {
+            self.at = end + 1;
+            &self.bytes[start..end]
+        })
+    }
+
+    /// A UUID string: its 36 characters are checked where they stand, without looking for the
+    /// closing quote first (a page is one third UUIDs).
+    fn uuid(&mut self) -> Option<()> {
+        self.space();
+        let quoted = self.bytes.get(self.at..self.at + 38)?;
+        (quoted[0] == b'"' && quoted[37] == b'"' && is_uuid_bytes(&quoted[1..37])).then(|| self.at += 38)
+    }
+
+    fn timestamp(&mut self) -> Option<()> {
+        let content = self.string()?;
+        std::str::from_utf8(content).ok().filter(|text| is_rfc3339(text)).map(|_| ())
+    }
+
+    /// A whole number written as plain digits (as every counter is), up to 15 of them.
+    fn counter(&mut self) -> Option<u64> {
+        self.space();
+        let digits = self.bytes[self.at..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let text = &self.bytes[self.at..self.at + digits];
+        if digits == 0 || digits > 15 || (digits > 1 && text[0] == b'0') {
+            return None;
+        }
+        self.at += digits;
+        Some(text.iter().fold(0, |n, b| n * 10 + u64::from(b - b'0')))
+    }
+
+    /// The next member's name of an object whose `{` is read when `first`; `None` inside once
+    /// the object is closed.
+    fn member(&mut self, first: &mut bool) -> Option<Option<&'a [u8]>> {
+        if std::mem::take(first) {
+            if !self.eat(b'{') {
+                return None;
+            }
+            if self.eat(b'}') {
+                return Some(None);
+            }
+        } else if !self.eat(b',') {
+            return self.eat(b'}').then_some(None);
+        }
+        let name = self.string()?;
+        self.eat(b':').then_some(Some(name))
+    }
+
+    /// Whether an array whose `[` is read when `first` has another item.
+    fn item(&mut self, first: &mut bool) -> Option<bool> {
+        if std::mem::take(first) {
+            if !self.eat(b'[') {
+                return None;
+            }
+            return Some(!self.eat(b']'));
+        }
+        if self.eat(b',') {
+            return Some(true);
+        }
+        self.eat(b']').then_some(false)
+    }
+
+    /// Any value, checked as JSON only.
+    fn skip(&mut self, depth: usize) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.space();
+        let mut first = true;
+        match *self.bytes.get(self.at)? {
+            b'{' => {
+                while self.member(&mut first)?.is_some() {
+                    self.skip(depth + 1)?;
+                }
+            }
+            b'[' => {
+                while self.item(&mut first)? {
+                    self.skip(depth + 1)?;
+                }
+            }
+            b'"' => _ = self.string()?,
+            b't' => self.word(b"true")?,
+            b'f' => self.word(b"false")?,
+            b'n' => self.word(b"null")?,
+            b'-' | b'0'..=b'9' => self.at = number_end(self.bytes, self.at)?,
+            _ => return None,
+        }
+        Some(())
+    }
+
+    fn word(&mut self, word: &[u8]) -> Option<()> {
+        self.bytes[self.at..].starts_with(word).then(|| self.at += word.len())
+    }
+
+    /// A page: `meta` with its four counters, `data` with `meta.count` groups.
+    fn page(&mut self) -> Option<()> {
+        let (mut count, mut held) = (None, None);
+        let mut first = true;
+        while let Some(name) = self.member(&mut first)? {
+            match name {
+                b"meta" if count.is_none() => count = Some(self.meta()?),
+                b"data" if held.is_none() => {
+                    let (mut items, mut first) = (0u64, true);
+                    while self.item(&mut first)? {
+                        self.group(2)?;
+                        items += 1;
+                    }
+                    held = Some(items);
+                }
+                b"meta" | b"data" => return None,
+                _ => self.skip(1)?,
+            }
+        }
+        (count? == held?).then_some(())
+    }
+
+    /// `meta`: its `count`, once the four counters are found whole numbers.
+    fn meta(&mut self) -> Option<u64> {
+        let mut counters = [None; 4];
+        let mut first = true;
+        while let Some(name) = self.member(&mut first)? {
+            match COUNTERS.iter().position(|counter| *counter == name) {
+                Some(slot) if counters[slot].is_none() => counters[slot] = Some(self.counter()?),
+                Some(_) => return None,
+                None => self.skip(2)?,
+            }
+        }
+        counters.iter().all(Option::is_some).then_some(counters[COUNT]?)
+    }
+
+    /// A group at `depth`, as `response::check_group` checks it.
+    fn group(&mut self, depth: usize) -> Option<()> {
+        let (mut seen, mut business, mut first) = (0u16, false, true);
+        while let Some(name) = self.member(&mut first)? {
+            let Some(index) = GROUP_MEMBERS.iter().position(|member| *member == name) else {
+                self.skip(depth + 1)?;
+                continue;
+            };
+            let bit = 1 << index;
+            if seen & bit != 0 {
+                return None;
+            }
+            seen |= bit;
+            match bit {
+                BUSINESS_ID => self.uuid()?,
+                USERS => self.users(depth + 1)?,
+                TYPE => business = self.string()? == BUSINESS_GROUP_TYPE.as_bytes(),
+                _ => match index {
+                    0 => self.uuid()?,
+                    1 | 2 => self.timestamp()?,
+                    _ => _ = self.string()?,
+                },
+            }
+        }
+        let shape = if business || seen & BUSINESS_ID != 0 { BUSINESS_ID } else { USERS };
+        (seen & (COMMON | shape) == COMMON | shape).then_some(())
+    }
+
+    /// A user group's `users` (at `depth`): each an object whose `id` is a UUID and whose
+    /// `type` is a string, where present.
+    fn users(&mut self, depth: usize) -> Option<()> {
+        let mut first_user = true;
+        while self.item(&mut first_user)? {
+            let (mut id, mut kind, mut first) = (false, false, true);
+            while let Some(name) = self.member(&mut first)? {
+                match name {
+                    b"id" if !id => {
+                        id = true;
+                        self.uuid()?;
+                    }
+                    b"type" if !kind => {
+                        kind = true;
+                        self.string()?;
+                    }
+                    b"id" | b"type" => return None,
+                    _ => self.skip(depth + 2)?,
+                }
+            }
+        }
+        Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::json_text;
+
+    const GROUP: &str = r#"{"id":"9d95820d-4333-46b6-98de-04ab7512e76f","created_at":"2020-08-24T14:15:22Z","updated_at":"2020-08-24T14:15:22.5+01:00","type":"PERSONAL","status":"ACTIVE","users":[{"id":"413715f2-5401-4b97-8055-034a6b879f8c","type":"OWNER","extra":[1,{"a":null}]}],"securities_account_number":"123456789","new_field":{"x":[true,false,-1.5e3]}}"#;
+    const BUSINESS: &str = r#"{"id":"9d95820d-4333-46b6-98de-04ab7512e76f","created_at":"2020-08-24T14:15:22Z","updated_at":"2020-08-24T14:15:22Z","type":"BUSINESS","status":"CLOSED","business_id":"413715f2-5401-4b97-8055-034a6b879f8c","securities_account_number":"1"}"#;
+
+    fn page(groups: &[&str], count: usize) -> String {
+        format!(r#" {{ "meta" : {{"offset":0,"limit":1000,"count":{count},"total_count":5,"sort":"created_at"}}, "data" : [{}] }} "#, groups.join(" , "))
+    }
+
+    /// The full check's verdict, which the quick one must never contradict.
+    fn full(expected: Expected, text: &str) -> bool {
+        json_text::parse(text).is_some_and(|document| expected.check(&document.root()).is_ok())
+    }
+
+    #[test]
+    fn is_sure_of_the_bodies_servers_send() {
+        for (expected, text) in [
+            (Expected::Group, GROUP.to_owned()),
+            (Expected::Group, BUSINESS.to_owned()),
+            (Expected::Page, page(&[GROUP, BUSINESS, GROUP], 3)),
+            (Expected::Page, page(&[], 0)),
+        ] {
+            assert!(certainly_valid(expected, text.as_bytes()), "{text}");
+            assert!(full(expected, &text), "{text}");
+        }
+    }
+
+    #[test]
+    fn leaves_faults_and_oddities_to_the_full_check() {
+        let unsure = [
+            (Expected::Page, page(&[GROUP, GROUP], 3)),
+            (Expected::Page, page(&[GROUP], 1).replace("\"count\":1", "\"count\":1.0")),
+            (Expected::Page, page(&[GROUP], 1).replace("\"count\":1", "\"count\":1,\"count\":1")),
+            (Expected::Page, page(&[GROUP], 1).replace("\"limit\":1000,", "")),
+            (Expected::Group, GROUP.replace("9d95820d", "9d95820z")),
+            (Expected::Group, GROUP.replace("\"PERSONAL\"", "\"PERSON\\u0041L\"")),
+            (Expected::Group, GROUP.replace("\"users\"", "\"users_\"")),
+            (Expected::Group, GROUP.replace("2020-08-24T14:15:22Z", "2020-08-24")),
+            (Expected::Group, GROUP.replace("\"status\":\"ACTIVE\"", "\"status\":null")),
+            (Expected::Group, GROUP.replace("\"id\":\"413715f2", "\"id\":\"x13715f2")),
+            (Expected::Group, BUSINESS.replace("\"business_id\"", "\"business\"")),
+            (Expected::Group, format!("{GROUP} x")),
+            (Expected::Group, GROUP.replace("-1.5e3", "-01")),
+            (Expected::Group, GROUP.replace("\"id\":\"9d", "\"id\":\"9d\u{1}")),
+            (Expected::Group, format!("{}{}", "[".repeat(70), "]".repeat(70))),
+            (Expected::Token, r#"{"access_token":"t"}"#.to_owned()),
+        ];
+        for (expected, text) in unsure {
+            assert!(!certainly_valid(expected, text.as_bytes()), "{text}");
+        }
+        // Sure or not, it never says "valid" where the full check does not.
+        let escaped_user_type = GROUP.replace("\"OWNER\"", "\"OWN\\u0045R\"");
+        assert!(!certainly_valid(Expected::Group, escaped_user_type.as_bytes()) && full(Expected::Group, &escaped_user_type));
+    }
+
+    #[test]
+    fn agrees_with_the_full_check_on_every_body_it_is_sure_of() {
+        // Every way of cutting a page short, and every single-byte change to it.
+        let text = page(&[GROUP, BUSINESS], 2);
+        for end in 0..text.len() {
+            let cut = &text[..end];
+            assert!(!certainly_valid(Expected::Page, cut.as_bytes()) || full(Expected::Page, cut), "{cut}");
+        }
+        let mut bytes = text.into_bytes();
+        for at in 0..bytes.len() {
+            let was = bytes[at];
+            for replacement in [b'"', b'{', b'}', b'[', b']', b',', b':', b'0', b'a', b'-', b' ', b'\\', 0xFF] {
+                bytes[at] = replacement;
+                if let Ok(changed) = std::str::from_utf8(&bytes) {
+                    assert!(!certainly_valid(Expected::Page, changed.as_bytes()) || full(Expected::Page, changed), "{changed}");
+                }
+            }
+            bytes[at] = was;
+        }
+    }
+}
