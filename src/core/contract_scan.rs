@@ -7,7 +7,7 @@
 
 use super::json_text::{number_end, plain_run_end, MAX_DEPTH};
 use super::model::BUSINESS_GROUP_TYPE;
-use super::response::{is_rfc3339, Expected};
+use super::response::{is_rfc3339_bytes, Expected};
 use super::validate::is_uuid_bytes;
 
 /// Whether `bytes` (without a byte-order mark) are certainly a body that the contract allows for
@@ -79,8 +79,7 @@ impl<'a> Scan<'a> {
     }
 
     fn timestamp(&mut self) -> Option<()> {
-        let content = self.string()?;
-        std::str::from_utf8(content).ok().filter(|text| is_rfc3339(text)).map(|_| ())
+        is_rfc3339_bytes(self.string()?).then_some(())
     }
 
     /// A whole number written as plain digits (as every counter is), up to 15 of them.

@@ -215,7 +215,11 @@ fn timestamp<V: JsonView>(at: &At<'_>, name: &str, member: Option<&V>) -> Result
 
 /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, checked by shape.
 pub fn is_rfc3339(text: &str) -> bool {
-    let b = text.as_bytes();
+    is_rfc3339_bytes(text.as_bytes())
+}
+
+/// [`is_rfc3339`] over bytes (any byte beyond ASCII fails it).
+pub fn is_rfc3339_bytes(b: &[u8]) -> bool {
     let digits = |range: std::ops::Range<usize>| b.get(range).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
     let head = b.len() >= 20
         && digits(0..4)
@@ -232,15 +236,15 @@ pub fn is_rfc3339(text: &str) -> bool {
     if !head {
         return false;
     }
-    let mut rest = &text[19..];
-    if let Some(fraction) = rest.strip_prefix('.') {
-        let n = fraction.bytes().take_while(u8::is_ascii_digit).count();
+    let mut rest = &b[19..];
+    if let Some(fraction) = rest.strip_prefix(b".") {
+        let n = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
         if n == 0 {
             return false;
         }
         rest = &fraction[n..];
     }
-    match rest.as_bytes() {
+    match rest {
         [b'Z' | b'z'] => true,
         [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()),
         _ => false,
