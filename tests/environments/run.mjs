@@ -181,15 +181,26 @@ function accepts(port) {
   });
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+/** `count` free ports on 127.0.0.1, all different: each is held until every one is picked. */
+async function freePorts(count) {
+  const servers = [];
+  try {
+    for (let i = 0; i < count; i += 1) {
+      const server = createServer();
+      servers.push(server);
+      await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', resolve);
+      });
+    }
+    return servers.map((server) => server.address().port);
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => (server.listening ? server.close(resolve) : resolve()))));
+  }
+}
+
+async function freePort() {
+  return (await freePorts(1))[0];
 }
 
 /**
@@ -552,7 +563,7 @@ const ENVIRONMENTS = {
     const build = 'wrangler deploy --dry-run --outdir dist';
     await buildCheck('worker', `${build} (${version})`, build, wrangler(...build.split(' ').slice(1)), () => bundleSize(join(dir, 'dist')));
     await serverChecks('worker', async () => {
-      const [port, inspector] = [await freePort(), await freePort()];
+      const [port, inspector] = await freePorts(2);
       const start = { ...wrangler('dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--show-interactive-dev-session=false'), port };
       const checks = [
         {
