@@ -6,7 +6,7 @@
 
 import { core } from './core.js';
 import { SignerError, TimeoutError, UpvestError } from './errors.js';
-import { exchange, sleep } from './runtime.js';
+import { exchange, settleFirst, sleep } from './runtime.js';
 
 /** What `CallCore.judge` answers (see src/wasm/call.rs). */
 const DONE_WITH_BODY = 0;
@@ -204,25 +204,13 @@ export function describeThrown(thrown) {
  */
 export function bounded(callback, signal, timeoutMs, what) {
   if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => settle(() => reject(signal?.reason));
-    const timer = setTimeout(() => settle(() => reject(new TimeoutError(`${what} did not settle within ${timeoutMs} ms`, { timeoutMs }))), timeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    /** @param {() => void} finish */
-    function settle(finish) {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      finish();
-    }
-    try {
-      Promise.resolve(callback()).then(
-        (value) => settle(() => resolve(value)),
-        (error) => settle(() => reject(error)),
-      );
-    } catch (error) {
-      settle(() => reject(error));
-    }
-  });
+  let promise;
+  try {
+    promise = callback();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return settleFirst(promise, signal, timeoutMs, () => new TimeoutError(`${what} did not settle within ${timeoutMs} ms`, { timeoutMs }));
 }
 
 /**

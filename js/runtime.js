@@ -54,7 +54,7 @@ export async function exchange(fetchImpl, method, url, headerList, body, timeout
   // The global fetch stops at the signal by itself; one supplied by the caller might not, so
   // its promises are raced against the signal.
   /** @type {<T>(promise: Promise<T>) => Promise<T>} */
-  const bounded = fetchImpl ? (promise) => untilAborted(promise, signal) : (promise) => promise;
+  const bounded = fetchImpl ? (promise) => settleFirst(promise, signal) : (promise) => promise;
   try {
     const response = await bounded(fetchImpl ? fetchImpl(url, init) : fetch(url, init));
     if (typeof response?.status !== 'number' || typeof response.headers?.get !== 'function') {
@@ -144,27 +144,33 @@ function cancel(response) {
 }
 
 /**
- * Settles like `promise`, or rejects with the signal's reason as soon as it aborts, so a fetch
- * implementation that ignores its signal cannot outlive a time limit.
+ * Settles like `promise`, unless `signal` aborts first (it rejects with the signal's reason) or,
+ * when `timeoutMs` is given, that time passes first (it rejects with what `timedOut` makes). So
+ * neither a fetch implementation that ignores its signal nor caller code that never settles can
+ * outlive a call's limits.
  * @template T
- * @param {Promise<T>} promise
- * @param {AbortSignal} signal
+ * @param {T | PromiseLike<T>} promise
+ * @param {AbortSignal | undefined} signal
+ * @param {number} [timeoutMs]
+ * @param {() => unknown} [timedOut]
  * @returns {Promise<T>}
  */
-export function untilAborted(promise, signal) {
-  if (signal.aborted) return Promise.reject(signal.reason);
+export function settleFirst(promise, signal, timeoutMs, timedOut) {
+  if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const onAbort = () => settle(() => reject(signal?.reason));
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => settle(() => reject(timedOut?.())), timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    /** @param {() => void} finish */
+    function settle(finish) {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      finish();
+    }
+    // A thenable whose `then` throws becomes a rejection here, not a throw.
     Promise.resolve(promise).then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
+      (value) => settle(() => resolve(value)),
+      (error) => settle(() => reject(error)),
     );
   });
 }
