@@ -66,7 +66,7 @@ pub fn check_verify_keys<V: JsonView>(body: &V) -> Result<(), String> {
 
 /// Whether a `content-type` announces JSON (`application/json`, `application/problem+json`, …).
 pub fn is_json_media_type(content_type: Option<&str>) -> bool {
-    let media = content_type.and_then(|c| c.split(';').next()).map(|m| m.trim().to_ascii_lowercase()).unwrap_or_default();
+    let media = content_type.and_then(|c| c.split(';').next()).map(|m| m.trim_ascii().to_ascii_lowercase()).unwrap_or_default();
     media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"))
 }
 

@@ -99,7 +99,7 @@ pub enum AttemptFailure {
 /// A `Retry-After` value in milliseconds from now: delay-seconds, or an HTTP date (a date in the
 /// past means now). `None` when it is neither.
 pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
-    let value = value.trim();
+    let value = value.trim_ascii();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         // Whole seconds only; integer parsing keeps float parsing out of the wasm. Too many digits
         // for a u64 is a very long wait (capped by the caller), not an unreadable one.
@@ -111,7 +111,7 @@ pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
 /// Milliseconds since the epoch of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form
 /// RFC 9110 requires senders to use.
 pub fn http_date_ms(text: &str) -> Option<f64> {
-    let parts: Vec<&str> = text.split_whitespace().collect();
+    let parts: Vec<&str> = text.split_ascii_whitespace().collect();
     let [_weekday, day, month, year, time, "GMT"] = parts.as_slice() else { return None };
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;

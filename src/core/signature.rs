@@ -132,7 +132,7 @@ impl Message<'_> {
             "@method" => Ok(self.method.to_ascii_uppercase()),
             "@path" => Ok(self.path.to_owned()),
             "@query" => Ok(format!("?{}", self.query)),
-            header => self.header(header).map(|v| v.trim().to_owned()).ok_or_else(|| format!("the covered header {header} is missing")),
+            header => self.header(header).map(|v| v.trim_ascii().to_owned()).ok_or_else(|| format!("the covered header {header} is missing")),
         }
     }
 }
