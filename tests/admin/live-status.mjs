@@ -65,9 +65,13 @@ test('live status: pauses grow between checks, and the checks stop when the view
   while ((asked.get(closing.id) ?? []).length < 5) await sleep(200);
   const times = asked.get(closing.id);
   const pauses = times.slice(1).map((t, i) => t - times[i]);
-  // The look-up, then checks after about 1, 1.5 and 2.25 s.
-  assert.ok(pauses[0] >= 900, `the first check waits a second (${pauses[0]} ms)`);
-  for (let i = 1; i < pauses.length; i += 1) assert.ok(pauses[i] > pauses[i - 1] * 1.2, `pauses grow: ${pauses.join(', ')} ms`);
+  // The look-up, then checks after 1, 1.5, 2.25 and 3.375 s (www/poll.js), each plus the round
+  // trip before it. Measured from Playwright's request events, which a loaded machine can deliver
+  // late: so each pause is held to at least its design, less 300 ms, and not compared with the
+  // pause before (a late round trip lengthens that one). Polling at a fixed pace fails from the
+  // second pause on.
+  const designed = pauses.map((_, i) => 1000 * 1.5 ** i);
+  assert.ok(pauses.every((pause, i) => pause >= designed[i] - 300), `pauses grow: ${pauses.join(', ')} ms, against ${designed.join(', ')} ms`);
 
   await page.click('#detail-dismiss');
   const count = await gets(closing.id);

@@ -93,7 +93,10 @@ export function clientCases(api, mockUrl, { apiUrl = mockUrl, extra: always = {}
       const rest = await client().listForUser(userId, { limit: 2, offset: 2 });
       deepEqual([...ids(firstTwo), ...ids(rest)], created.slice(0, 4));
       equal(firstTwo.meta.total_count, 5);
-      // Closing the first group makes it the most recently updated.
+      // Closing the first group makes it the most recently updated (a few ms on: the mock's clock
+      // counts milliseconds, and a fast in-process run could otherwise close it in the one the
+      // last group was created in).
+      await new Promise((r) => setTimeout(r, 5));
       await client().close(created[0]);
       const byUpdate = ids(await client().listForUser(userId, { sort: 'updated_at', order: 'ASC' }));
       equal(byUpdate.at(-1), created[0]);
