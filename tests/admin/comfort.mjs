@@ -17,7 +17,7 @@ test('keyboard alone: overview, cancel, look-up, sort, page, filter, create and 
   await page.keyboard.press('Enter');
   await overviewComplete(page);
 
-  await faults([{ method: 'GET', path: '/account_groups', times: 1, delay_ms: 1500 }]);
+  await faults([{ method: 'GET', path: '/account_groups', times: 1, delay_ms: 4000 }]);
   await page.keyboard.press('Enter');
   await tabTo(page, '#overview-cancel');
   await page.keyboard.press('Enter');

@@ -71,7 +71,7 @@ test('export: without a filter, every group; cancelled, nothing is saved', async
   assert.equal(records.length, groups.length);
   assert.deepEqual(records.map((r) => r[0]), groups.map((g) => g.id));
 
-  await faults([{ method: 'GET', path: '/account_groups', times: 1, delay_ms: 2000 }]);
+  await faults([{ method: 'GET', path: '/account_groups', times: 1, delay_ms: 4000 }]);
   let downloads = 0;
   page.on('download', () => (downloads += 1));
   await page.getByRole('button', { name: 'Export CSV' }).click();

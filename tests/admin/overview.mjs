@@ -58,7 +58,7 @@ test('overview: complete soon after navigation, with counts equal to the mock’
 test('overview: Cancel aborts the reading through the signal; the last counts stay; Refresh reads again', async () => {
   const before = await chartTable(page, 'chart-status');
   // Slow answers, so there is time to cancel while the page of 1000 is under way.
-  await faults([{ method: 'GET', path: '/account_groups', times: 2, delay_ms: 1500 }]);
+  await faults([{ method: 'GET', path: '/account_groups', times: 2, delay_ms: 3000 }]);
   const sent = (await log()).length;
   await page.click('#overview-refresh');
   await page.waitForFunction(() => document.querySelector('#overview-count').textContent !== '' && document.querySelector('#overview').dataset.state === 'reading');
