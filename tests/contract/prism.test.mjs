@@ -24,14 +24,27 @@ const freePort = () =>
     });
   });
 
-/** Starts Prism in front of `upstream`; resolves once it listens. */
+/** Starts Prism in front of `upstream`; resolves once it listens. A port picked free can be taken
+ * before Prism binds it, so a Prism that does not start gets one more try on another port. */
 async function startPrism(upstream) {
-  const port = await freePort();
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await startPrismOn(await freePort(), upstream);
+    } catch (error) {
+      if (tries === 2) throw error;
+    }
+  }
+}
+
+async function startPrismOn(port, upstream) {
   const prism = spawn(`${root}node_modules/.bin/prism`, ['proxy', `${root}contract/account-groups.openapi.yaml`, upstream, '--errors', '--host', '127.0.0.1', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const counts = { received: 0, violations: [] };
   const lines = createInterface({ input: prism.stdout });
   await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`prism did not start within ${STARTUP_LIMIT_MS} ms`)), STARTUP_LIMIT_MS);
+    const timer = setTimeout(() => {
+      prism.kill('SIGKILL');
+      reject(new Error(`prism did not start within ${STARTUP_LIMIT_MS} ms`));
+    }, STARTUP_LIMIT_MS);
     prism.once('exit', (code) => reject(new Error(`prism exited with ${code}`)));
     lines.on('line', (line) => {
       if (/Prism is listening/.test(line)) {
