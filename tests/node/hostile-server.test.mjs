@@ -195,14 +195,14 @@ const clientOf = (url, options = {}) => new api.AccountGroups({ baseUrl: url, cl
  * Warm-up, so that rows measure only themselves: the first calls load what every call uses
  * (Node's fetch, the package's wasm), and make V8 compile Node's HTTP parser (undici's llhttp,
  * itself wasm) with its optimising compiler, in the background, at a transient cost of ~24 MB
- * of RSS. Then it waits (at most 4 s) until RSS has been still for 600 ms.
+ * of RSS. Then it waits (at most 15 s, for a busy machine) until RSS has been still for 600 ms.
  */
 async function warmUp(target) {
   target.serve((request, socket) => json(socket, group()));
   for (let i = 0; i < 20; i += 1) await clientOf(target.url).get(groupId);
   let still = 0;
   let last = process.memoryUsage.rss();
-  for (let waited = 0; waited < 4000 && still < 600; waited += 50) {
+  for (let waited = 0; waited < 15_000 && still < 600; waited += 50) {
     await pause(50);
     const now = process.memoryUsage.rss();
     still = Math.abs(now - last) < MiB / 2 ? still + 50 : 0;
