@@ -374,7 +374,7 @@ test('1. a body dripping a byte a second: TimeoutError after timeoutMs, one requ
   const run = await measured(() => client({ timeoutMs: 1500 }).get(groupId));
   assert.ok(run.error instanceof api.TimeoutError, describe(run.error));
   assert.equal(run.error.timeoutMs, 1500);
-  assert.ok(run.ms >= 1450 && run.ms < 3000, `took ${run.ms} ms`);
+  assert.ok(run.ms >= 1450 && run.ms < 5000, `took ${run.ms} ms`);
   assert.equal(server.requests.length, 1, 'a timeout is not retried');
   assert.ok(await until(() => server.requests[0].closedAt !== undefined), 'the client closed the connection');
   report(t, 'drip', describe(run.error), server.requests.length, run);
@@ -435,7 +435,7 @@ test('4a. content-length: 10 with a longer body: the first 10 bytes are the body
   assert.equal(run.error.status, 200);
   assert.match(run.error.message, /not valid JSON/);
   assert.equal(server.requests.length, 1);
-  assert.ok(run.ms < 2000, `took ${run.ms} ms`);
+  assert.ok(run.ms < 4000, `took ${run.ms} ms`);
   report(t, 'content-length 10, longer body', describe(run.error), server.requests.length, run);
 });
 
@@ -448,7 +448,7 @@ test('4b. content-length: 100000 with a 10-byte body, then close: a NetworkError
   assert.ok(run.error instanceof api.NetworkError, describe(run.error));
   assert.ok(run.error.cause !== undefined, 'the platform error is its cause');
   assert.equal(server.requests.length, 3, 'a body cut short is a network error, tried maxRetries + 1 times');
-  assert.ok(run.ms < 2000, `took ${run.ms} ms`);
+  assert.ok(run.ms < 4000, `took ${run.ms} ms`);
   report(t, 'content-length 100000, 10-byte body, close', describe(run.error), server.requests.length, run);
 });
 
@@ -472,7 +472,7 @@ test('4c. content-length of 1 GiB: refused before reading, one request', async (
   assert.equal(run.error.status, 200);
   assert.equal(run.error.code, 'too-large');
   assert.match(run.error.message, /larger than 16777216 bytes \(maxResponseBytes\)/);
-  assert.ok(run.ms < 2000, `took ${run.ms} ms: nothing was waited for`);
+  assert.ok(run.ms < 4000, `took ${run.ms} ms: nothing was waited for`);
   assert.equal(server.requests.length, 1);
   assert.ok(await until(() => server.requests[0].closedAt !== undefined), 'the client closed the connection');
   report(t, 'content-length 1 GiB, nothing sent', describe(run.error), server.requests.length, run);

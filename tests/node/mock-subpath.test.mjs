@@ -73,7 +73,7 @@ test('faults: rules apply to the next matching requests through the client; wron
   mock.faults([{ path: '/account_groups/*', delay_ms: 5000 }]);
   const started = Date.now();
   await assert.rejects(clientFor(mock, { timeoutMs: 100, maxRetries: 0 }).get(group.id), api.TimeoutError);
-  assert.ok(Date.now() - started < 2000, 'the delay is cut short by the client\'s time limit');
+  assert.ok(Date.now() - started < 4000, 'the delay is cut short by the client\'s time limit');
 
   for (const [rules, message] of [
     [[{ path: '/x', colour: 'red' }], /rule 0: unknown field colour/],
@@ -261,7 +261,7 @@ test('listen: close() ends the requests a delay fault holds; a huge delay waits 
   const started = Date.now();
   await server.close();
   assert.equal(await held, 'ended');
-  assert.ok(Date.now() - started < 2000, `close() took ${Date.now() - started} ms`);
+  assert.ok(Date.now() - started < 5000, `close() took ${Date.now() - started} ms`);
 });
 
 test('odd calls get clear errors: listen(8080), requests(null), fault rules that could never apply', async () => {
