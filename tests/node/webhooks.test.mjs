@@ -24,7 +24,7 @@ test('create and close: the mock delivers, the package parses, a redelivery is d
   try {
     const client = new api.AccountGroups({ baseUrl: mock.url, clientId, accessToken: 't' });
     const group = await client.create({ user_id: crypto.randomUUID(), type: 'PERSONAL' });
-    await within(5000, 'the create delivery and its retry', () => hooks.deliveries.length >= 2);
+    await within(15_000, 'the create delivery and its retry', () => hooks.deliveries.length >= 2);
     const seen = new api.WebhookDeduplicator({ size: 100 });
     const first = await api.parseWebhookEvents(hooks.deliveries[0].body);
     assert.deepEqual(first.map((e) => e.type), ['ACCOUNT_GROUP.CREATED', 'ACCOUNT_GROUP.ACTIVATED']);
@@ -38,7 +38,7 @@ test('create and close: the mock delivers, the package parses, a redelivery is d
     assert.equal(seen.size, 2);
 
     await client.close(group.id);
-    await within(5000, 'CLOSING_INITIATED and CLOSED', () => hooks.deliveries.length >= 4);
+    await within(15_000, 'CLOSING_INITIATED and CLOSED', () => hooks.deliveries.length >= 4);
     const later = (await Promise.all(hooks.deliveries.slice(2).map((d) => api.parseWebhookEvents(d.body)))).flat();
     assert.deepEqual(later.map((e) => [e.type, e.object.status]), [['ACCOUNT_GROUP.CLOSING_INITIATED', 'CLOSING'], ['ACCOUNT_GROUP.CLOSED', 'CLOSED']]);
     assert.ok(api.isAccountGroupClosingInitiated(later[0]) && api.isAccountGroupClosed(later[1]));
@@ -193,7 +193,7 @@ test("the README's receiver runs as written: the mock's signed deliveries proces
     upvest.kid = (await (await fetch(`${mock.url}/auth/verify_keys`, { headers })).json()).keys[0].kid;
     const client = new api.AccountGroups({ baseUrl: mock.url, clientId, accessToken: 't' });
     const group = await client.create({ business_id: crypto.randomUUID(), type: 'BUSINESS' });
-    await within(5000, 'the example printing the events', () => example.stdout.length >= 3);
+    await within(15_000, 'the example printing the events', () => example.stdout.length >= 3);
     assert.deepEqual(example.stdout.slice(1), [`ACCOUNT_GROUP.CREATED ${group.id} ACTIVE`, `ACCOUNT_GROUP.ACTIVATED ${group.id} ACTIVE`]);
     const [fromMock] = tap.deliveries;
     assert.equal(await deliver(example.url, fromMock), 200, 'a redelivery is answered 200 …');
@@ -222,7 +222,7 @@ test("the README's receiver runs as written: the mock's signed deliveries proces
     const last = await sign();
     assert.equal(await deliver(example.url, last), 200);
     const lastId = JSON.parse(last.body).payload[0].object.id;
-    await within(5000, 'the last delivery printed', () => example.stdout.includes(`ACCOUNT_GROUP.CREATED ${lastId} ACTIVE`));
+    await within(15_000, 'the last delivery printed', () => example.stdout.includes(`ACCOUNT_GROUP.CREATED ${lastId} ACTIVE`));
     assert.deepEqual(example.stdout.slice(3), [`ACCOUNT_GROUP.CREATED ${processed} ACTIVE`, `ACCOUNT_GROUP.CREATED ${lastId} ACTIVE`], '… and nothing refused was processed');
     assert.deepEqual(example.stderr.map((line) => line.split(':')[0]), refused.map(([code]) => code), 'each refusal logged with its code');
     assert.equal(tap.deliveries.length, 1, 'the mock delivered once: the example answered 2xx the first time');
