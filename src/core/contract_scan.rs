@@ -1,9 +1,10 @@
 //! The quick check of a group or a page: one pass over the body's bytes that reads and checks at
 //! once, keeping nothing (no entries, no lookups by name). It answers only "certainly valid":
 //! anything it is not sure of (an escape in a member's name or in a value it compares or checks,
-//! a duplicate checked member, a counter that is not plain digits, a fault) it leaves to the full reader and checks (`json_text`,
-//! `response`), which decide and name the fault. So it changes no verdict and no message; it is
-//! only the common case made cheap (a page of 1000 groups is about 320 KB).
+//! a duplicate checked member, a counter that is not plain digits, a fault) it leaves to the full
+//! reader and checks (`json_text`, `response`), which decide and name the fault. So it changes no
+//! verdict and no message; it is only the common case made cheap (a page of 1000 groups is about
+//! 320 KB).
 
 use super::json_text::{number_end, plain_run_end, MAX_DEPTH};
 use super::model::BUSINESS_GROUP_TYPE;
