@@ -112,7 +112,8 @@ test('out of file descriptors (ulimit -n 64): accepting backs off instead of spi
       await sleep(2000);
       const used = cpuSeconds(pid) - before;
       console.log(`out of file descriptors: the mock used ${used.toFixed(2)} s of CPU in 2 s`);
-      assert.ok(used < 0.3, `the mock used ${used} s of CPU in 2 s while out of file descriptors`);
+      // A spinning accept loop uses most of the 2 s; an idle mock about none (ticks are 10 ms).
+      assert.ok(used < 0.6, `the mock used ${used} s of CPU in 2 s while out of file descriptors`);
       connections.forEach((c) => c.socket.destroy());
       const response = await fetch(`${url}/account_groups`, { headers, signal: AbortSignal.timeout(5000) });
       assert.equal(response.status, 200, 'serves again once connections close');
