@@ -72,9 +72,7 @@ struct Reader<'a> {
 impl Reader<'_> {
     #[inline(always)]
     fn space(&mut self) {
-        while self.bytes.get(self.at).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
-            self.at += 1;
-        }
+        self.at = space_end(self.bytes, self.at);
     }
 
     #[inline(always)]
@@ -163,6 +161,15 @@ impl Reader<'_> {
         self.at = end + 1;
         Some(())
     }
+}
+
+/// Where the whitespace JSON allows between tokens, from `at`, ends.
+#[inline(always)]
+pub(crate) fn space_end(bytes: &[u8], mut at: usize) -> usize {
+    while bytes.get(at).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+        at += 1;
+    }
+    at
 }
 
 /// Where the plain run of a string's content that starts at `from` ends: at the first `"`, `\`
