@@ -12,6 +12,8 @@ use super::json_text;
 use super::request::{Method, Request};
 use super::response::{interpret, is_json_media_type, Expected};
 use super::retry::{AttemptFailure, RetryPolicy};
+use super::text::decimal;
+use crate::cat;
 use std::borrow::Cow;
 
 /// Where requests go and what identifies the tenant: the same for every call of a client.
@@ -196,7 +198,7 @@ impl Call {
             Outcome::Timeout => (AttemptFailure::Timeout, ClientError::Timeout { after_ms: self.attempt_timeout_ms }, false),
             Outcome::Network(message) => (AttemptFailure::Network, ClientError::Network(message.to_owned()), false),
             Outcome::TooLarge { status, request_id } => {
-                let reason = format!("the body is larger than {} bytes (maxResponseBytes)", self.policy.max_response_bytes);
+                let reason = cat!("the body is larger than ", decimal(self.policy.max_response_bytes.into()), " bytes (maxResponseBytes)");
                 let error = UnexpectedResponse { code: ResponseCode::TooLarge, status, request_id: request_id.map(str::to_owned), reason };
                 return fail(ClientError::Response(error), false);
             }

@@ -5,6 +5,7 @@ use super::json::JsonView;
 use super::model::{DEFAULT_API_VERSION, SANDBOX_BASE_URL};
 use super::retry::RetryPolicy;
 use super::validate::{describe, member, options_object, quote, split_once_ascii, uuid_field};
+use crate::cat;
 
 /// Every option the constructor accepts. Function-valued ones (`fetch`, `tokenProvider`,
 /// `signer`, the hooks) are read by the wasm layer; listing them here lets the typo check pass them.
@@ -49,7 +50,7 @@ impl ClientConfig {
         let base_url = match member(&options, "baseUrl") {
             None => SANDBOX_BASE_URL.to_owned(),
             Some(v) => {
-                let text = v.string().ok_or_else(|| InvalidInput::new("baseUrl", InputCode::Type, format!("must be a string (got {})", describe(&v))))?;
+                let text = v.string().ok_or_else(|| InvalidInput::new("baseUrl", InputCode::Type, cat!("must be a string (got ", describe(&v), ")")))?;
                 check_base_url(&text)?
             }
         };
@@ -59,7 +60,7 @@ impl ClientConfig {
             Some(v) => v
                 .string()
                 .filter(|s| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
-                .ok_or_else(|| InvalidInput::new("apiVersion", InputCode::Format, format!("must be a major version number as a string, like \"1\" (got {})", describe(&v))))?,
+                .ok_or_else(|| InvalidInput::new("apiVersion", InputCode::Format, cat!("must be a major version number as a string, like \"1\" (got ", describe(&v), ")")))?,
         };
         let access_token = match (member(&options, "accessToken"), member(&options, "tokenProvider")) {
             (Some(token), None) => Some(check_access_token(&token)?),
@@ -77,7 +78,7 @@ impl ClientConfig {
 pub fn check_access_token<V: JsonView>(value: &V) -> Result<String, InvalidInput> {
     let token = value
         .string()
-        .ok_or_else(|| InvalidInput::new("accessToken", InputCode::Type, format!("must be a string (got {})", value.kind().describe())))?;
+        .ok_or_else(|| InvalidInput::new("accessToken", InputCode::Type, cat!("must be a string (got ", value.kind().describe(), ")")))?;
     let body = token.trim_end_matches('=');
     let well_formed = !body.is_empty()
         && body.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b));
@@ -91,7 +92,7 @@ pub fn check_access_token<V: JsonView>(value: &V) -> Result<String, InvalidInput
 /// Accepts `https://host[:port][/prefix]`, and `http://` only for a loopback host, so that a token
 /// is never sent in clear text over a network.
 pub fn check_base_url(url: &str) -> Result<String, InvalidInput> {
-    let bad = |why: &str| InvalidInput::new("baseUrl", InputCode::Format, format!("{why} (got {})", quote(url)));
+    let bad = |why: &str| InvalidInput::new("baseUrl", InputCode::Format, cat!(why, " (got ", quote(url), ")"));
     let (scheme, rest) = split_once_ascii(url, "://")
         .ok_or_else(|| bad("must start with https:// (or http:// for a loopback host)"))?;
     let secure = match scheme.to_ascii_lowercase().as_str() {
@@ -112,7 +113,7 @@ pub fn check_base_url(url: &str) -> Result<String, InvalidInput> {
         return Err(bad("must use https:// unless the host is loopback (localhost, 127.0.0.0/8, [::1])"));
     }
     let scheme = if secure { "https" } else { "http" };
-    Ok(format!("{scheme}://{authority}{}", path.trim_end_matches('/')))
+    Ok(cat!(scheme, "://", authority, path.trim_end_matches('/')))
 }
 
 /// The host of a well-formed `host[:port]`.

@@ -1,6 +1,8 @@
 //! Every way a call can fail, as one enum; the wasm layer maps each variant to one JS error class.
 
 use super::problem::Problem;
+use super::text::decimal;
+use crate::cat;
 use std::fmt;
 
 /// Which kind of rule an input broke: a stable, machine-readable code (`InvalidInputError.code`),
@@ -59,9 +61,16 @@ impl InvalidInput {
     }
 }
 
+impl InvalidInput {
+    /// The field and its rule, as a sentence's start (`user_id must be a UUID …`).
+    pub fn message(&self) -> String {
+        crate::cat!(self.field, " ", self.rule)
+    }
+}
+
 impl fmt::Display for InvalidInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.field, self.rule)
+        f.write_str(&self.message())
     }
 }
 
@@ -142,17 +151,24 @@ impl From<InvalidInput> for ClientError {
     }
 }
 
+impl ClientError {
+    /// The error's message, as JavaScript's `error.message` reads it.
+    pub fn message(&self) -> String {
+        match self {
+            ClientError::InvalidInput(e) => cat!("Invalid input: ", e.message()),
+            ClientError::Problem(p) => p.message(),
+            ClientError::Response(r) => cat!("Unexpected response (HTTP ", decimal(r.status.into()), "): ", r.reason),
+            ClientError::Network(m) => cat!("Network error: ", m),
+            ClientError::Timeout { after_ms } => cat!("Request timed out after ", decimal((*after_ms).into()), " ms"),
+            ClientError::Signer(m) => cat!("Signer failed: ", m),
+            ClientError::TokenProvider(m) => cat!("Token provider failed: ", m),
+            ClientError::Webhook(m) => cat!("Invalid webhook delivery: ", m),
+        }
+    }
+}
+
 impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ClientError::InvalidInput(e) => write!(f, "Invalid input: {e}"),
-            ClientError::Problem(p) => write!(f, "{p}"),
-            ClientError::Response(r) => write!(f, "Unexpected response (HTTP {}): {}", r.status, r.reason),
-            ClientError::Network(m) => write!(f, "Network error: {m}"),
-            ClientError::Timeout { after_ms } => write!(f, "Request timed out after {after_ms} ms"),
-            ClientError::Signer(m) => write!(f, "Signer failed: {m}"),
-            ClientError::TokenProvider(m) => write!(f, "Token provider failed: {m}"),
-            ClientError::Webhook(m) => write!(f, "Invalid webhook delivery: {m}"),
-        }
+        f.write_str(&self.message())
     }
 }

@@ -14,6 +14,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod signature;
+pub mod text;
 pub mod token;
 pub mod validate;
 pub mod webhook;

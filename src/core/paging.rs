@@ -8,6 +8,8 @@ use super::error::InvalidInput;
 use super::json::JsonView;
 use super::model::{MAX_LIMIT, MAX_OFFSET, SORT_FIELDS, SORT_ORDERS};
 use super::request::{self, Request};
+use super::text::decimal;
+use crate::cat;
 use super::validate::{integer_in, member, number_text, one_of, options_object};
 
 /// The page size iteration uses when the caller names none (the API's own default).
@@ -55,14 +57,14 @@ impl Pager {
         }
         let mut query = Vec::new();
         if let Some(sort) = self.sort {
-            query.push(format!("sort={sort}"));
+            query.push(cat!("sort=", sort));
         }
         if let Some(order) = self.order {
-            query.push(format!("order={order}"));
+            query.push(cat!("order=", order));
         }
-        query.push(format!("offset={}&limit={}", self.next_offset, self.page_size));
+        query.push(cat!("offset=", decimal(self.next_offset.into()), "&limit=", decimal(self.page_size.into())));
         let path = match &self.user_id {
-            Some(user) => format!("/users/{user}/account_groups"),
+            Some(user) => cat!("/users/", user, "/account_groups"),
             None => "/account_groups".to_owned(),
         };
         Some(request::get_request(path, query.join("&")))
@@ -78,7 +80,7 @@ impl Pager {
             Err(reason)
         };
         if offset != f64::from(asked) {
-            return refuse(self, format!("meta.offset is {} but the page asked for offset {asked}", number_text(offset)));
+            return refuse(self, cat!("meta.offset is ", number_text(offset), " but the page asked for offset ", decimal(asked.into())));
         }
         self.pages += 1;
         // At most the pages the first total_count needs, and one more for groups added meanwhile.
@@ -86,7 +88,7 @@ impl Pager {
         if received == 0 {
             self.finished = true;
             if f64::from(asked) < total_count {
-                return refuse(self, format!("the page at offset {asked} is empty, but meta.total_count is {}", number_text(total_count)));
+                return refuse(self, cat!("the page at offset ", decimal(asked.into()), " is empty, but meta.total_count is ", number_text(total_count)));
             }
             return Ok(());
         }
@@ -94,7 +96,7 @@ impl Pager {
         self.next_offset = next.min(u64::from(u32::MAX)) as u32;
         self.finished = next as f64 >= total_count || next > u64::from(MAX_OFFSET);
         if !self.finished && self.pages >= max_pages {
-            return refuse(self, format!("the list did not end within {max_pages} pages, as its first meta.total_count promised"));
+            return refuse(self, cat!("the list did not end within ", decimal(max_pages.into()), " pages, as its first meta.total_count promised"));
         }
         Ok(())
     }

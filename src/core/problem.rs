@@ -2,6 +2,8 @@
 //! body is not a problem document, so that callers always get the same fields.
 
 use super::json::{JsonKind, JsonView};
+use super::text::decimal;
+use crate::cat;
 use std::fmt;
 
 /// An RFC 7807 problem, as returned with a non-2xx status.
@@ -56,19 +58,26 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// `HTTP 404 Not Found: detail (request id …)`, each part present only when known.
+    pub fn message(&self) -> String {
+        let mut out = cat!("HTTP ", decimal(self.status.into()));
+        for (before, part) in [(" ", &self.title), (": ", &self.detail), (" (request id ", &self.request_id)] {
+            if let Some(part) = part {
+                out.push_str(before);
+                out.push_str(part);
+            }
+        }
+        if self.request_id.is_some() {
+            out.push(')');
+        }
+        out
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {}", self.status)?;
-        if let Some(title) = &self.title {
-            write!(f, " {title}")?;
-        }
-        if let Some(detail) = &self.detail {
-            write!(f, ": {detail}")?;
-        }
-        if let Some(id) = &self.request_id {
-            write!(f, " (request id {id})")?;
-        }
-        Ok(())
+        f.write_str(&self.message())
     }
 }
 

@@ -4,6 +4,8 @@
 use super::error::{InputCode, InvalidInput};
 use super::json::{JsonKind, JsonView};
 use super::retry::MAX_DEADLINE_MS;
+use super::text::{self, decimal};
+use crate::cat;
 use super::model::{BUSINESS_GROUP_TYPE, CLOSURE_REASONS, MAX_LIMIT, MAX_OFFSET, SORT_FIELDS, SORT_ORDERS, USER_GROUP_TYPES};
 use super::validate::{boolean, integer_in, member, one_of, options_object, parse_uuid, required_object, securities_account_number, uuid_field, uuid_version};
 
@@ -50,9 +52,9 @@ impl Request {
     /// The full URL under a base URL.
     pub fn url(&self, base_url: &str) -> String {
         if self.query.is_empty() {
-            format!("{base_url}{}", self.path)
+            cat!(base_url, self.path)
         } else {
-            format!("{base_url}{}?{}", self.path, self.query)
+            cat!(base_url, self.path, "?", self.query)
         }
     }
 
@@ -61,7 +63,7 @@ impl Request {
     pub fn headers(&self, client_id: &str, api_version: &str, access_token: Option<&str>) -> Vec<(&'static str, String)> {
         let mut headers = vec![("accept", "application/json".to_owned())];
         if let Some(token) = access_token {
-            headers.push(("authorization", format!("Bearer {token}")));
+            headers.push(("authorization", cat!("Bearer ", token)));
         }
         headers.push(("upvest-client-id", client_id.to_owned()));
         headers.push(("upvest-api-version", api_version.to_owned()));
@@ -130,17 +132,19 @@ pub fn create<V: JsonView>(input: Option<V>, options: Option<V>, fresh_key: &str
     let input = input.ok_or_else(|| InvalidInput::new("request", InputCode::Required, "is required: { user_id, type } or { business_id, type: \"BUSINESS\" }"))?;
     let input = required_object("request", input, &["user_id", "business_id", "type", "securities_account_number"])?;
     let all_types: Vec<&'static str> = USER_GROUP_TYPES.iter().copied().chain([BUSINESS_GROUP_TYPE]).collect();
-    let group_type = member(&input, "type").ok_or_else(|| InvalidInput::new("type", InputCode::Required, format!("is required (one of {})", all_types.join(", "))))?;
+    let group_type = member(&input, "type").ok_or_else(|| InvalidInput::new("type", InputCode::Required, cat!("is required (one of ", all_types.join(", "), ")")))?;
     let group_type = one_of("type", &group_type, &all_types)?;
     let (owner_field, stray_field) = if group_type == BUSINESS_GROUP_TYPE { ("business_id", "user_id") } else { ("user_id", "business_id") };
     if member(&input, stray_field).is_some() {
-        return Err(InvalidInput::new(stray_field, InputCode::Conflict, format!("is not allowed with type {group_type} (use {owner_field})")));
+        return Err(InvalidInput::new(stray_field, InputCode::Conflict, cat!("is not allowed with type ", group_type, " (use ", owner_field, ")")));
     }
     let owner = uuid_field(owner_field, member(&input, owner_field))?;
-    let mut body = format!(r#"{{"{owner_field}":"{}","type":"{group_type}""#, owner);
+    let mut body = cat!("{\"", owner_field, "\":\"", owner, "\",\"type\":\"", group_type, "\"");
     if let Some(number) = member(&input, "securities_account_number") {
         // Checked to be nine ASCII digits, so it needs no JSON escaping.
-        body.push_str(&format!(r#","securities_account_number":"{}""#, securities_account_number("securities_account_number", &number)?));
+        body.push_str(",\"securities_account_number\":\"");
+        body.push_str(&securities_account_number("securities_account_number", &number)?);
+        body.push('"');
     }
     body.push('}');
     Ok(Request {
@@ -169,7 +173,7 @@ fn idempotency_key<V: JsonView>(options: Option<V>, fresh_key: &str) -> Result<S
 pub fn get<V: JsonView>(account_group_id: Option<V>, options: Option<V>) -> Result<Request, InvalidInput> {
     call_options(options, CALL_OPTION_NAMES)?;
     let id = uuid_field("accountGroupId", account_group_id)?;
-    Ok(get_request(format!("/account_groups/{}", id), String::new()))
+    Ok(get_request(cat!("/account_groups/", id), String::new()))
 }
 
 /// `list`.
@@ -182,7 +186,7 @@ pub fn list<V: JsonView>(query: Option<V>, options: Option<V>) -> Result<Request
 pub fn list_for_user<V: JsonView>(user_id: Option<V>, query: Option<V>, options: Option<V>) -> Result<Request, InvalidInput> {
     call_options(options, CALL_OPTION_NAMES)?;
     let user = uuid_field("userId", user_id)?;
-    Ok(get_request(format!("/users/{}/account_groups", user), list_query(query)?))
+    Ok(get_request(cat!("/users/", user, "/account_groups"), list_query(query)?))
 }
 
 /// `verifyKeys`: the public keys Upvest signs webhooks with (`GET /auth/verify_keys`).
@@ -198,15 +202,15 @@ pub fn close<V: JsonView>(account_group_id: Option<V>, close_options: Option<V>,
     let mut pairs = Vec::new();
     if let Some(close_options) = options_object("closeOptions", close_options, &["closure_reason", "notification_only"])? {
         if let Some(reason) = member(&close_options, "closure_reason") {
-            pairs.push(format!("closure_reason={}", one_of("closure_reason", &reason, CLOSURE_REASONS)?));
+            pairs.push(cat!("closure_reason=", one_of("closure_reason", &reason, CLOSURE_REASONS)?));
         }
         if let Some(flag) = member(&close_options, "notification_only") {
-            pairs.push(format!("notification_only={}", boolean("notification_only", &flag)?));
+            pairs.push(cat!("notification_only=", text::boolean(boolean("notification_only", &flag)?)));
         }
     }
     Ok(Request {
         method: Method::Delete,
-        path: format!("/account_groups/{}", id),
+        path: cat!("/account_groups/", id),
         query: pairs.join("&"),
         body: None,
         content_type: None,
@@ -222,16 +226,16 @@ fn list_query<V: JsonView>(query: Option<V>) -> Result<String, InvalidInput> {
     };
     let mut pairs = Vec::new();
     if let Some(v) = member(&query, "sort") {
-        pairs.push(format!("sort={}", one_of("sort", &v, SORT_FIELDS)?));
+        pairs.push(cat!("sort=", one_of("sort", &v, SORT_FIELDS)?));
     }
     if let Some(v) = member(&query, "order") {
-        pairs.push(format!("order={}", one_of("order", &v, SORT_ORDERS)?));
+        pairs.push(cat!("order=", one_of("order", &v, SORT_ORDERS)?));
     }
     if let Some(v) = member(&query, "offset") {
-        pairs.push(format!("offset={}", integer_in("offset", &v, 0, MAX_OFFSET)?));
+        pairs.push(cat!("offset=", decimal(integer_in("offset", &v, 0, MAX_OFFSET)?.into())));
     }
     if let Some(v) = member(&query, "limit") {
-        pairs.push(format!("limit={}", integer_in("limit", &v, 1, MAX_LIMIT)?));
+        pairs.push(cat!("limit=", decimal(integer_in("limit", &v, 1, MAX_LIMIT)?.into())));
     }
     Ok(pairs.join("&"))
 }

@@ -6,7 +6,9 @@ use super::error::{ClientError, ResponseCode, UnexpectedResponse};
 use super::json::{JsonKind, JsonView};
 use super::model::BUSINESS_GROUP_TYPE;
 use super::problem::Problem;
+use super::text::decimal;
 use super::validate::{is_uuid, number_text, quote};
+use crate::cat;
 
 /// What a successful response of an operation carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,7 +87,7 @@ pub fn interpret<V: JsonView>(
             return Ok(None);
         }
         if !is_json_media_type(content_type) {
-            return Err(unexpected(ResponseCode::ContentType, format!("content-type is {}, not application/json", quote(content_type.unwrap_or("")))));
+            return Err(unexpected(ResponseCode::ContentType, cat!("content-type is ", quote(content_type.unwrap_or("")), ", not application/json")));
         }
         let body = parsed.ok_or_else(|| unexpected(ResponseCode::Json, "the body is not valid JSON (or nested deeper than 64 levels)".to_owned()))?;
         expected.check(&body).map_err(|reason| unexpected(ResponseCode::Contract, reason))?;
@@ -95,8 +97,8 @@ pub fn interpret<V: JsonView>(
         return Err(ClientError::Problem(Problem::from_response(status, request_id.clone(), parsed.as_ref())));
     }
     Err(match status {
-        300..=399 | 0 => unexpected(ResponseCode::Redirect, format!("status {status}: redirects are not followed, so that credentials stay with the configured host")),
-        _ => unexpected(ResponseCode::Status, format!("status {status} is not one this operation returns (expected {})", expected.status())),
+        300..=399 | 0 => unexpected(ResponseCode::Redirect, cat!("status ", decimal(status.into()), ": redirects are not followed, so that credentials stay with the configured host")),
+        _ => unexpected(ResponseCode::Status, cat!("status ", decimal(status.into()), " is not one this operation returns (expected ", decimal(expected.status().into()), ")")),
     })
 }
 
@@ -112,12 +114,26 @@ pub enum At<'a> {
     Item(&'a At<'a>, &'static str, usize),
 }
 
-impl std::fmt::Display for At<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl At<'_> {
+    /// The path as messages write it, ending in `.` (empty for the body itself).
+    pub fn path(&self) -> String {
+        let mut out = String::new();
+        self.write_path(&mut out);
+        out
+    }
+
+    fn write_path(&self, out: &mut String) {
         match self {
-            At::Body => Ok(()),
-            At::Member(parent, name) => write!(f, "{parent}{name}."),
-            At::Item(parent, name, index) => write!(f, "{parent}{name}[{index}]."),
+            At::Body => {}
+            At::Member(parent, name) => {
+                parent.write_path(out);
+                out.push_str(name);
+                out.push('.');
+            }
+            At::Item(parent, name, index) => {
+                parent.write_path(out);
+                out.push_str(&cat!(name, "[", decimal(*index as u64), "]."));
+            }
         }
     }
 }
@@ -138,7 +154,7 @@ pub fn check_group<V: JsonView>(at: &At<'_>, group: &V) -> Result<(), String> {
     if business || business_id.is_some() {
         return uuid(at, "business_id", business_id.as_ref());
     }
-    let users = users.filter(|u| u.kind() == JsonKind::Array).ok_or_else(|| format!("{at}users must be an array"))?;
+    let users = users.filter(|u| u.kind() == JsonKind::Array).ok_or_else(|| cat!(at.path(), "users must be an array"))?;
     for (i, user) in users.items().iter().enumerate() {
         let path = At::Item(at, "users", i);
         object(&path, user)?;
@@ -164,12 +180,12 @@ pub fn check_page<V: JsonView>(page: &V) -> Result<(), String> {
             .field(name)
             .and_then(|v| v.number())
             .filter(|n| n.fract() == 0.0 && *n >= 0.0)
-            .ok_or_else(|| format!("meta.{name} must be a non-negative integer"))?;
+            .ok_or_else(|| cat!("meta.", name, " must be a non-negative integer"))?;
     }
     let data = page.field("data").filter(|d| d.kind() == JsonKind::Array).ok_or("data must be an array")?;
     let items = data.items();
     if items.len() as f64 != counters[2] {
-        return Err(format!("meta.count is {} but data holds {} items", number_text(counters[2]), items.len()));
+        return Err(cat!("meta.count is ", number_text(counters[2]), " but data holds ", decimal(items.len() as u64), " items"));
     }
     for (i, item) in items.iter().enumerate() {
         check_group(&At::Item(&At::Body, "data", i), item)?;
@@ -186,17 +202,17 @@ pub fn must_be_object<V: JsonView>(at: &At<'_>, value: &V, root: &str) -> Result
     if value.kind() == JsonKind::Object {
         return Ok(());
     }
-    let at = at.to_string();
+    let at = at.path();
     let name = if at.is_empty() { root } else { at.trim_end_matches('.') };
-    Err(format!("{name} must be an object (got {})", value.kind().describe()))
+    Err(cat!(name, " must be an object (got ", value.kind().describe(), ")"))
 }
 
 /// Checks that a member is a string and passes `valid`; the error names the rule.
 fn text_member<V: JsonView>(at: &At<'_>, name: &str, member: Option<&V>, valid: impl Fn(&str) -> bool, rule: &str) -> Result<(), String> {
     match member.and_then(|m| m.text()) {
-        None => Err(format!("{at}{name} must be a string")),
+        None => Err(cat!(at.path(), name, " must be a string")),
         Some(text) if valid(&text) => Ok(()),
-        Some(_) => Err(format!("{at}{name} must be {rule}")),
+        Some(_) => Err(cat!(at.path(), name, " must be ", rule)),
     }
 }
 

@@ -4,6 +4,8 @@
 //! ECDSA P-521) comes from the platform; this module only arranges bytes.
 
 use super::validate::split_once_ascii;
+use super::text::decimal;
+use crate::cat;
 
 /// The signature label Upvest expects.
 pub const LABEL: &str = "sig1";
@@ -131,8 +133,8 @@ impl Message<'_> {
         match name {
             "@method" => Ok(self.method.to_ascii_uppercase()),
             "@path" => Ok(self.path.to_owned()),
-            "@query" => Ok(format!("?{}", self.query)),
-            header => self.header(header).map(|v| v.trim_ascii().to_owned()).ok_or_else(|| format!("the covered header {header} is missing")),
+            "@query" => Ok(cat!("?", self.query)),
+            header => self.header(header).map(|v| v.trim_ascii().to_owned()).ok_or_else(|| cat!("the covered header ", header, " is missing")),
         }
     }
 }
@@ -140,14 +142,19 @@ impl Message<'_> {
 /// `("@method" "@path" …);keyid="…";created=…;expires=…;nonce="…"`: the `@signature-params`
 /// value, which is also `signature-input` after `sig1=`.
 pub fn signature_params(components: &[&str], parameters: &Parameters) -> String {
-    let list: Vec<String> = components.iter().map(|c| format!("\"{c}\"")).collect();
-    format!(
-        "({});keyid=\"{}\";created={};expires={};nonce=\"{}\"",
+    let list: Vec<String> = components.iter().map(|c| cat!("\"", c, "\"")).collect();
+    cat!(
+        "(",
         list.join(" "),
+        ");keyid=\"",
         parameters.key_id,
-        parameters.created,
-        parameters.expires,
-        parameters.nonce
+        "\";created=",
+        decimal(parameters.created),
+        ";expires=",
+        decimal(parameters.expires),
+        ";nonce=\"",
+        parameters.nonce,
+        "\""
     )
 }
 
@@ -155,9 +162,9 @@ pub fn signature_params(components: &[&str], parameters: &Parameters) -> String 
 pub fn signature_base(message: &Message<'_>, components: &[&str], parameters: &Parameters) -> Result<String, String> {
     let mut lines = Vec::with_capacity(components.len() + 1);
     for name in components {
-        lines.push(format!("\"{name}\": {}", message.component(name)?));
+        lines.push(cat!("\"", name, "\": ", message.component(name)?));
     }
-    lines.push(format!("\"@signature-params\": {}", signature_params(components, parameters)));
+    lines.push(cat!("\"@signature-params\": ", signature_params(components, parameters)));
     Ok(lines.join("\n"))
 }
 
@@ -173,12 +180,12 @@ pub fn path_and_query(url: &str) -> (&str, &str) {
 
 /// The `content-digest` header value for a body's SHA-512.
 pub fn content_digest(sha512: &[u8]) -> String {
-    format!("sha-512=:{}:", base64(sha512))
+    cat!("sha-512=:", base64(sha512), ":")
 }
 
 /// The `signature` header value.
 pub fn signature_header(signature: &[u8]) -> String {
-    format!("{LABEL}=:{}:", base64(signature))
+    cat!(LABEL, "=:", base64(signature), ":")
 }
 
 /// Standard Base64 with padding.

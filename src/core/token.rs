@@ -5,6 +5,7 @@ use super::config::{check_access_token, check_base_url};
 use super::error::{InputCode, InvalidInput};
 use super::json::{JsonKind, JsonView};
 use super::validate::{describe, member, options_object, split_once_ascii, uuid_field};
+use crate::cat;
 
 /// A token and how many seconds it lives, when known.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,14 +24,14 @@ impl Token {
     /// Reads what a token provider resolved with: a token string, or `{ access_token, expires_in? }`.
     pub fn from_provider<V: JsonView>(value: &V) -> Result<Token, String> {
         if value.kind() == JsonKind::String {
-            return check_access_token(value).map(|access_token| Token { access_token, expires_in: None }).map_err(|e| format!("the token provider's {e}"));
+            return check_access_token(value).map(|access_token| Token { access_token, expires_in: None }).map_err(|e| cat!("the token provider's ", e.message()));
         }
-        let wrong = || format!("the token provider must resolve with a string or {{ access_token, expires_in }} (got {})", describe(value));
+        let wrong = || cat!("the token provider must resolve with a string or { access_token, expires_in } (got ", describe(value), ")");
         if value.kind() != JsonKind::Object {
             return Err(wrong());
         }
         let access_token = value.field("access_token").ok_or_else(wrong)?;
-        let access_token = check_access_token(&access_token).map_err(|e| format!("the token provider's {e}"))?;
+        let access_token = check_access_token(&access_token).map_err(|e| cat!("the token provider's ", e.message()))?;
         let expires_in = match value.field("expires_in") {
             None => None,
             Some(v) => Some(v.number().filter(|n| n.is_finite() && *n >= 0.0).ok_or("expires_in must be a non-negative number of seconds")?),
@@ -76,7 +77,7 @@ impl ClientCredentials {
             .ok_or_else(|| InvalidInput::new("tokenUrl", InputCode::Required, "is required (a URL such as https://sandbox.upvest.co/auth/token)"))?;
         let token_url = token_url
             .string()
-            .ok_or_else(|| InvalidInput::new("tokenUrl", InputCode::Type, format!("must be a string (got {})", describe(&token_url))))
+            .ok_or_else(|| InvalidInput::new("tokenUrl", InputCode::Type, cat!("must be a string (got ", describe(&token_url), ")")))
             .and_then(|url| check_base_url(&url).map_err(|e| InvalidInput { field: "tokenUrl".to_owned(), ..e }))?;
         let client_id = uuid_field("clientId", member(&options, "clientId"))?;
         let client_secret = member(&options, "clientSecret")
@@ -106,7 +107,7 @@ impl ClientCredentials {
             ("scope", self.scopes.join(" ")),
         ]
         .iter()
-        .map(|(name, value)| format!("{name}={}", form_encode(value)))
+        .map(|(name, value)| cat!(name, "=", form_encode(value)))
         .collect::<Vec<_>>()
         .join("&")
     }
@@ -119,7 +120,12 @@ pub fn form_encode(value: &str) -> String {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => out.push(byte as char),
             b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{byte:02X}")),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                out.push('%');
+                out.push(char::from(HEX[usize::from(byte >> 4)]));
+                out.push(char::from(HEX[usize::from(byte & 15)]));
+            }
         }
     }
     out
@@ -128,7 +134,7 @@ pub fn form_encode(value: &str) -> String {
 /// Checks a token endpoint's success body.
 pub fn check_token_response<V: JsonView>(body: &V) -> Result<(), String> {
     Token::from_provider(body).map(drop).map_err(|e| match split_once_ascii(&e, "the token provider's ") {
-        Some((before, after)) => format!("{before}the token response's {after}"),
+        Some((before, after)) => cat!(before, "the token response's ", after),
         None => e,
     })
 }

@@ -2,6 +2,8 @@
 
 use super::error::{InputCode, InvalidInput};
 use super::json::{JsonKind, JsonView};
+use super::text::{self, decimal, padded_decimal};
+use crate::cat;
 
 /// How much of a rejected value an error message quotes.
 const QUOTE_LIMIT: usize = 40;
@@ -11,7 +13,7 @@ pub fn describe<V: JsonView>(value: &V) -> String {
     match (value.kind(), value.string(), value.number()) {
         (JsonKind::String, Some(s), _) => quote(&s),
         (JsonKind::Number, _, Some(n)) => number_text(n),
-        (JsonKind::Bool, _, _) => format!("{}", value.boolean().unwrap_or_default()),
+        (JsonKind::Bool, _, _) => text::boolean(value.boolean().unwrap_or_default()).to_owned(),
         (kind, _, _) => kind.describe().to_owned(),
     }
 }
@@ -55,10 +57,9 @@ pub fn number_text(n: f64) -> String {
     let micros = (n.abs() * 1e6).round() as u64;
     let (whole, fraction) = (micros / 1_000_000, micros % 1_000_000);
     if fraction == 0 {
-        format!("{sign}{whole}")
+        cat!(sign, decimal(whole))
     } else {
-        let digits = format!("{fraction:06}");
-        format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
+        cat!(sign, decimal(whole), ".", padded_decimal(fraction, 6).trim_end_matches('0'))
     }
 }
 
@@ -119,7 +120,7 @@ pub fn uuid_field<V: JsonView>(field: &str, value: Option<V>) -> Result<String, 
     value
         .string()
         .and_then(|s| parse_uuid(&s))
-        .ok_or_else(|| InvalidInput::new(field, code, format!("must be a UUID string like \"9d95820d-4333-46b6-98de-04ab7512e76f\" (got {})", describe(&value))))
+        .ok_or_else(|| InvalidInput::new(field, code, cat!("must be a UUID string like \"9d95820d-4333-46b6-98de-04ab7512e76f\" (got ", describe(&value), ")")))
 }
 
 /// `code` for a string that breaks a rule; `type` for a value that is not a string at all.
@@ -136,7 +137,7 @@ pub fn one_of<V: JsonView>(field: &str, value: &V, allowed: &[&'static str]) -> 
     value
         .string()
         .and_then(|s| allowed.iter().copied().find(|a| *a == s))
-        .ok_or_else(|| InvalidInput::new(field, string_or_type(value, InputCode::Enum), format!("must be one of {} (got {})", allowed.join(", "), describe(value))))
+        .ok_or_else(|| InvalidInput::new(field, string_or_type(value, InputCode::Enum), cat!("must be one of ", allowed.join(", "), " (got ", describe(value), ")")))
 }
 
 /// A string of exactly nine ASCII digits.
@@ -144,7 +145,7 @@ pub fn securities_account_number<V: JsonView>(field: &str, value: &V) -> Result<
     value
         .string()
         .filter(|s| s.len() == 9 && s.bytes().all(|b| b.is_ascii_digit()))
-        .ok_or_else(|| InvalidInput::new(field, string_or_type(value, InputCode::Format), format!("must be a string of exactly 9 digits, matching ^[0-9]{{9}}$ (got {})", describe(value))))
+        .ok_or_else(|| InvalidInput::new(field, string_or_type(value, InputCode::Format), cat!("must be a string of exactly 9 digits, matching ^[0-9]{9}$ (got ", describe(value), ")")))
 }
 
 /// A whole number in `min..=max`.
@@ -156,7 +157,7 @@ pub fn integer_in<V: JsonView>(field: &str, value: &V, min: u32, max: u32) -> Re
         .ok_or_else(|| {
             // Not a number at all is a type error; a number out of bounds (or with a fraction) a range error.
             let code = if value.kind() == JsonKind::Number { InputCode::Range } else { InputCode::Type };
-            InvalidInput::new(field, code, format!("must be an integer from {min} to {max} (got {})", describe(value)))
+            InvalidInput::new(field, code, cat!("must be an integer from ", decimal(min.into()), " to ", decimal(max.into()), " (got ", describe(value), ")"))
         })
 }
 
@@ -164,7 +165,7 @@ pub fn integer_in<V: JsonView>(field: &str, value: &V, min: u32, max: u32) -> Re
 pub fn boolean<V: JsonView>(field: &str, value: &V) -> Result<bool, InvalidInput> {
     value
         .boolean()
-        .ok_or_else(|| InvalidInput::new(field, InputCode::Type, format!("must be true or false (got {})", describe(value))))
+        .ok_or_else(|| InvalidInput::new(field, InputCode::Type, cat!("must be true or false (got ", describe(value), ")")))
 }
 
 /// An optional object whose member names must all be in `allowed` (typo protection). `undefined`
@@ -180,13 +181,13 @@ pub fn options_object<V: JsonView>(what: &str, value: Option<V>, allowed: &[&str
 /// A plain object whose member names must all be in `allowed`.
 pub fn required_object<V: JsonView>(what: &str, value: V, allowed: &[&str]) -> Result<V, InvalidInput> {
     if value.kind() != JsonKind::Object {
-        return Err(InvalidInput::new(what, InputCode::Type, format!("must be an object (got {})", value.kind().describe())));
+        return Err(InvalidInput::new(what, InputCode::Type, cat!("must be an object (got ", value.kind().describe(), ")")));
     }
     if let Some(unknown) = value.keys().into_iter().find(|k| !allowed.contains(&k.as_str())) {
         return Err(InvalidInput::new(
             what,
             InputCode::UnknownField,
-            format!("has an unknown field {} (allowed: {})", quote(&unknown), allowed.join(", ")),
+            cat!("has an unknown field ", quote(&unknown), " (allowed: ", allowed.join(", "), ")"),
         ));
     }
     Ok(value)

@@ -5,6 +5,7 @@ use super::error::InvalidInput;
 use super::json::{JsonKind, JsonView};
 use super::response::{check_group, is_rfc3339, must_be_object, At};
 use super::validate::{integer_in, is_uuid, member};
+use crate::cat;
 use upvest_api::AccountGroupEventType;
 
 /// The options `parseWebhookEvents` takes.
@@ -34,7 +35,7 @@ pub fn events<V: JsonView + Clone>(body: &V) -> Result<Vec<V>, String> {
         (JsonKind::Object, Some(_)) => Err("payload must be an array of events".to_owned()),
         (JsonKind::Array, _) => items(body, ""),
         (JsonKind::Object, None) => check_event(&At::Body, body).map(|()| vec![body.clone()]),
-        (kind, _) => Err(format!("the body must be an event, a list of events or {{ \"payload\": [events] }} (got {})", kind.describe())),
+        (kind, _) => Err(cat!("the body must be an event, a list of events or { \"payload\": [events] } (got ", kind.describe(), ")")),
     }
 }
 
@@ -50,13 +51,13 @@ fn check_event<V: JsonView>(at: &At<'_>, event: &V) -> Result<(), String> {
     must_be_object(at, event, "the event")?;
     let text = |name: &str| event.field(name).and_then(|v| v.string());
     for name in ["id", "webhook_id"] {
-        text(name).filter(|v| is_uuid(v)).ok_or_else(|| format!("{at}{name} must be a UUID"))?;
+        text(name).filter(|v| is_uuid(v)).ok_or_else(|| cat!(at.path(), name, " must be a UUID"))?;
     }
-    text("created_at").filter(|v| is_rfc3339(v)).ok_or_else(|| format!("{at}created_at must be an RFC 3339 date-time"))?;
+    text("created_at").filter(|v| is_rfc3339(v)).ok_or_else(|| cat!(at.path(), "created_at must be an RFC 3339 date-time"))?;
     let event_type = text("type")
         .filter(|t| t.split_once('.').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty()))
-        .ok_or_else(|| format!("{at}type must be a CATEGORY.ACTION string like ACCOUNT_GROUP.CREATED"))?;
-    let object = event.field("object").ok_or_else(|| format!("{at}object is missing"))?;
+        .ok_or_else(|| cat!(at.path(), "type must be a CATEGORY.ACTION string like ACCOUNT_GROUP.CREATED"))?;
+    let object = event.field("object").ok_or_else(|| cat!(at.path(), "object is missing"))?;
     // Account-group events by their category: the list is open, later types are checked too.
     if event_type.starts_with(AccountGroupEventType::CATEGORY_PREFIX) {
         check_group(&At::Member(at, "object"), &object)?;

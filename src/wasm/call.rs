@@ -10,6 +10,7 @@ use crate::core::error::ClientError;
 use crate::core::json::JsonView;
 use crate::core::request::{is_header_name, is_header_value};
 use crate::core::validate::quote;
+use crate::cat;
 use wasm_bindgen::prelude::*;
 
 /// What `judge` answers.
@@ -133,13 +134,14 @@ impl CallCore {
             };
             let name = name.to_ascii_lowercase();
             if !is_header_name(&name) || !is_header_value(&value) {
-                return Err(signer_error(format!(
-                    "it added an invalid header {}: a name must be a token, a value must not hold NUL, CR, LF or a character above U+00FF",
-                    quote(&name)
+                return Err(signer_error(cat!(
+                    "it added an invalid header ",
+                    quote(&name),
+                    ": a name must be a token, a value must not hold NUL, CR, LF or a character above U+00FF"
                 )));
             }
             if self.planned.contains(&name.as_str()) || out.iter().step_by(2).any(|n| *n == name) {
-                return Err(signer_error(format!("it may add headers but not replace {name}")));
+                return Err(signer_error(cat!("it may add headers but not replace ", name)));
             }
             out.push(name);
             out.push(value);

@@ -14,6 +14,7 @@ use crate::core::request::{self, Request};
 use crate::core::response::Expected;
 use crate::core::retry::RetryPolicy;
 use crate::core::token::ClientCredentials;
+use crate::cat;
 use wasm_bindgen::prelude::*;
 
 /// A client's configuration (internal).
@@ -118,7 +119,7 @@ impl PagerCore {
     /// and its `meta.total_count`. A `ResponseError` for a page this iteration cannot take.
     pub fn advance(&mut self, offset: f64, received: usize, total_count: f64, request_id: Option<String>) -> Result<(), JsValue> {
         self.pager.advance(offset, received, total_count).map_err(|reason| {
-            let reason = format!("paging: {reason}");
+            let reason = cat!("paging: ", reason);
             to_js(&ClientError::Response(UnexpectedResponse { code: ResponseCode::Paging, status: 200, request_id, reason }), None, None)
         })
     }

@@ -52,7 +52,7 @@ pub fn to_js(error: &ClientError, raw_body: Option<&JsValue>, cause: Option<&JsV
     if let Some(cause) = cause {
         set("cause", cause.clone());
     }
-    create_error(error_name(error), &error.to_string(), &fields)
+    create_error(error_name(error), &error.message(), &fields)
 }
 
 /// The JS error class a core error becomes.

@@ -10,3 +10,6 @@ mod js_json;
 pub mod signer_core;
 pub mod tokens;
 pub mod webhooks;
+
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

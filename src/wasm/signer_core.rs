@@ -5,6 +5,8 @@
 use super::errors::{invalid_input, to_js};
 use super::js_json::{set, Js};
 use crate::core::error::ClientError;
+use crate::cat;
+use crate::core::text::decimal;
 use crate::core::signature::{
     content_digest, ecdsa_raw_to_der, path_and_query, signature_base, signature_header, signature_params, Algorithm, Message, Parameters,
     SignerOptions, LABEL, VERSION,
@@ -55,7 +57,7 @@ impl SignerCore {
         if let (Some(body), Some(sha512)) = (&body, &sha512) {
             let digest = content_digest(sha512);
             // fetch sets content-length itself, to this same value; it is covered, not added.
-            pairs.push(("content-length".into(), body.len().to_string()));
+            pairs.push(("content-length".into(), decimal(body.len() as u64)));
             pairs.push(("content-digest".into(), digest.clone()));
             set(&added, "content-digest", &digest.as_str().into());
         }
@@ -70,7 +72,7 @@ impl SignerCore {
             nonce,
         };
         let base = signature_base(&message, &components, &parameters).map_err(|e| signer_error(&e))?;
-        set(&added, "signature-input", &format!("{LABEL}={}", signature_params(&components, &parameters)).into());
+        set(&added, "signature-input", &cat!(LABEL, "=", signature_params(&components, &parameters)).into());
         set(&added, "upvest-signature-version", &VERSION.into());
         let plan = Object::new();
         set(&plan, "base", &base.into());

@@ -1,0 +1,81 @@
+//! Messages and wire text built by concatenation, not `format!`: with no `core::fmt` left in the
+//! client's wasm, its formatting machinery (padding, integer `Display`, `Arguments` at every call
+//! site) stays out of the bytes every user downloads. See the README's Size decision.
+
+/// Joins the parts, sized once: what `format!("{a}{b}{c}")` did for strings.
+pub fn cat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|part| part.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// Concatenates anything that reads as `&str` (`&str`, `String`, `Cow<str>`) into a new `String`.
+#[macro_export]
+macro_rules! cat {
+    ($($part:expr),+ $(,)?) => {
+        $crate::core::text::cat(&[$(::core::convert::AsRef::<str>::as_ref(&$part)),+])
+    };
+}
+
+/// A whole number in decimal, as `u64`'s `Display` writes it.
+pub fn decimal(n: u64) -> String {
+    padded_decimal(n, 1)
+}
+
+/// A whole number in decimal with at least `width` digits, zeros in front (`{n:0width$}`).
+pub fn padded_decimal(mut n: u64, width: usize) -> String {
+    let mut digits = [b'0'; 20];
+    let mut start = digits.len();
+    while n > 0 || start > digits.len() - width.clamp(1, digits.len()) {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    digits[start..].iter().map(|&d| char::from(d)).collect()
+}
+
+/// `true` or `false`, as JSON and query strings spell them.
+pub fn boolean(value: bool) -> &'static str {
+    if value {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cat_joins_strs_strings_and_nothing_else() {
+        let owned = String::from("b");
+        assert_eq!(cat!("a", owned, &owned, "c"), "abbc");
+        assert_eq!(cat(&[]), "");
+    }
+
+    #[test]
+    fn decimal_writes_what_display_writes() {
+        for n in [0, 1, 9, 10, 99, 100, 401, 65_535, 4_294_967_295, 9_007_199_254_740_991, u64::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+    }
+
+    #[test]
+    fn padded_decimal_pads_with_zeros_and_never_cuts() {
+        assert_eq!(padded_decimal(0, 6), "000000");
+        assert_eq!(padded_decimal(42, 6), "000042");
+        assert_eq!(padded_decimal(1_234_567, 6), "1234567");
+        assert_eq!(padded_decimal(u64::MAX, 25), u64::MAX.to_string());
+        for n in [0u64, 5, 123_456, 999_999] {
+            assert_eq!(padded_decimal(n, 6), format!("{n:06}"));
+        }
+    }
+
+    #[test]
+    fn boolean_spells_json() {
+        assert_eq!((boolean(true), boolean(false)), ("true", "false"));
+    }
+}
