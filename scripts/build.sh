@@ -8,7 +8,7 @@ source .tools/env.sh
 source .tools/wasm-env.sh
 
 inputs_hash() {
-  find src js package api mock/src mock/wasm/src mock/Cargo.toml mock/wasm/Cargo.toml Cargo.toml Cargo.lock scripts/build.sh scripts/assemble-pkg.mjs LICENSE size-budget.json -type f -print0 | sort -z \
+  find src js package api quick-check/src quick-check/Cargo.toml mock/src mock/wasm/src mock/Cargo.toml mock/wasm/Cargo.toml Cargo.toml Cargo.lock scripts/build.sh scripts/assemble-pkg.mjs LICENSE size-budget.json -type f -print0 | sort -z \
     | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
 }
 hash="$(inputs_hash)-$UPVEST_WASM_ROUTE_USED-std${UPVEST_STD_FROM_SOURCE:-0}"

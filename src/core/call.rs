@@ -6,7 +6,6 @@
 //! schedules of failures, in microseconds (`simulate.rs`). The JavaScript driver does every
 //! effect: it asks for a token, calls the signer and the hooks, fetches, sleeps.
 
-use super::contract_scan;
 use super::error::{ClientError, ResponseCode, UnexpectedResponse};
 use super::json_text;
 use super::request::{Method, Request};
@@ -237,7 +236,7 @@ impl Call {
     fn read(&self, response: Response<'_>) -> Result<Verdict, ClientError> {
         let bytes = if is_json_media_type(response.content_type) { response.body } else { &[] };
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        if response.status == self.expected.status() && !bytes.is_empty() && contract_scan::certainly_valid(self.expected, bytes) {
+        if response.status == self.expected.status() && !bytes.is_empty() && self.expected.certainly_valid(bytes) {
             return Ok(Verdict::Done { status: response.status, request_id: response.request_id.map(str::to_owned), body: true });
         }
         // Undecodable bytes become U+FFFD, as the platform's decoder makes them (the strict check

@@ -7,9 +7,8 @@
 
 use super::json::{JsonKind, JsonView};
 use std::borrow::Cow;
-
-/// Nesting deeper than this is refused, so hostile input cannot exhaust the stack.
-pub const MAX_DEPTH: usize = 64;
+pub use upvest_quick_check::lex::MAX_DEPTH;
+use upvest_quick_check::lex::{number_end, plain_run_end, space_end};
 
 /// A JSON text, read and found valid.
 #[derive(Debug)]
@@ -163,34 +162,6 @@ impl Reader<'_> {
     }
 }
 
-/// Where the whitespace JSON allows between tokens, from `at`, ends.
-#[inline(always)]
-pub(crate) fn space_end(bytes: &[u8], mut at: usize) -> usize {
-    while bytes.get(at).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
-        at += 1;
-    }
-    at
-}
-
-/// Where the plain run of a string's content that starts at `from` ends: at the first `"`, `\`
-/// or control character. Eight bytes at a time, since most of a page is plain strings; each mask
-/// below is exact at its lowest set byte, which is the only one read.
-pub(crate) fn plain_run_end(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let below = |word: u64, limit: u8| word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGHS;
-    let mut at = from;
-    while let Some(chunk) = bytes.get(at..at + 8) {
-        let word = u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
-        let hits = below(word ^ (ONES * u64::from(b'"')), 1) | below(word ^ (ONES * u64::from(b'\\')), 1) | below(word, 0x20);
-        if hits != 0 {
-            return Some(at + hits.trailing_zeros() as usize / 8);
-        }
-        at += 8;
-    }
-    bytes[at..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).map(|run| at + run)
-}
-
 /// A string's content from `start` (after its opening quote), unescaped, and the index after its
 /// closing quote; `None` when an escape or a character is not allowed.
 fn unescape(text: &str, start: usize) -> Option<(String, usize)> {
@@ -244,41 +215,6 @@ fn unicode_escape(text: &str, at: &mut usize) -> Option<char> {
         }
     }
     Some(char::from_u32(first).unwrap_or('\u{fffd}'))
-}
-
-/// The end of the JSON number that starts at `at`; `None` when it breaks the grammar.
-pub(crate) fn number_end(bytes: &[u8], mut at: usize) -> Option<usize> {
-    let digits = |at: &mut usize| {
-        let from = *at;
-        while bytes.get(*at).is_some_and(u8::is_ascii_digit) {
-            *at += 1;
-        }
-        *at - from
-    };
-    if bytes[at] == b'-' {
-        at += 1;
-    }
-    let first = at;
-    let whole = digits(&mut at);
-    if whole == 0 || (whole > 1 && bytes[first] == b'0') {
-        return None;
-    }
-    if bytes.get(at) == Some(&b'.') {
-        at += 1;
-        if digits(&mut at) == 0 {
-            return None;
-        }
-    }
-    if matches!(bytes.get(at), Some(b'e' | b'E')) {
-        at += 1;
-        if matches!(bytes.get(at), Some(b'-' | b'+')) {
-            at += 1;
-        }
-        if digits(&mut at) == 0 {
-            return None;
-        }
-    }
-    Some(at)
 }
 
 /// The value of a number that [`number_end`] accepted: exact for integers below 2^53, within a
@@ -527,20 +463,6 @@ pub(crate) mod tests {
         assert_eq!(data.item(2).and_then(|a| a.item(0)).and_then(|o| o.field("x")).and_then(|x| x.string()).as_deref(), Some("\\"));
         assert_eq!(view.field("n").and_then(|n| n.field("m")).and_then(|m| m.item(0)).and_then(|v| v.number()), Some(1.0));
         assert!(view.field("x").is_none() && data.field("x").is_none() && view.item(0).is_none());
-    }
-
-    #[test]
-    fn finds_the_end_of_a_plain_run_at_every_offset() {
-        for len in 0..40 {
-            for stop in [b'"', b'\\', 0x00, 0x1f] {
-                let mut bytes = vec![b'a'; len];
-                bytes.extend([stop, b'"', b'x']);
-                for from in 0..=len {
-                    assert_eq!(plain_run_end(&bytes, from), Some(len), "{len} {stop} {from}");
-                }
-            }
-            assert_eq!(plain_run_end(&vec![0xe9; len], 0), None, "bytes above 0x7f are plain");
-        }
     }
 
     #[test]

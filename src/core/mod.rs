@@ -3,7 +3,6 @@
 
 pub mod call;
 pub mod config;
-pub mod contract_scan;
 pub mod error;
 pub mod json;
 pub mod json_text;
@@ -21,5 +20,7 @@ pub mod webhook;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz;
+#[cfg(test)]
+mod quick_check_agreement;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod simulate;

@@ -9,6 +9,8 @@ use super::problem::Problem;
 use super::text::decimal;
 use super::validate::{is_uuid, number_text, quote};
 use crate::cat;
+use upvest_quick_check::shapes::is_rfc3339_bytes;
+use upvest_quick_check::Shape;
 
 /// What a successful response of an operation carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +34,18 @@ impl Expected {
             Expected::Group | Expected::Page | Expected::Token | Expected::VerifyKeys => 200,
             Expected::Accepted => 202,
         }
+    }
+
+    /// Whether a success body (JSON, without a byte-order mark) certainly passes [`Self::check`],
+    /// by the quick check (crate `upvest-quick-check`) for the bodies it knows. `false` means
+    /// "not sure": the full reader and check then decide.
+    pub fn certainly_valid(self, bytes: &[u8]) -> bool {
+        let shape = match self {
+            Expected::Group => Shape::Group,
+            Expected::Page => Shape::Page,
+            Expected::Accepted | Expected::Token | Expected::VerifyKeys => return false,
+        };
+        upvest_quick_check::certainly_valid(shape, bytes)
     }
 
     /// Checks a success body; the error says what is wrong, with the path to it.
@@ -232,39 +246,6 @@ fn timestamp<V: JsonView>(at: &At<'_>, name: &str, member: Option<&V>) -> Result
 /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, checked by shape.
 pub fn is_rfc3339(text: &str) -> bool {
     is_rfc3339_bytes(text.as_bytes())
-}
-
-/// [`is_rfc3339`] over bytes (any byte beyond ASCII fails it).
-pub fn is_rfc3339_bytes(b: &[u8]) -> bool {
-    let digits = |range: std::ops::Range<usize>| b.get(range).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
-    let head = b.len() >= 20
-        && digits(0..4)
-        && b[4] == b'-'
-        && digits(5..7)
-        && b[7] == b'-'
-        && digits(8..10)
-        && matches!(b[10], b'T' | b't' | b' ')
-        && digits(11..13)
-        && b[13] == b':'
-        && digits(14..16)
-        && b[16] == b':'
-        && digits(17..19);
-    if !head {
-        return false;
-    }
-    let mut rest = &b[19..];
-    if let Some(fraction) = rest.strip_prefix(b".") {
-        let n = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
-        if n == 0 {
-            return false;
-        }
-        rest = &fraction[n..];
-    }
-    match rest {
-        [b'Z' | b'z'] => true,
-        [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()),
-        _ => false,
-    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use super::error::{InputCode, InvalidInput};
 use super::json::{JsonKind, JsonView};
 use super::text::{self, decimal, padded_decimal};
 use crate::cat;
+use upvest_quick_check::shapes::is_uuid_bytes;
 
 /// How much of a rejected value an error message quotes.
 const QUOTE_LIMIT: usize = 40;
@@ -85,32 +86,6 @@ pub fn split_once_ascii<'t>(text: &'t str, pattern: &str) -> Option<(&'t str, &'
 /// response checks run it twice per group of a page.
 pub fn is_uuid(text: &str) -> bool {
     is_uuid_bytes(text.as_bytes())
-}
-
-/// [`is_uuid`] over bytes: each byte's class (by table: pages check three UUIDs per group)
-/// against the class its position needs.
-pub fn is_uuid_bytes(b: &[u8]) -> bool {
-    const HEX: u8 = 1;
-    const HYPHEN: u8 = 2;
-    const CLASS: [u8; 256] = {
-        let mut class = [0; 256];
-        let mut c = 0;
-        while c < 256 {
-            class[c] = match c as u8 {
-                b'0'..=b'9' | b'a'..=b'f' | b'A'..=b'F' => HEX,
-                b'-' => HYPHEN,
-                _ => 0,
-            };
-            c += 1;
-        }
-        class
-    };
-    const SHAPE: [u8; 36] = {
-        let mut shape = [HEX; 36];
-        (shape[8], shape[13], shape[18], shape[23]) = (HYPHEN, HYPHEN, HYPHEN, HYPHEN);
-        shape
-    };
-    b.len() == 36 && b.iter().zip(SHAPE).all(|(c, needed)| CLASS[usize::from(*c)] == needed)
 }
 
 /// A required UUID string.

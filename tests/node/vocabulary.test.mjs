@@ -15,12 +15,13 @@ const SOURCES = [
   ['api/src', /\.rs$/],
   ['src', /\.rs$/],
   ['mock/src', /\.rs$/],
+  ['quick-check/src', /\.rs$/],
   ['mock/wasm/src', /\.rs$/],
   ['js', /\.(js|ts)$/],
   ['www', /\.(js|html|css)$/],
 ];
 // Compiled for tests only (src/core/mod.rs): sample responses, spelled as the API sends them.
-const TEST_ONLY = new Set(['src/core/fuzz.rs', 'src/core/simulate.rs']);
+const TEST_ONLY = new Set(['src/core/fuzz.rs', 'src/core/simulate.rs', 'src/core/quick_check_agreement.rs']);
 // Sort fields are also the names of two fields of every group (`created_at`, `updated_at`), so
 // their spellings are field names everywhere but in the enum.
 const FIELD_NAMES_TOO = new Set(['SORT_FIELDS']);
