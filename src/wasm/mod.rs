@@ -11,5 +11,8 @@ pub mod signer_core;
 pub mod tokens;
 pub mod webhooks;
 
+/// The allocator: talc rather than Rust's default dlmalloc, 2.3 KB smaller in the gzipped wasm
+/// with the page check and a get as fast (measured paired; see the README's Size decision).
+/// Single-threaded, as the wasm is.
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
