@@ -59,12 +59,10 @@ impl InvalidInput {
     pub fn new(field: impl Into<String>, code: InputCode, rule: impl Into<String>) -> Self {
         InvalidInput { field: field.into(), code, rule: rule.into() }
     }
-}
 
-impl InvalidInput {
     /// The field and its rule, as a sentence's start (`user_id must be a UUID …`).
     pub fn message(&self) -> String {
-        crate::cat!(self.field, " ", self.rule)
+        cat!(self.field, " ", self.rule)
     }
 }
 
