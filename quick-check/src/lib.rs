@@ -259,8 +259,8 @@ impl<'a> Scan<'a> {
                 },
             }
         }
-        let shape = if business || seen & BUSINESS_ID != 0 { BUSINESS_ID } else { USERS };
-        (seen & (COMMON | shape) == COMMON | shape).then_some(())
+        let owner = if business || seen & BUSINESS_ID != 0 { BUSINESS_ID } else { USERS };
+        (seen & (COMMON | owner) == COMMON | owner).then_some(())
     }
 
     /// A user group's `users` (at `depth`): each an object whose `id` is a UUID and whose

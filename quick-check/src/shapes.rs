@@ -1,8 +1,8 @@
 //! The shapes of the strings a response's checks look at, as bytes: a UUID and an RFC 3339
 //! date-time. (`validate::is_uuid` and `response::is_rfc3339` in the client call these.)
 
-/// A UUID in its canonical hyphenated form (any case), as bytes: each byte's class (by table: pages check three UUIDs per group)
-/// against the class its position needs.
+/// A UUID in its canonical hyphenated form (any case), as bytes: each byte's class (by table:
+/// pages check three UUIDs per group) against the class its position needs.
 pub fn is_uuid_bytes(b: &[u8]) -> bool {
     const HEX: u8 = 1;
     const HYPHEN: u8 = 2;

@@ -11,8 +11,7 @@ use super::json_text;
 use super::request::{Method, Request};
 use super::response::{interpret, is_json_media_type, Expected};
 use super::retry::{AttemptFailure, RetryPolicy};
-use super::text::decimal;
-use crate::cat;
+use super::text::{cat, decimal};
 use std::borrow::Cow;
 
 /// Where requests go and what identifies the tenant: the same for every call of a client.

@@ -5,7 +5,7 @@ use super::json::JsonView;
 use super::model::{DEFAULT_API_VERSION, SANDBOX_BASE_URL};
 use super::retry::RetryPolicy;
 use super::validate::{describe, member, options_object, quote, split_once_ascii, uuid_field};
-use crate::cat;
+use super::text::cat;
 
 /// Every option the constructor accepts. Function-valued ones (`fetch`, `tokenProvider`,
 /// `signer`, the hooks) are read by the wasm layer; listing them here lets the typo check pass them.

@@ -1,8 +1,7 @@
 //! Every way a call can fail, as one enum; the wasm layer maps each variant to one JS error class.
 
 use super::problem::Problem;
-use super::text::decimal;
-use crate::cat;
+use super::text::{cat, decimal};
 use std::fmt;
 
 /// Which kind of rule an input broke: a stable, machine-readable code (`InvalidInputError.code`),

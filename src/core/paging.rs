@@ -8,8 +8,7 @@ use super::error::InvalidInput;
 use super::json::JsonView;
 use super::model::{MAX_LIMIT, MAX_OFFSET, SORT_FIELDS, SORT_ORDERS};
 use super::request::{self, Request};
-use super::text::decimal;
-use crate::cat;
+use super::text::{cat, decimal};
 use super::validate::{integer_in, member, number_text, one_of, options_object};
 
 /// The page size iteration uses when the caller names none (the API's own default).

@@ -2,8 +2,7 @@
 //! body is not a problem document, so that callers always get the same fields.
 
 use super::json::{JsonKind, JsonView};
-use super::text::decimal;
-use crate::cat;
+use super::text::{cat, decimal};
 use std::fmt;
 
 /// An RFC 7807 problem, as returned with a non-2xx status.

@@ -4,8 +4,7 @@
 use super::error::{InputCode, InvalidInput};
 use super::json::{JsonKind, JsonView};
 use super::retry::MAX_DEADLINE_MS;
-use super::text::{self, decimal};
-use crate::cat;
+use super::text::{bool_text, cat, decimal};
 use super::model::{BUSINESS_GROUP_TYPE, CLOSURE_REASONS, MAX_LIMIT, MAX_OFFSET, SORT_FIELDS, SORT_ORDERS, USER_GROUP_TYPES};
 use super::validate::{boolean, integer_in, member, one_of, options_object, parse_uuid, required_object, securities_account_number, uuid_field, uuid_version};
 
@@ -205,7 +204,7 @@ pub fn close<V: JsonView>(account_group_id: Option<V>, close_options: Option<V>,
             pairs.push(cat!("closure_reason=", one_of("closure_reason", &reason, CLOSURE_REASONS)?));
         }
         if let Some(flag) = member(&close_options, "notification_only") {
-            pairs.push(cat!("notification_only=", text::boolean(boolean("notification_only", &flag)?)));
+            pairs.push(cat!("notification_only=", bool_text(boolean("notification_only", &flag)?)));
         }
     }
     Ok(Request {

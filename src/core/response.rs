@@ -6,9 +6,8 @@ use super::error::{ClientError, ResponseCode, UnexpectedResponse};
 use super::json::{JsonKind, JsonView};
 use super::model::BUSINESS_GROUP_TYPE;
 use super::problem::Problem;
-use super::text::decimal;
+use super::text::{cat, decimal};
 use super::validate::{is_uuid, number_text, quote};
-use crate::cat;
 use upvest_quick_check::shapes::is_rfc3339_bytes;
 use upvest_quick_check::Shape;
 
@@ -146,7 +145,10 @@ impl At<'_> {
             }
             At::Item(parent, name, index) => {
                 parent.write_path(out);
-                out.push_str(&cat!(name, "[", decimal(*index as u64), "]."));
+                out.push_str(name);
+                out.push('[');
+                out.push_str(&decimal(*index as u64));
+                out.push_str("].");
             }
         }
     }

@@ -4,8 +4,7 @@
 //! ECDSA P-521) comes from the platform; this module only arranges bytes.
 
 use super::validate::split_once_ascii;
-use super::text::decimal;
-use crate::cat;
+use super::text::{cat, decimal};
 
 /// The signature label Upvest expects.
 pub const LABEL: &str = "sig1";

@@ -1,9 +1,10 @@
 //! Messages and wire text built by concatenation, not `format!`: with no `core::fmt` left in the
-//! client's wasm, its formatting machinery (padding, integer `Display`, `Arguments` at every call
-//! site) stays out of the bytes every user downloads. See the README's Size decision.
+//! client's wasm (built with std from source; the prebuilt-std fallback still formats its panics),
+//! the formatting machinery (padding, integer `Display`, `Arguments` at every call site) stays
+//! out of the bytes every user downloads. See the README's Size decision.
 
-/// Joins the parts, sized once: what `format!("{a}{b}{c}")` did for strings.
-pub fn cat(parts: &[&str]) -> String {
+/// Joins the parts, sized once: what `format!("{a}{b}{c}")` did for strings (`cat!` calls it).
+pub fn join_parts(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|part| part.len()).sum());
     for part in parts {
         out.push_str(part);
@@ -12,12 +13,12 @@ pub fn cat(parts: &[&str]) -> String {
 }
 
 /// Concatenates anything that reads as `&str` (`&str`, `String`, `Cow<str>`) into a new `String`.
-#[macro_export]
 macro_rules! cat {
     ($($part:expr),+ $(,)?) => {
-        $crate::core::text::cat(&[$(::core::convert::AsRef::<str>::as_ref(&$part)),+])
+        $crate::core::text::join_parts(&[$(::core::convert::AsRef::<str>::as_ref(&$part)),+])
     };
 }
+pub(crate) use cat;
 
 /// A whole number in decimal, as `u64`'s `Display` writes it.
 pub fn decimal(n: u64) -> String {
@@ -26,18 +27,23 @@ pub fn decimal(n: u64) -> String {
 
 /// A whole number in decimal with at least `width` digits, zeros in front (`{n:0width$}`).
 pub fn padded_decimal(mut n: u64, width: usize) -> String {
-    let mut digits = [b'0'; 20];
+    let mut digits = [0u8; 20];
     let mut start = digits.len();
-    while n > 0 || start > digits.len() - width.clamp(1, digits.len()) {
+    loop {
         start -= 1;
         digits[start] = b'0' + (n % 10) as u8;
         n /= 10;
+        if n == 0 {
+            break;
+        }
     }
-    digits[start..].iter().map(|&d| char::from(d)).collect()
+    let mut out = "0".repeat(width.saturating_sub(digits.len() - start));
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
+    out
 }
 
 /// `true` or `false`, as JSON and query strings spell them.
-pub fn boolean(value: bool) -> &'static str {
+pub fn bool_text(value: bool) -> &'static str {
     if value {
         "true"
     } else {
@@ -53,7 +59,7 @@ mod tests {
     fn cat_joins_strs_strings_and_nothing_else() {
         let owned = String::from("b");
         assert_eq!(cat!("a", owned, &owned, "c"), "abbc");
-        assert_eq!(cat(&[]), "");
+        assert_eq!(join_parts(&[]), "");
     }
 
     #[test]
@@ -68,14 +74,15 @@ mod tests {
         assert_eq!(padded_decimal(0, 6), "000000");
         assert_eq!(padded_decimal(42, 6), "000042");
         assert_eq!(padded_decimal(1_234_567, 6), "1234567");
-        assert_eq!(padded_decimal(u64::MAX, 25), u64::MAX.to_string());
-        for n in [0u64, 5, 123_456, 999_999] {
-            assert_eq!(padded_decimal(n, 6), format!("{n:06}"));
+        for n in [0u64, 5, 123_456, 999_999, u64::MAX] {
+            for width in [0, 1, 6, 20, 25] {
+                assert_eq!(padded_decimal(n, width), format!("{n:0width$}"));
+            }
         }
     }
 
     #[test]
-    fn boolean_spells_json() {
-        assert_eq!((boolean(true), boolean(false)), ("true", "false"));
+    fn bool_text_spells_json() {
+        assert_eq!((bool_text(true), bool_text(false)), ("true", "false"));
     }
 }

@@ -5,7 +5,7 @@ use super::config::{check_access_token, check_base_url};
 use super::error::{InputCode, InvalidInput};
 use super::json::{JsonKind, JsonView};
 use super::validate::{describe, member, options_object, split_once_ascii, uuid_field};
-use crate::cat;
+use super::text::cat;
 
 /// A token and how many seconds it lives, when known.
 #[derive(Debug, Clone, PartialEq)]

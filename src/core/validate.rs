@@ -2,8 +2,7 @@
 
 use super::error::{InputCode, InvalidInput};
 use super::json::{JsonKind, JsonView};
-use super::text::{self, decimal, padded_decimal};
-use crate::cat;
+use super::text::{bool_text, cat, decimal, padded_decimal};
 use upvest_quick_check::shapes::is_uuid_bytes;
 
 /// How much of a rejected value an error message quotes.
@@ -14,7 +13,7 @@ pub fn describe<V: JsonView>(value: &V) -> String {
     match (value.kind(), value.string(), value.number()) {
         (JsonKind::String, Some(s), _) => quote(&s),
         (JsonKind::Number, _, Some(n)) => number_text(n),
-        (JsonKind::Bool, _, _) => text::boolean(value.boolean().unwrap_or_default()).to_owned(),
+        (JsonKind::Bool, _, _) => bool_text(value.boolean().unwrap_or_default()).to_owned(),
         (kind, _, _) => kind.describe().to_owned(),
     }
 }

@@ -5,7 +5,7 @@ use super::error::InvalidInput;
 use super::json::{JsonKind, JsonView};
 use super::response::{check_group, is_rfc3339, must_be_object, At};
 use super::validate::{integer_in, is_uuid, member};
-use crate::cat;
+use super::text::cat;
 use upvest_api::AccountGroupEventType;
 
 /// The options `parseWebhookEvents` takes.

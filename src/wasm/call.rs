@@ -10,7 +10,7 @@ use crate::core::error::ClientError;
 use crate::core::json::JsonView;
 use crate::core::request::{is_header_name, is_header_value};
 use crate::core::validate::quote;
-use crate::cat;
+use crate::core::text::cat;
 use wasm_bindgen::prelude::*;
 
 /// What `judge` answers.

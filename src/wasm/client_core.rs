@@ -14,7 +14,7 @@ use crate::core::request::{self, Request};
 use crate::core::response::Expected;
 use crate::core::retry::RetryPolicy;
 use crate::core::token::ClientCredentials;
-use crate::cat;
+use crate::core::text::cat;
 use wasm_bindgen::prelude::*;
 
 /// A client's configuration (internal).
