@@ -37,7 +37,10 @@ pub fn padded_decimal(mut n: u64, width: usize) -> String {
             break;
         }
     }
-    let mut out = "0".repeat(width.saturating_sub(digits.len() - start));
+    let mut out = String::with_capacity(width.max(digits.len() - start));
+    for _ in digits.len() - start..width {
+        out.push('0');
+    }
     out.extend(digits[start..].iter().map(|&d| char::from(d)));
     out
 }
