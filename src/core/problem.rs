@@ -61,14 +61,14 @@ impl Problem {
     /// `HTTP 404 Not Found: detail (request id …)`, each part present only when known.
     pub fn message(&self) -> String {
         let mut out = cat!("HTTP ", decimal(self.status.into()));
-        for (before, part) in [(" ", &self.title), (": ", &self.detail), (" (request id ", &self.request_id)] {
-            if let Some(part) = part {
-                out.push_str(before);
-                out.push_str(part);
-            }
+        if let Some(title) = &self.title {
+            out.push_str(&cat!(" ", title));
         }
-        if self.request_id.is_some() {
-            out.push(')');
+        if let Some(detail) = &self.detail {
+            out.push_str(&cat!(": ", detail));
+        }
+        if let Some(id) = &self.request_id {
+            out.push_str(&cat!(" (request id ", id, ")"));
         }
         out
     }
@@ -109,6 +109,24 @@ pub fn reason_phrase(status: u16) -> &'static str {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_message_has_each_part_that_is_known() {
+        let mut problem = Problem {
+            status: 404,
+            problem_type: ABOUT_BLANK.to_owned(),
+            title: Some("Not Found".into()),
+            detail: Some("no such group".into()),
+            instance: None,
+            request_id: Some("req-1".into()),
+            from_body: true,
+        };
+        assert_eq!(problem.message(), "HTTP 404 Not Found: no such group (request id req-1)");
+        problem.request_id = None;
+        assert_eq!(problem.message(), "HTTP 404 Not Found: no such group");
+        (problem.title, problem.detail, problem.request_id) = (None, None, Some("req-2".into()));
+        assert_eq!(problem.message(), "HTTP 404 (request id req-2)");
+    }
 
     #[test]
     fn reads_a_docs_form_problem_and_prefers_the_header_request_id() {

@@ -5,8 +5,7 @@
 use super::errors::{invalid_input, to_js};
 use super::js_json::{set, Js};
 use crate::core::error::ClientError;
-use crate::core::text::cat;
-use crate::core::text::decimal;
+use crate::core::text::{cat, decimal};
 use crate::core::signature::{
     content_digest, ecdsa_raw_to_der, path_and_query, signature_base, signature_header, signature_params, Algorithm, Message, Parameters,
     SignerOptions, LABEL, VERSION,
