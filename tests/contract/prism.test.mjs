@@ -6,23 +6,15 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import net from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as api from '../../pkg/node/index.mjs';
 import { startMock } from '../../scripts/with-mock.mjs';
 import { clientCases } from '../shared/client-cases.mjs';
+import { freePort } from '../free-ports.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const STARTUP_LIMIT_MS = 60_000;
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 /** Starts Prism in front of `upstream`; resolves once it listens. A port picked free can be taken
  * before Prism binds it, so a Prism that does not start gets one more try on another port. */

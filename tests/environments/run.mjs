@@ -19,7 +19,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 import { launchOptions } from '../browser/chromium.mjs';
 import { startMock } from '../../scripts/with-mock.mjs';
+import { freePort, freePorts } from '../free-ports.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -179,28 +180,6 @@ function accepts(port) {
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
-}
-
-/** `count` free ports on 127.0.0.1, all different: each is held until every one is picked. */
-async function freePorts(count) {
-  const servers = [];
-  try {
-    for (let i = 0; i < count; i += 1) {
-      const server = createServer();
-      servers.push(server);
-      await new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', resolve);
-      });
-    }
-    return servers.map((server) => server.address().port);
-  } finally {
-    await Promise.all(servers.map((server) => new Promise((resolve) => (server.listening ? server.close(resolve) : resolve()))));
-  }
-}
-
-async function freePort() {
-  return (await freePorts(1))[0];
 }
 
 /**
