@@ -3,8 +3,12 @@
 // flavour): `createWebhookVerifier(options)` makes the `verify` function `parseWebhookEvents`
 // takes. Plain JavaScript over the platform's WebCrypto, so no cryptography is in the wasm; the
 // build copies it beside errors.js, whose classes it must share with the wasm for `instanceof`.
+// Options, requests, header sets and key sets are the caller's objects, read as given (no copy),
+// but only through their own members (`own`, `method`): a name a dependency added to
+// Object.prototype never stands in for one the caller left out.
 import { InvalidInputError, WebhookVerificationError } from './errors.js';
 import { digest, fromBase64, subtle, toBase64 } from './crypto.js';
+import { bare, member, method, own } from './plain.js';
 
 /** The signature's label in `signature` and `signature-input`. */
 const LABEL = 'sig1';
@@ -14,24 +18,33 @@ const REQUIRED_COMPONENTS = ['@method', '@path', 'digest'];
 const ALGORITHM = 'ecdsa-p521-sha512';
 /** A raw P-521 signature: r and s, 66 bytes each. */
 const RAW_SIGNATURE_BYTES = 132;
+/** A P-521 coordinate: 66 bytes. */
+const COORDINATE_BYTES = 66;
 /** How often an unknown `keyid` may send the key source asking again (a rotated key appears in
  * it, but a forged keyid must not make every delivery a request to Upvest). */
 const KEY_REFRESH_INTERVAL_MS = 60_000;
-const OPTION_NAMES = ['keys', 'clockSkewSeconds', 'maxValiditySeconds', 'now'];
+/** After a key source fails, it is not asked again for this long, then for twice as long after
+ * each further failure in a row, up to the maximum; deliveries that need it meanwhile are refused
+ * at once. An answer resets it. */
+const KEY_SOURCE_BACKOFF_MS = 5_000;
+const KEY_SOURCE_MAX_BACKOFF_MS = 300_000;
+const OPTION_NAMES = ['keys', 'clockSkewSeconds', 'maxValiditySeconds', 'maxKeyAgeSeconds', 'keySourceTimeoutMs', 'now'];
 
-/** Any value, read for its members: a member of anything but null and undefined reads as
- * something (often undefined), nothing more is known of it. For caller input, which is read as
- * given, without a copy.
- * @typedef {{ readonly [name: string]: unknown } | null | undefined} Members */
+/** The `keys` option, checked to be a function or to have an own array `keys` (a JWKS).
+ * @typedef {((options: { signal: AbortSignal | undefined }) => unknown) | object} KeysOption */
 
-/** The `keys` option, checked to be a function or to have an array `keys` (a JWKS).
- * @typedef {(() => unknown) | { readonly keys: unknown[] }} KeysOption */
-
-/** A JWKS key usable for webhooks: EC, P-521, with string `kid`, `x` and `y`.
+/** A JWKS key usable for webhooks: EC, P-521, with string `kid`, `x` and `y` (copied out of the
+ * caller's key, so they are read once).
  * @typedef {{ readonly kid: string, readonly x: string, readonly y: string }} VerificationJwk */
 
 /** A verification key, imported on first use.
  * @typedef {{ jwk: VerificationJwk, key: Promise<CryptoKey> | undefined }} KeyEntry */
+
+/** The keys of the key source's last answer, and when it was asked for them (ms, `now`).
+ * @typedef {{ byKid: Map<string, KeyEntry>, listedAt: number }} KeptKeys */
+
+/** The key source's last failure, while no answer has come since.
+ * @typedef {{ cause: unknown, inARow: number, retryAt: number }} Failure */
 
 /** The path and query of a request's URL.
  * @typedef {{ path: string, query: string | undefined }} RequestTarget */
@@ -49,34 +62,45 @@ const OPTION_NAMES = ['keys', 'clockSkewSeconds', 'maxValiditySeconds', 'now'];
 /** Reads one header by its lowercase name: trimmed, several values joined by ", ".
  * @typedef {(name: string) => string | undefined} HeaderReader */
 
+/** The checked options.
+ * @typedef {object} VerifierOptions
+ * @property {KeysOption} keys
+ * @property {number} clockSkewSeconds
+ * @property {number} maxValiditySeconds
+ * @property {number} maxKeyAgeSeconds
+ * @property {number} keySourceTimeoutMs
+ * @property {() => number} now
+ */
+
 /**
  * A `verify` function for `parseWebhookEvents` that checks Upvest's webhook signature: the
  * `digest` of the body, a `sig1` signature covering `@method`, `@path` (`@query` with a query)
  * and `digest`, not expired, by a P-521 key from `keys` (a JWKS, or an async function returning
- * one, such as `() => client.verifyKeys()`). Any failure rejects with a
+ * one, such as `({ signal }) => client.verifyKeys({ signal })`). Any failure rejects with a
  * `WebhookVerificationError` whose `code` says which check failed. Throws `InvalidInputError`
  * for bad options.
  * @param {unknown} options `WebhookVerifierOptions`, checked here
  * @returns {(request: unknown) => Promise<void>}
  */
 export function createWebhookVerifier(options) {
-  const { keys, clockSkewSeconds, maxValiditySeconds, now } = readOptions(options);
-  const keyFor = keySource(keys, now);
+  const checked = readOptions(options);
+  const { clockSkewSeconds, maxValiditySeconds, now } = checked;
+  const keyFor = keySource(checked);
   /** @param {unknown} request a `WebhookRequest`, read as given */
   return async function verifyWebhookSignature(request) {
-    const { method, url, headers, body } = /** @type {Members} */ (request) ?? {};
+    const [verb, url, headers, body] = ['method', 'url', 'headers', 'body'].map((name) => own(request, name));
     const header = headerReader(headers);
     const signed = readSignature(header('signature'), header('signature-input'));
     const target = requestTarget(url);
     checkCoverage(signed.components, target);
     checkLifetime(signed, now() / 1000, clockSkewSeconds, maxValiditySeconds);
     await checkDigest(header('digest'), body);
-    const derived = { '@method': typeof method === 'string' ? method.toUpperCase() : undefined, '@path': target?.path, '@query': target?.query };
+    const derived = bare({ '@method': typeof verb === 'string' ? verb.toUpperCase() : undefined, '@path': target?.path, '@query': target?.query });
     const base = signatureBase(signed, derived, header);
     const key = await keyFor(signed.keyid);
     let valid = false;
     try {
-      valid = await subtle().verify({ name: 'ECDSA', hash: 'SHA-512' }, key, signed.signature, new TextEncoder().encode(base));
+      valid = await subtle().verify(bare({ name: 'ECDSA', hash: 'SHA-512' }), key, signed.signature, new TextEncoder().encode(base));
     } catch {
       // A platform that cannot check it has not shown it valid.
     }
@@ -104,24 +128,33 @@ function invalid(field, code, rule) {
 
 /**
  * @param {unknown} options
- * @returns {{ keys: KeysOption, clockSkewSeconds: number, maxValiditySeconds: number, now: () => number }}
+ * @returns {VerifierOptions}
  */
 function readOptions(options) {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalid('options', options === undefined ? 'required' : 'type', 'must be an object: { keys, clockSkewSeconds?, maxValiditySeconds?, now? }');
+    throw invalid('options', options === undefined ? 'required' : 'type', `must be an object: { ${OPTION_NAMES.map((name, i) => (i === 0 ? name : `${name}?`)).join(', ')} }`);
   }
   const unknown = Object.keys(options).find((name) => !OPTION_NAMES.includes(name));
   if (unknown !== undefined) throw invalid('options', 'unknown-field', `has an unknown field "${unknown}" (allowed: ${OPTION_NAMES.join(', ')})`);
-  const { keys, clockSkewSeconds = 30, maxValiditySeconds = 300, now = Date.now } = /** @type {Record<string, unknown>} */ (options);
-  if (typeof keys !== 'function' && !Array.isArray(/** @type {Members} */ (keys)?.keys)) {
+  // Own members only: an option left out is its default, whatever Object.prototype holds.
+  /** @param {string} name @param {unknown} [fallback] what undefined means */
+  const option = (name, fallback) => {
+    const value = member(options, name, name);
+    return value === undefined ? fallback : value;
+  };
+  const keys = option('keys');
+  if (typeof keys !== 'function' && !Array.isArray(member(keys, 'keys', 'keys'))) {
     throw invalid('keys', keys === undefined ? 'required' : 'type', 'must be a JWKS { keys: [...] } or an async function returning one');
   }
+  const now = option('now', Date.now);
   if (typeof now !== 'function') throw invalid('now', 'type', 'must be a function returning the time in milliseconds');
   return {
     // What the check above let through.
     keys: /** @type {KeysOption} */ (keys),
-    clockSkewSeconds: seconds('clockSkewSeconds', clockSkewSeconds, 0),
-    maxValiditySeconds: seconds('maxValiditySeconds', maxValiditySeconds, 1),
+    clockSkewSeconds: bounded('clockSkewSeconds', option('clockSkewSeconds', 30), 0, 3600, 'seconds'),
+    maxValiditySeconds: bounded('maxValiditySeconds', option('maxValiditySeconds', 300), 1, 3600, 'seconds'),
+    maxKeyAgeSeconds: bounded('maxKeyAgeSeconds', option('maxKeyAgeSeconds', 3600), 60, 86_400, 'seconds'),
+    keySourceTimeoutMs: bounded('keySourceTimeoutMs', option('keySourceTimeoutMs', 10_000), 1, 300_000, 'milliseconds'),
     now: checkedClock(/** @type {() => unknown} */ (now)),
   };
 }
@@ -140,30 +173,36 @@ function checkedClock(now) {
   };
 }
 
-/** @param {string} field @param {unknown} value @param {number} min @returns {number} */
-function seconds(field, value, min) {
-  if (typeof value !== 'number') throw invalid(field, 'type', `must be a number of seconds (got ${typeof value})`);
-  if (!(value >= min && value <= 3600)) throw invalid(field, 'range', `must be from ${min} to 3600 seconds`);
+/** @param {string} field @param {unknown} value @param {number} min @param {number} max @param {string} unit @returns {number} */
+function bounded(field, value, min, max, unit) {
+  if (typeof value !== 'number') throw invalid(field, 'type', `must be a number of ${unit} (got ${typeof value})`);
+  if (!(value >= min && value <= max)) throw invalid(field, 'range', `must be from ${min} to ${max} ${unit}`);
   return value;
 }
 
 /** The request's headers as Node's `IncomingMessage.headers` (string or string[] values) or a
  * `Headers` holds them; a header read is trimmed, and one sent several times reads as its values
- * joined by ", " (as `Headers` joins them).
+ * joined by ", " (as `Headers` joins them). Only own members of a plain object are headers, and
+ * only a `get` of the object's class (a `Headers`') makes it a `Headers`.
  * @param {unknown} headers
  * @returns {HeaderReader} */
 function headerReader(headers) {
-  if (typeof (/** @type {Members} */ (headers))?.get === 'function') {
-    // Something with a `get` method is taken for a `Headers`, as `WebhookRequest.headers` allows.
-    const fetchHeaders = /** @type {Pick<Headers, 'get'>} */ (headers);
-    return (name) => fetchHeaders.get(name)?.trim();
+  const get = method(headers, 'get');
+  if (get) {
+    return (name) => {
+      const value = Reflect.apply(get, headers, [name]);
+      return typeof value === 'string' ? value.trim() : undefined;
+    };
   }
   /** @type {Map<string, string[]>} */
   const byName = new Map();
-  for (const [name, value] of /** @type {[string, unknown][]} */ (Object.entries(headers ?? {}))) {
-    if (value === undefined) continue;
+  for (const name of typeof headers === 'object' && headers !== null ? Object.keys(headers) : []) {
+    const value = own(headers, name);
+    const values = Array.isArray(value) ? Array.from({ length: value.length }, (_, i) => own(value, i)) : [value];
+    const texts = values.filter((v) => typeof v === 'string' || typeof v === 'number').map((v) => String(v).trim());
+    if (texts.length === 0) continue;
     const key = name.toLowerCase();
-    byName.set(key, [...(byName.get(key) ?? []), ...[value].flat().map((v) => String(v).trim())]);
+    byName.set(key, [...(byName.get(key) ?? []), ...texts]);
   }
   return (name) => byName.get(name)?.join(', ');
 }
@@ -272,53 +311,81 @@ function signatureBase({ components, signatureParams }, derived, header) {
   return [...lines, `@signature-params: ${signatureParams}`].join('\n');
 }
 
-/** Finds the verification key for a keyid: the JWKS is loaded on first use and kept; an unknown
- * keyid loads it again, at most once a minute. Concurrent verifications share one load.
- * @param {KeysOption} keys
- * @param {() => number} now
+/**
+ * Finds the verification key for a keyid. The key source is asked on first use, and its keys are
+ * kept, stamped with when they were asked for:
+ * - kept keys at least half `maxKeyAgeSeconds` old are asked for again (the delivery waits); if
+ *   that fails, they keep verifying until they reach `maxKeyAgeSeconds`, and are never used past
+ *   it: a key Upvest no longer lists (revoked) stops verifying within that age, whether or not
+ *   the source answers;
+ * - an unknown keyid asks again (a rotated key), at most once a minute;
+ * - every call is bounded by `keySourceTimeoutMs`, and concurrent deliveries share one call;
+ * - after a failure the source is not asked again for 5 s, doubling with each failure in a row
+ *   up to 5 minutes; deliveries that need it meanwhile are refused at once.
+ * @param {Pick<VerifierOptions, 'keys' | 'maxKeyAgeSeconds' | 'keySourceTimeoutMs' | 'now'>} options
  * @returns {(kid: string) => Promise<CryptoKey>} */
-function keySource(keys, now) {
-  const load = typeof keys === 'function' ? keys : () => keys;
-  /** @type {Map<string, KeyEntry> | undefined} */
-  let loaded;
-  /** @type {Promise<void> | undefined} */
+function keySource({ keys, maxKeyAgeSeconds, keySourceTimeoutMs, now }) {
+  /** @type {(options: { signal: AbortSignal | undefined }) => unknown} */
+  const load = typeof keys === 'function' ? /** @type {any} */ (keys) : () => keys;
+  const maxAgeMs = maxKeyAgeSeconds * 1000;
+  /** @type {KeptKeys | undefined} */
+  let kept;
+  /** @type {Promise<KeptKeys> | undefined} the call under way */
   let loading;
-  /** Set by every load before it sets `loaded`, so read only once `loaded` is set.
-   * @type {number} */
-  let attemptedAt;
-  const reload = () => {
-    loading ??= (async () => {
-      // Failed attempts count too: once keys are loaded, a key source that is down is not asked
-      // again for every unknown keyid.
-      attemptedAt = now();
-      /** @type {unknown} */
-      let jwks;
-      try {
-        jwks = await load();
-      } catch (error) {
-        const thrown = /** @type {Members} */ (error);
-        throw refuse('key-source-failed', `the key source failed${thrown?.name ? ` (${thrown.name})` : ''}`, error);
-      }
-      loaded = verificationKeys(jwks);
-    })().finally(() => {
-      loading = undefined;
-    });
+  /** @type {Failure | undefined} */
+  let failure;
+  /** When the source was last asked (whatever came of it); -Infinity before. */
+  let askedAt = -Infinity;
+
+  /** A call to the source now, or the one under way; refused at once while backing off.
+   * @param {number} time now()
+   * @returns {Promise<KeptKeys>} */
+  const reload = (time) => {
+    if (loading) return loading;
+    if (failure && time < failure.retryAt) {
+      const wait = Math.ceil((failure.retryAt - time) / 1000);
+      return Promise.reject(refuse('key-source-failed', `the key source failed and is not asked again for ${wait} s`, failure.cause));
+    }
+    askedAt = time;
+    loading = ask(load, keySourceTimeoutMs, kept?.byKid)
+      .then(
+        (byKid) => {
+          failure = undefined;
+          return (kept = { byKid, listedAt: time });
+        },
+        (/** @type {WebhookVerificationError} */ refusal) => {
+          const inARow = (failure?.inARow ?? 0) + 1;
+          const wait = Math.min(KEY_SOURCE_BACKOFF_MS * 2 ** (inARow - 1), KEY_SOURCE_MAX_BACKOFF_MS);
+          failure = { cause: refusal.cause, inARow, retryAt: now() + wait };
+          throw refusal;
+        },
+      )
+      .finally(() => {
+        loading = undefined;
+      });
     return loading;
   };
-  // A load that did not throw has set `loaded`.
-  const current = () => /** @type {Map<string, KeyEntry>} */ (loaded);
+
   return async (kid) => {
-    if (loaded === undefined) await reload();
-    if (!current().has(kid)) {
-      // A reload under way (another delivery's, for a rotated key) may bring it: wait for it
-      // rather than refuse; else ask again, at most once a minute.
-      if (loading) await loading;
-      else if (now() - attemptedAt >= KEY_REFRESH_INTERVAL_MS) await reload();
+    const time = now();
+    let keys = kept;
+    if (keys === undefined || time - keys.listedAt >= maxAgeMs) {
+      // None yet, or too old to trust: only an answer will do.
+      keys = await reload(time);
+    } else if (time - keys.listedAt >= maxAgeMs / 2) {
+      // Due for another look; while the source fails, the kept keys still serve.
+      keys = await reload(time).catch(() => /** @type {KeptKeys} */ (kept));
     }
-    const entry = current().get(kid);
+    if (!keys.byKid.has(kid)) {
+      // A call under way (another delivery's, for a rotated key) may bring it: wait for it rather
+      // than refuse; else ask again, at most once a minute. A source that is failing cannot say
+      // the key is unknown: that is its failure.
+      if (loading) keys = await loading;
+      else if (time - askedAt >= KEY_REFRESH_INTERVAL_MS || failure) keys = await reload(time);
+    }
+    const entry = keys.byKid.get(kid);
     if (entry === undefined) throw refuse('unknown-key', "no P-521 key in the key source has the signature's keyid");
-    const { x, y } = entry.jwk;
-    entry.key ??= subtle().importKey('jwk', { kty: 'EC', crv: 'P-521', x, y }, { name: 'ECDSA', namedCurve: 'P-521' }, false, ['verify']);
+    entry.key ??= importKey(entry.jwk);
     try {
       return await entry.key;
     } catch (error) {
@@ -327,24 +394,91 @@ function keySource(keys, now) {
   };
 }
 
-/** The JWKS's P-521 keys by kid (the first of a kid wins); other keys are not for webhooks.
+/**
+ * One call to the key source, bounded by `timeoutMs` (a real timer, which does not keep Node
+ * running): its verification keys, entries for unchanged keys kept from `previous` (imported
+ * already). The call gets `{ signal }`, aborted at the time limit. Any failure is a
+ * `key-source-failed` refusal.
+ * @param {(options: { signal: AbortSignal | undefined }) => unknown} load
+ * @param {number} timeoutMs
+ * @param {Map<string, KeyEntry> | undefined} previous
+ * @returns {Promise<Map<string, KeyEntry>>}
+ */
+async function ask(load, timeoutMs, previous) {
+  const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      const refusal = refuse('key-source-failed', `the key source did not answer within ${timeoutMs} ms`);
+      controller?.abort(refusal);
+      reject(refusal);
+    }, timeoutMs);
+    const unref = method(timer, 'unref');
+    if (unref) Reflect.apply(unref, timer, []);
+  });
+  /** @type {unknown} */
+  let jwks;
+  try {
+    // A call that never settles is left behind; what it does later is ignored.
+    jwks = await Promise.race([Promise.resolve().then(() => load(bare({ signal: controller?.signal }))), late]);
+  } catch (error) {
+    if (error instanceof WebhookVerificationError) throw error;
+    const name = error instanceof Error ? error.name : own(error, 'name');
+    throw refuse('key-source-failed', `the key source failed${typeof name === 'string' && name ? ` (${name})` : ''}`, error);
+  } finally {
+    clearTimeout(timer);
+  }
+  try {
+    return verificationKeys(jwks, previous);
+  } catch (error) {
+    throw error instanceof WebhookVerificationError ? error : refuse('key-source-failed', 'the key source gave a JWKS that could not be read', error);
+  }
+}
+
+/** The JWKS's P-521 keys by kid (the first of a kid wins); other keys are not for webhooks. Own
+ * members only, item by item (a hole in `keys` is no key).
  * @param {unknown} jwks what the key source gave
+ * @param {Map<string, KeyEntry> | undefined} previous entries to keep for keys listed unchanged
  * @returns {Map<string, KeyEntry>} */
-function verificationKeys(jwks) {
-  const set = /** @type {Members} */ (jwks);
-  if (!Array.isArray(set?.keys)) throw refuse('key-source-failed', 'the key source gave no JWKS { keys: [...] }');
+function verificationKeys(jwks, previous) {
+  const list = own(jwks, 'keys');
+  if (!Array.isArray(list)) throw refuse('key-source-failed', 'the key source gave no JWKS { keys: [...] }');
   /** @type {Map<string, KeyEntry>} */
   const byKid = new Map();
-  for (const jwk of /** @type {unknown[]} */ (set.keys)) {
-    if (isVerificationJwk(jwk) && !byKid.has(jwk.kid)) byKid.set(jwk.kid, { jwk, key: undefined });
+  for (let i = 0; i < list.length; i += 1) {
+    const jwk = verificationJwk(own(list, i));
+    if (jwk === undefined || byKid.has(jwk.kid)) continue;
+    const before = previous?.get(jwk.kid);
+    byKid.set(jwk.kid, before && before.jwk.x === jwk.x && before.jwk.y === jwk.y ? before : { jwk, key: undefined });
   }
   return byKid;
 }
 
-/** @param {unknown} value @returns {value is VerificationJwk} */
-function isVerificationJwk(value) {
-  const jwk = /** @type {Members} */ (value);
-  return jwk?.kty === 'EC' && jwk.crv === 'P-521' && [jwk.kid, jwk.x, jwk.y].every((v) => typeof v === 'string');
+/** The key's kid and coordinates when it is an EC P-521 key with string `kid`, `x` and `y`.
+ * @param {unknown} value @returns {VerificationJwk | undefined} */
+function verificationJwk(value) {
+  const [kty, crv, kid, x, y] = ['kty', 'crv', 'kid', 'x', 'y'].map((name) => own(value, name));
+  if (kty !== 'EC' || crv !== 'P-521' || typeof kid !== 'string' || typeof x !== 'string' || typeof y !== 'string') return undefined;
+  return { kid, x, y };
+}
+
+/** A P-521 public key from its coordinates, imported as the uncompressed point (`raw`): a JWK
+ * import would have the platform read optional JWK members (`alg`, `key_ops`, `use`), which
+ * Node reads through Object.prototype.
+ * @param {VerificationJwk} jwk
+ * @returns {Promise<CryptoKey>} */
+async function importKey({ x, y }) {
+  const point = new Uint8Array(1 + 2 * COORDINATE_BYTES);
+  point[0] = 0x04;
+  [x, y].forEach((coordinate, i) => {
+    if (!/^[A-Za-z0-9_-]{1,88}$/.test(coordinate)) throw new TypeError('a coordinate is not base64url');
+    const bytes = fromBase64(coordinate.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (coordinate.length % 4)) % 4));
+    if (bytes.length > COORDINATE_BYTES) throw new TypeError('a coordinate is too long for P-521');
+    // A coordinate is 66 bytes; a shorter one lost its leading zeros.
+    point.set(bytes, 1 + (i + 1) * COORDINATE_BYTES - bytes.length);
+  });
+  return subtle().importKey('raw', point, bare({ name: 'ECDSA', namedCurve: 'P-521' }), false, ['verify']);
 }
 
 /** An ECDSA P-521 signature in DER (SEQUENCE of the INTEGERs r and s) as raw r ‖ s, the form
@@ -451,7 +585,7 @@ function parseDictionary(field) {
         const member = field[at] === '(' ? innerList() : item();
         members.set(key, { ...member, text: field.slice(start, at) });
       } else {
-        members.set(key, { type: 'boolean', value: true, params: params() });
+        members.set(key, { type: 'boolean', value: true, params: params(), text: undefined });
       }
       take(OWS);
       if (at === field.length) return members;
