@@ -11,5 +11,6 @@ import './url-state.mjs';
 import './live-status.mjs';
 import './export.mjs';
 import './comfort.mjs';
+import './csv.mjs';
 // After package-resolution.mjs has registered its hook: units.mjs imports the page's modules.
 await import('./units.mjs');

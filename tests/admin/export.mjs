@@ -82,14 +82,20 @@ test('export: without a filter, every group; cancelled, nothing is saved', async
   assert.equal(downloads, 0);
 });
 
+/** Whether a cell starting with this text would run as a formula (or starts with tab, CR or LF). */
+const formulaLike = (text) => /^"?[\t\r\n]|^[\s\p{Cc}\p{Cf}"]*[=+\-@＝＋－＠]/u.test(text);
+
 test('export: server values that look like formulas are neutralised, and quoting survives', async () => {
   // Crafted values in the pages of groups as the browser receives them (the mock only makes
   // well-formed ones): enum values of a later API version, say. The client checks ids, so the
   // open enums and the account number carry them.
   const users = [{ id: SEEDED_USER, type: '\tOWNER, "main"' }, { id: SEEDED_USER.replace(/1$/, '2'), type: 'line\nbreak' }];
+  const hyperlink = '=HYPERLINK("http://evil.example","click")';
   const crafted = [
-    { status: '=HYPERLINK("http://evil.example","click")', type: '+CMD|calc', securities_account_number: '@SUM(A1:A2)', users },
+    { status: hyperlink, type: '+CMD|calc', securities_account_number: '@SUM(A1:A2)', users },
     { status: '-2+3', type: '\r=cmd', securities_account_number: 'plain, "quoted"' },
+    { status: ' =1+1', type: '\u00a0@SUM(A1)', securities_account_number: '\0-1', users: [users[0], { ...users[1], type: hyperlink }] },
+    { status: '＝1+1', type: 'ACTIVE;=1+1', securities_account_number: '\u3000＋1' },
   ];
   const pages = /\/account_groups\?.*limit=1000/;
   await page.route(pages, async (route) => {
@@ -100,17 +106,22 @@ test('export: server values that look like formulas are neutralised, and quoting
   });
   const { csv } = await exportCsv(page);
   await page.unroute(pages);
-  const [, first, second] = parseCsv(csv);
+  const [, first, second, third, fourth] = parseCsv(csv);
   assert.deepEqual(first.slice(1, 3), [`'${crafted[0].type}`, `'${crafted[0].status}`]);
   assert.equal(first[5], `'${crafted[0].securities_account_number}`);
   assert.equal(first[7], `${users[0].id};${users[1].id}`);
-  assert.equal(first[8], `'${users[0].type};${users[1].type}`, 'neutralised once, at the start of the cell');
-  assert.deepEqual(second.slice(1, 3), ["'\r=cmd", "'-2+3"]);
+  assert.equal(first[8], `'${users[0].type};${users[1].type}`, 'the first user neutralised, the second safe as it is');
+  assert.deepEqual(second.slice(1, 3), ["'\r'=cmd", "'-2+3"], 'and again after the line break');
   assert.equal(second[5], 'plain, "quoted"');
+  assert.deepEqual([third[1], third[2], third[5]], ["'\u00a0@SUM(A1)", "' =1+1", "'\0-1"], 'after NBSP, a space and NUL');
+  assert.equal(third[8], `'${users[0].type};'${hyperlink}`, 'the second user’s formula neutralised on its own');
+  assert.deepEqual([fourth[1], fourth[2], fourth[5]], ["ACTIVE;'=1+1", "'＝1+1", "'\u3000＋1"], 'full-width forms, and a `;` inside one value');
   const [, line] = csv.split('\r\n');
   assert.ok(line.includes(`"'=HYPERLINK(""http://evil.example"",""click"")"`), line);
   assert.ok(csv.includes(',"plain, ""quoted""",'), 'quotes doubled inside a quoted field');
-  const bareFields = csv.replaceAll(/"[^"]*(?:""[^"]*)*"/g, 'quoted').split(/,|\r\n/);
-  assert.deepEqual(bareFields.filter((f) => /^[=+\-@\t\r]/.test(f)), [], 'no unquoted field starts like a formula');
+  assert.deepEqual(parseCsv(csv).flat().filter(formulaLike), [], 'no field starts like a formula');
+  // A spreadsheet whose locale separates lists with `;` splits the lines at `;` (and at line
+  // breaks, since a quote that is not at a cell's start holds nothing together there).
+  assert.deepEqual(csv.split(/[;\r\n]/).filter(formulaLike), [], 'no cell starts like a formula when read with `;`');
   await page.close();
 });

@@ -1,46 +1,9 @@
-// The page's pure modules, in Node: the CSV encoding on crafted values (quoting, formula
-// neutralisation), the overview's counting and calendar buckets, and the URL's view.
+// The page's pure modules, in Node: the overview's counting and calendar buckets, and the URL's
+// view (the CSV encoding is in csv.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CSV_COLUMNS, csvField, csvHeader, csvRecord, groupRecord, groupValues } from '../../www/csv.js';
 import { Tally, timeline, unitFor } from '../../www/tally.js';
 import { DEFAULTS, formatView, parseView, sameList } from '../../www/state.js';
-
-test('csv: RFC 4180 quoting of quotes, commas, CR and LF; plain fields stay bare', () => {
-  assert.equal(csvField('plain'), 'plain');
-  assert.equal(csvField('a,b'), '"a,b"');
-  assert.equal(csvField('say "hi"'), '"say ""hi"""');
-  assert.equal(csvField('two\nlines'), '"two\nlines"');
-  assert.equal(csvField('cr\rinside'), '"cr\rinside"');
-  assert.equal(csvField('"'), '""""');
-  assert.equal(csvField(''), '');
-  assert.equal(csvField(undefined), '');
-  assert.equal(csvField(null), '');
-  assert.equal(csvField(42), '42');
-  assert.equal(csvField({ a: 1 }), '"{""a"":1}"');
-  assert.equal(csvRecord(['a', 'b,c', '']), 'a,"b,c",\r\n');
-});
-
-test('csv: cells that a spreadsheet would run as formulas get a leading apostrophe', () => {
-  assert.equal(csvField('=1+2'), "'=1+2");
-  assert.equal(csvField('+31 20 000'), "'+31 20 000");
-  assert.equal(csvField('-2'), "'-2");
-  assert.equal(csvField('@SUM(A1:A9)'), "'@SUM(A1:A9)");
-  assert.equal(csvField('\tTAB'), "'\tTAB");
-  assert.equal(csvField('\r=cmd'), `"'\r=cmd"`, 'neutralised, then quoted for the CR');
-  assert.equal(csvField('=HYPERLINK("http://x","y")'), `"'=HYPERLINK(""http://x"",""y"")"`);
-  assert.equal(csvField('a=b'), 'a=b', 'only the first character counts');
-  assert.equal(csvField(' =x'), ' =x');
-});
-
-test('csv: columns as the API names them, users flattened into two aligned columns', () => {
-  assert.equal(csvHeader(), 'id,type,status,created_at,updated_at,securities_account_number,business_id,users.id,users.type\r\n');
-  const user = { id: 'g1', type: 'CHILD', status: 'ACTIVE', created_at: '2026-01-02T03:04:05Z', updated_at: '2026-01-03T00:00:00Z', securities_account_number: '012345678', users: [{ id: 'u1', type: 'CHILD' }, { id: 'u2', type: 'GUARDIAN' }] };
-  assert.deepEqual(groupValues(user), ['g1', 'CHILD', 'ACTIVE', '2026-01-02T03:04:05Z', '2026-01-03T00:00:00Z', '012345678', undefined, 'u1;u2', 'CHILD;GUARDIAN']);
-  const business = { id: 'g2', type: 'BUSINESS', status: 'LOCKED', created_at: 'c', updated_at: 'u', securities_account_number: '1', business_id: 'b1' };
-  assert.equal(groupRecord(business), 'g2,BUSINESS,LOCKED,c,u,1,b1,,\r\n');
-  assert.equal(groupValues(business).length, CSV_COLUMNS.length);
-});
 
 test('tally: counts by status and type, known values first with zeros, unknown ones after', () => {
   const tally = new Tally();
