@@ -4,6 +4,7 @@
 // binary; `mock.listen()` serves the same state over node:http. The package's mock entries hand
 // over how to load the wasm (a file in Node, a URL in browsers) and, in Node, how to listen.
 
+import { bare, own } from '../plain.js';
 import { sleep } from '../runtime.js';
 
 /** @typedef {{ method: string, path: string, query: string | undefined, headers: string[], body: Uint8Array }} Incoming */
@@ -52,7 +53,8 @@ const OPTIONS = /** @type {const} */ ({
 
 /**
  * The binary's flags for createMock's options, refusing what the binary would (and what it
- * would read as something else, such as a file name where a PEM belongs).
+ * would read as something else, such as a file name where a PEM belongs). Only the options'
+ * own members count: a name a dependency added to `Object.prototype` is never read.
  * @param {unknown} options
  * @returns {string[]}
  */
@@ -107,18 +109,19 @@ const NORMALISED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 
 
 /**
  * A `fetch` call's request as the wire would carry it: method, URL, headers and body bytes, and
- * the signal. Read from `init` directly rather than through `new Request(…)`, whose signal
- * follows the caller's and lingers until collected.
+ * the signal. Read from `init`'s own members directly rather than through `new Request(…)`,
+ * whose signal follows the caller's and lingers until collected (and which would read what
+ * `init` inherits).
  * @param {RequestInfo | URL} input
  * @param {RequestInit | undefined} init
  */
 async function wireRequest(input, init) {
   const base = input instanceof Request ? input : undefined;
   const url = new URL(base ? base.url : String(input));
-  const given = init?.method ?? base?.method ?? 'GET';
+  const given = String(own(init, 'method') ?? base?.method ?? 'GET');
   const method = NORMALISED_METHODS.has(given.toUpperCase()) ? given.toUpperCase() : given;
-  const headers = new Headers(init?.headers ?? base?.headers);
-  const source = init?.body ?? undefined;
+  const headers = new Headers(/** @type {HeadersInit | undefined} */ (own(init, 'headers')) ?? base?.headers);
+  const source = /** @type {BodyInit | null | undefined} */ (own(init, 'body'));
   if (source != null && (method === 'GET' || method === 'HEAD')) throw new TypeError(`fetch: a ${method} request cannot have a body`);
   let body = new Uint8Array(0);
   if (source != null) {
@@ -126,10 +129,11 @@ async function wireRequest(input, init) {
     const read = new Response(source);
     if (!headers.has('content-type') && read.headers.has('content-type')) headers.set('content-type', /** @type {string} */ (read.headers.get('content-type')));
     body = new Uint8Array(await read.arrayBuffer());
-  } else if (base && init?.body === undefined) {
+  } else if (base && source === undefined) {
     body = new Uint8Array(await base.arrayBuffer());
   }
-  return { method, url, headers, body, signal: init?.signal ?? base?.signal ?? undefined };
+  const signal = /** @type {AbortSignal | null | undefined} */ (own(init, 'signal')) ?? base?.signal ?? undefined;
+  return { method, url, headers, body, signal };
 }
 
 /**
@@ -204,14 +208,14 @@ export async function createMock(options) {
     fetch: mockFetch,
     async listen(listenOptions) {
       if (listenOptions !== undefined && (typeof listenOptions !== 'object' || listenOptions === null)) throw new TypeError('mock.listen takes { port? }, an object');
-      const port = listenOptions?.port ?? 0;
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`mock.listen: port must be a whole number from 0 to 65535, not ${String(port)}`);
+      const port = own(listenOptions, 'port') ?? 0;
+      if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`mock.listen: port must be a whole number from 0 to 65535, not ${String(port)}`);
       if (!listenWith) throw new Error('mock.listen() needs Node (node:http); in a browser, pass mock.fetch to the client instead');
-      return listenWith(handle, { port }, maxBodyBytes);
+      return listenWith(handle, bare({ port }), maxBodyBytes);
     },
     requests(requestOptions) {
-      const since = requestOptions?.since;
-      if (since !== undefined && (!Number.isSafeInteger(since) || since < 0)) throw new RangeError(`mock.requests: since must be a whole number ≥ 0 (a seq), not ${String(since)}`);
+      const since = own(requestOptions, 'since');
+      if (since !== undefined && (typeof since !== 'number' || !Number.isSafeInteger(since) || since < 0)) throw new RangeError(`mock.requests: since must be a whole number ≥ 0 (a seq), not ${String(since)}`);
       return JSON.parse(core.requests(since));
     },
     stats: () => JSON.parse(core.stats()),

@@ -24,7 +24,7 @@ export interface MockOptions {
   requireSignatureHeaders?: boolean | undefined;
   /** Sign webhook deliveries with this P-521 private key (a PKCS#8 PEM) instead of one generated at start. */
   webhookSigningKey?: string | undefined;
-  /** Requests kept for `requests()`, oldest dropped first (default 10000). */
+  /** Requests kept for `requests()`, oldest dropped first (default 10000; fewer when they pass 32 MiB together). */
   requestLogSize?: number | undefined;
   /** How long an idempotency key is replayed, in seconds (default 86400, Upvest's 24 h). */
   idempotencyTtlSeconds?: number | undefined;
@@ -44,7 +44,16 @@ export interface MockRequest {
   query: string;
   /** Lower-case names. */
   headers: Record<string, string>;
+  /**
+   * The body as text (bytes that are not UTF-8 read as U+FFFD): the whole of it up to 4096
+   * bytes, else its first 4096 bytes or a little fewer, so as not to cut a character
+   * (`body_truncated` is then true).
+   */
   body: string;
+  /** The body's whole length in bytes. */
+  body_bytes: number;
+  /** Whether `body` holds only the body's beginning. */
+  body_truncated: boolean;
 }
 
 /** One fault rule: the next `times` requests matching `method` and `path` fail as it says. */
@@ -116,7 +125,11 @@ export interface Mock {
    * requests it holds (a delay fault's). Node only.
    */
   listen(options?: { port?: number }): Promise<MockServer>;
-  /** The logged requests, oldest first; with `since`, only those after that `seq`. */
+  /**
+   * The logged requests, oldest first; with `since`, only those after that `seq`. The log keeps
+   * the last `requestLogSize` requests, fewer when they pass 32 MiB together (a body is kept up
+   * to its first 4096 bytes).
+   */
   requests(options?: { since?: number }): MockRequest[];
   stats(): MockStats;
   /** Back to the state at start: the seeded groups only, no log, no faults, no issued tokens. */

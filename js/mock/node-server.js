@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 
 /**
  * @param {import('./index.js').Handle} handle
- * @param {{ port: number }} options
+ * @param {{ port: number }} options an object without a prototype, so nothing inherited is read
  * @param {number} maxBodyBytes the largest body the mock reads (one byte more gets its 413)
  * @returns {Promise<{ url: string, close(): Promise<void> }>}
  */

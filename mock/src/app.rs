@@ -9,7 +9,7 @@ use crate::faults::{Effect, Faults};
 use crate::options::Options;
 use crate::reply::{Finished, Reply};
 use crate::request::ApiRequest;
-use crate::request_log::RequestLog;
+use crate::request_log::{self, RequestLog};
 use crate::signing::Verifier;
 use crate::store::{Capacity, Store};
 use crate::webhook_events;
@@ -80,7 +80,7 @@ impl App {
         let auth = Auth::new(options.strict_tokens, options.client_secret.clone(), Duration::from_secs(options.token_ttl_s));
         let verifier = options.verify_key.as_deref().map(Verifier::from_pem).transpose()?;
         let webhook_keys = Arc::new(WebhookKeys::new(options.webhook_signing_key.as_deref())?);
-        let log = Mutex::new(RequestLog::new(options.request_log_size));
+        let log = Mutex::new(RequestLog::new(options.request_log_size, request_log::MAX_LOG_BYTES));
         let webhook_id = uuid::Uuid::new_v4().hyphenated().to_string();
         Ok(App { options, store, log, faults: Faults::default(), auth, verifier, webhook_keys, webhook_id, deliveries: None, fallback: None })
     }
@@ -304,12 +304,12 @@ impl App {
             .iter()
             .map(|(name, value)| (name.as_str().to_owned(), json!(String::from_utf8_lossy(value.as_bytes()))))
             .collect();
-        let mut entry = Map::with_capacity(5);
+        let mut entry = Map::with_capacity(7);
         entry.insert("method".into(), json!(request.method.as_str()));
         entry.insert("path".into(), json!(request.path));
         entry.insert("query".into(), json!(request.query.as_deref().unwrap_or_default()));
         entry.insert("headers".into(), Value::Object(headers));
-        entry.insert("body".into(), json!(String::from_utf8_lossy(&request.body)));
+        request_log::body_fields(&request.body, &mut entry);
         self.log.lock().unwrap_or_else(|p| p.into_inner()).record(entry);
     }
 }

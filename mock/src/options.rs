@@ -23,7 +23,8 @@ pub const USAGE: &str = "usage: upvest-mock [flags]
   --idle-timeout-ms N   close a connection on which no byte moves for N ms while the mock is not working
                         on one of its requests: a body that stops arriving, a response nobody reads (default 30000)
   --max-connections N   connections served at once; over it, new ones wait in the backlog (default 1024)
-  --request-log-size N  requests kept for GET /__mock/requests, oldest dropped first (default 10000)
+  --request-log-size N  requests kept for GET /__mock/requests, oldest dropped first (default 10000);
+                        fewer when they pass 32 MiB together (a body is kept up to its first 4 KiB)
   --idempotency-ttl-s N  how long an idempotency key is replayed (default 86400, Upvest's 24 h)
   --max-idempotency-keys N  idempotency keys kept, oldest dropped first (default 100000)
   --max-groups N        account groups held; a create beyond it is a 507 (default 1000000)";

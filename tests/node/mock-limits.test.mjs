@@ -137,7 +137,8 @@ test('--request-log-size: the log keeps the newest entries, numbered by seq; ?si
     for (let i = 0; i < 8; i += 1) await fetch(`${url}/account_groups?offset=${i}`, { headers });
     const log = await (await fetch(`${url}/__mock/requests`)).json();
     assert.deepEqual(log.map((e) => e.seq), [4, 5, 6, 7, 8]);
-    assert.deepEqual(Object.keys(log[0]), ['seq', 'method', 'path', 'query', 'headers', 'body']);
+    assert.deepEqual(Object.keys(log[0]), ['seq', 'method', 'path', 'query', 'headers', 'body', 'body_bytes', 'body_truncated']);
+    assert.deepEqual([log[0].body, log[0].body_bytes, log[0].body_truncated], ['', 0, false]);
     assert.equal(log[4].query, 'offset=7');
     const later = await (await fetch(`${url}/__mock/requests?since=6`)).json();
     assert.deepEqual(later.map((e) => e.seq), [7, 8]);

@@ -276,3 +276,30 @@ test('odd calls get clear errors: listen(8080), requests(null), fault rules that
     assert.throws(() => mock.faults(rules), (e) => e instanceof TypeError && message.test(e.message), JSON.stringify(rules));
   }
 });
+
+test('a polluted Object.prototype changes nothing: createMock, listen, requests and mock.fetch read only their own options', async () => {
+  // Every option name of createMock, listen and requests, and what mock.fetch reads from its init.
+  const pollution = {
+    seed: 5, closeDelayMs: 1, clientSecret: 'polluted', tokenTtlSeconds: 1, strictTokens: true, verifyKey: 'polluted',
+    requireSignatureHeaders: true, webhookSigningKey: 'polluted', requestLogSize: 0, idempotencyTtlSeconds: 1,
+    maxIdempotencyKeys: 1, maxGroups: 1, port: 1, since: 5, method: 'DELETE', body: 'polluted',
+  };
+  const seen = {};
+  try {
+    Object.assign(Object.prototype, pollution);
+    const mock = await createMock({});
+    seen.groups = [mock.stats().groups, (await createMock()).stats().groups];
+    const server = await mock.listen({});
+    seen.port = new URL(server.url).port;
+    await server.close();
+    const answer = await mock.fetch(`${mock.url}/account_groups`, { headers: { 'upvest-client-id': clientId, authorization: 'Bearer t' } });
+    seen.status = answer.status;
+    seen.logged = mock.requests({}).map((r) => `${r.method} ${r.body_bytes}`);
+  } catch (error) {
+    seen.error = String(error);
+  } finally {
+    for (const name of Object.keys(pollution)) delete Object.prototype[name];
+  }
+  assert.notEqual(seen.port, '1', 'listen({}) took no inherited port');
+  assert.deepEqual(seen, { groups: [0, 0], port: seen.port, status: 200, logged: ['GET 0'] });
+});

@@ -114,12 +114,12 @@ test('CORS: preflight allows the asked headers, responses expose the request id'
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-headers'), 'authorization,upvest-client-id,idempotency-key');
     assert.match(preflight.headers.get('access-control-allow-methods'), /POST/);
-    const response = await fetch(`${url}/account_groups`, { headers: headers() });
-    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    const response = await fetch(`${url}/account_groups`, { headers: { ...headers(), origin: 'http://127.0.0.1:1' } });
+    assert.equal(response.headers.get('access-control-allow-origin'), 'http://127.0.0.1:1');
     assert.match(response.headers.get('access-control-expose-headers'), /upvest-request-id/);
   }));
 
-test('control endpoints answer loopback pages only; the API answers any origin', () =>
+test('control endpoints and the API answer loopback pages only', () =>
   withMock([], async (url) => {
     const elsewhere = 'https://example.com';
     assert.equal((await create(url)).status, 200);
@@ -140,7 +140,7 @@ test('control endpoints answer loopback pages only; the API answers any origin',
     assert.equal(preflight.headers.get('access-control-allow-headers'), 'content-type');
     assert.equal((await fetch(`${url}/__mock/requests`)).headers.get('access-control-allow-origin'), null, 'no CORS without an origin');
     const api = await fetch(`${url}/account_groups`, { headers: { ...headers(), origin: elsewhere } });
-    assert.equal(api.headers.get('access-control-allow-origin'), '*');
+    assert.equal(api.status, 403, 'the API refuses pages elsewhere too (tests/node/mock-request-log.test.mjs)');
     // A DNS-rebinding page reaches 127.0.0.1 under its own name, same-origin, without an Origin.
     const rebound = await new Promise((resolve, reject) => {
       const { port } = new URL(url);
