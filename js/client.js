@@ -135,7 +135,7 @@ export class AccountGroups {
  * @returns {() => Promise<any>}
  */
 export function clientCredentials(options) {
-  const { data, functions } = splitOptions(options, 'options', ['fetch', 'signer']);
+  const { data, functions } = splitOptions(options, 'options', TRANSPORT_FUNCTIONS);
   const credentials = new core.CredentialsCore(data);
   const transport = transportOf(functions, undefined);
   return async () => run(transport, credentials.call(), undefined);

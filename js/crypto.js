@@ -3,6 +3,8 @@
 // (globalThis.crypto.subtle), which Node 20+ and browsers both have, so no cryptography is
 // compiled into the wasm.
 
+import { bare, inherent, method } from './plain.js';
+
 const ALGORITHMS = {
   ed25519: { key: { name: 'Ed25519' }, sign: { name: 'Ed25519' } },
   'ecdsa-p521-sha512': { key: { name: 'ECDSA', namedCurve: 'P-521' }, sign: { name: 'ECDSA', hash: 'SHA-512' } },
@@ -10,11 +12,6 @@ const ALGORITHMS = {
 
 /** A signing algorithm, as `UpvestSignerOptions.algorithm` names it (the core checked it).
  * @typedef {keyof typeof ALGORITHMS} SigningAlgorithm */
-
-/** A Node `KeyObject`, as `UpvestSignerOptions.privateKey` describes one.
- * @typedef {object} KeyObjectLike
- * @property {unknown} type
- * @property {(options: { format: 'der', type: 'pkcs8' }) => Uint8Array} export */
 
 /** WebCrypto's `subtle`, or a clear error where the platform has none.
  * @returns {SubtleCrypto} */
@@ -66,9 +63,11 @@ function pkcs8(privateKey) {
   }
   // Read as a KeyObject might be: a member of anything else reads as undefined (or as whatever
   // it is, which the checks below refuse), and only a function `export` is called.
-  const keyObject = /** @type {Partial<KeyObjectLike> | null | undefined} */ (privateKey);
-  if (typeof keyObject?.export === 'function' && keyObject.type === 'private') {
-    return new Uint8Array(keyObject.export({ format: 'der', type: 'pkcs8' }));
+  // Members of its class only, and options with no prototype (Node reads `cipher` and
+  // `passphrase` from them): nothing from a polluted Object.prototype.
+  const exportKey = method(privateKey, 'export');
+  if (exportKey !== undefined && inherent(privateKey, 'type') === 'private') {
+    return new Uint8Array(exportKey.call(privateKey, bare({ format: 'der', type: 'pkcs8' })));
   }
   return null;
 }

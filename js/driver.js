@@ -6,6 +6,7 @@
 
 import { core } from './core.js';
 import { SignerError, TimeoutError, UpvestError } from './errors.js';
+import { bare, inherent, method as methodOf, own } from './plain.js';
 import { exchange, settleFirst, sleep } from './runtime.js';
 
 /** What `CallCore.judge` answers (see src/wasm/call.rs). */
@@ -57,8 +58,8 @@ async function attempts(transport, call, signal) {
   const observed = transport.onRequest !== undefined || transport.onResponse !== undefined;
   for (let attempt = 1; ; attempt += 1) {
     if (signal?.aborted) throw signal.reason;
-    const token = transport.tokens ? await transport.tokens.current(signal, call.timeLimit(Date.now())) : undefined;
-    let headers = call.plan(token, Date.now());
+    const lease = transport.tokens ? await transport.tokens.current(signal, call.timeLimit(Date.now())) : undefined;
+    let headers = call.plan(lease?.token, Date.now());
     if (transport.signer) headers = headers.concat(await sign(transport.signer, call, { method, url, headers, body }, signal, call.timeLimit(Date.now())));
     const event = observed ? { method, url, path, attempt, headers: {} } : undefined;
     if (event && transport.onRequest) {
@@ -81,12 +82,13 @@ async function attempts(transport, call, signal) {
       const meta = { status: result.status, requestId: result.requestId };
       if (verdict === DONE_EMPTY) return meta;
       const value = JSON.parse(utf8.decode(bytes));
-      Object.defineProperty(value, 'lastResponse', { value: meta });
+      // A descriptor with no prototype: an inherited `get` or `set` would make it invalid.
+      Object.defineProperty(value, 'lastResponse', bare({ value: meta }));
       return value;
     }
     if (verdict === RETRY || verdict === REFRESH_TOKEN) {
       observe(transport, event, started, result.status, result.requestId, call.lastErrorName);
-      if (verdict === REFRESH_TOKEN) transport.tokens?.forget(token);
+      if (verdict === REFRESH_TOKEN) transport.tokens?.forget(lease);
       else await sleep(call.waitMs, signal);
       continue;
     }
@@ -117,8 +119,9 @@ function parseOrUndefined(bytes) {
  */
 function networkMessage(error) {
   try {
-    const message = typeof error === 'object' && error !== null && typeof (/** @type {any} */ (error).message) === 'string' ? /** @type {any} */ (error).message : typeof error === 'string' ? error : 'fetch failed';
-    const code = /** @type {any} */ (error)?.cause?.code;
+    const text = inherent(error, 'message');
+    const message = typeof text === 'string' ? text : typeof error === 'string' ? error : 'fetch failed';
+    const code = inherent(own(error, 'cause'), 'code');
     return typeof code === 'string' ? `${message} (${code})` : message;
   } catch {
     return 'fetch failed';
@@ -163,8 +166,10 @@ async function sign(signer, call, request, signal, timeoutMs) {
  */
 function headerList(value) {
   if (typeof value !== 'object' || value === null) return undefined;
-  const entries = typeof (/** @type {any} */ (value).entries) === 'function' && !Array.isArray(value) ? Array.from(/** @type {any} */ (value).entries()) : Object.entries(value);
-  return entries.flatMap((entry) => [entry[0], entry[1]]);
+  // `entries` of a `Headers` (or a Map), never one a dependency added to Object.prototype.
+  const entries = methodOf(value, 'entries');
+  const pairs = entries !== undefined && !Array.isArray(value) ? Array.from(entries.call(value)) : Object.entries(value);
+  return pairs.flatMap((pair) => [own(pair, 0), own(pair, 1)]);
 }
 
 /**
@@ -185,7 +190,7 @@ export function signerFailure(thrown) {
 export function describeThrown(thrown) {
   try {
     if (typeof thrown === 'string') return thrown;
-    const message = /** @type {any} */ (thrown)?.message;
+    const message = inherent(thrown, 'message');
     return typeof message === 'string' ? message : 'it threw a value that is not an Error';
   } catch {
     return 'it threw a value that could not be read';
@@ -220,8 +225,8 @@ export function bounded(callback, signal, timeoutMs, what) {
  */
 function callHook(hook, event) {
   try {
-    const result = /** @type {any} */ (hook(event));
-    if (result && typeof result.then === 'function') result.then(undefined, () => {});
+    const result = hook(event);
+    methodOf(result, 'then')?.call(result, undefined, () => {});
   } catch {
     // A broken hook must not break the call it observes.
   }

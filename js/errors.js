@@ -5,6 +5,8 @@
 // Their public types are js/errors.d.ts (which is also what `./errors.js` resolves to when the
 // other modules are type-checked); the fields objects below match its constructors.
 
+import { bare, own } from './members.js';
+
 /** @typedef {import('./errors.js').InvalidInputCode} InvalidInputCode */
 /** @typedef {import('./errors.js').WebhookErrorCode} WebhookErrorCode */
 
@@ -78,13 +80,13 @@ export class ProblemError extends UpvestError {
    */
   constructor(message, fields = {}) {
     super(message);
-    this.status = fields.status;
-    this.type = fields.type;
-    this.title = fields.title;
-    this.detail = fields.detail;
-    this.instance = fields.instance;
-    this.requestId = fields.requestId;
-    this.problem = fields.problem;
+    this.status = own(fields, 'status');
+    this.type = own(fields, 'type');
+    this.title = own(fields, 'title');
+    this.detail = own(fields, 'detail');
+    this.instance = own(fields, 'instance');
+    this.requestId = own(fields, 'requestId');
+    this.problem = own(fields, 'problem');
   }
 }
 
@@ -96,10 +98,10 @@ export class InvalidInputError extends UpvestError {
    * @param {Partial<InvalidInputFields>} [fields]
    */
   constructor(message, fields = {}) {
-    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
-    this.field = fields.field;
-    this.code = fields.code;
-    this.rule = fields.rule;
+    super(message, own(fields, 'cause') === undefined ? undefined : { cause: own(fields, 'cause') });
+    this.field = own(fields, 'field');
+    this.code = own(fields, 'code');
+    this.rule = own(fields, 'rule');
   }
 }
 
@@ -110,7 +112,7 @@ export class NetworkError extends UpvestError {
    * @param {CauseFields} [fields]
    */
   constructor(message, fields = {}) {
-    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    super(message, own(fields, 'cause') === undefined ? undefined : { cause: own(fields, 'cause') });
   }
 }
 
@@ -122,7 +124,7 @@ export class TimeoutError extends UpvestError {
    */
   constructor(message, fields = {}) {
     super(message);
-    this.timeoutMs = fields.timeoutMs;
+    this.timeoutMs = own(fields, 'timeoutMs');
   }
 }
 
@@ -133,7 +135,7 @@ export class SignerError extends UpvestError {
    * @param {CauseFields} [fields]
    */
   constructor(message, fields = {}) {
-    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    super(message, own(fields, 'cause') === undefined ? undefined : { cause: own(fields, 'cause') });
   }
 }
 
@@ -145,9 +147,9 @@ export class ResponseError extends UpvestError {
    */
   constructor(message, fields = {}) {
     super(message);
-    this.code = fields.code;
-    this.status = fields.status;
-    this.requestId = fields.requestId;
+    this.code = own(fields, 'code');
+    this.status = own(fields, 'status');
+    this.requestId = own(fields, 'requestId');
   }
 }
 
@@ -160,8 +162,8 @@ export class WebhookError extends UpvestError {
    * @param {Partial<WebhookFields>} [fields]
    */
   constructor(message, fields = {}) {
-    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
-    this.code = fields.code;
+    super(message, own(fields, 'cause') === undefined ? undefined : { cause: own(fields, 'cause') });
+    this.code = own(fields, 'code');
   }
 }
 
@@ -183,7 +185,7 @@ const NAMES = [
   [WebhookVerificationError, 'WebhookVerificationError'],
 ];
 for (const [cls, name] of NAMES) {
-  Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
+  Object.defineProperty(cls.prototype, 'name', bare({ value: name, writable: true, configurable: true }));
 }
 
 /**

@@ -5,6 +5,9 @@
 // reported as the field it came from. The core then reads data that cannot run code.
 
 import { InvalidInputError } from './errors.js';
+import { own } from './members.js';
+
+export { bare, inherent, method, own } from './members.js';
 
 /** Deeper than any input of this API, and bounded so a cycle ends. */
 const MAX_DEPTH = 8;
@@ -29,14 +32,14 @@ function unreadable(field, cause) {
 }
 
 /**
- * Reads one member, running its getter or the Proxy's trap here.
+ * Reads one own member (see `own`), running its getter or the Proxy's trap here.
  * @param {any} object
  * @param {string | number} key
  * @param {string} field
  */
 export function member(object, key, field) {
   try {
-    return object[key];
+    return own(object, key);
   } catch (error) {
     throw unreadable(field, error);
   }
@@ -91,7 +94,7 @@ export function plain(value, field, depth = 0) {
 export function splitOptions(options, field, functionNames) {
   const data = plain(options, field);
   /** @type {Record<string, Function>} */
-  const functions = {};
+  const functions = Object.create(null);
   let signal;
   if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
     const members = /** @type {Record<string, unknown>} */ (data);

@@ -3,6 +3,11 @@
 // webhook bodies (which stay out of wasm memory).
 
 import { WebhookError } from './errors.js';
+import { bare, inherent, method as methodOf } from './plain.js';
+
+/** Listener options with no prototype: the platform reads `signal`, `capture` and `passive` from
+ * them, and none may come from a polluted `Object.prototype`. */
+const ONCE = Object.freeze(bare({ once: true }));
 
 /**
  * What one attempt brought: `failure` is '' with a response read whole, else 'aborted' (`error`
@@ -44,28 +49,33 @@ export async function exchange(fetchImpl, method, url, headerList, body, timeout
     controller.abort(new DOMException(`the attempt took longer than ${timeoutMs} ms`, 'TimeoutError'));
   }, timeoutMs);
   const onAbort = () => controller.abort(caller?.reason);
-  caller?.addEventListener('abort', onAbort, { once: true });
+  caller?.addEventListener('abort', onAbort, ONCE);
   // A Headers object, as callers' own fetch functions may expect one (and set headers on it).
   const headers = new Headers();
   for (let i = 0; i < headerList.length; i += 2) headers.append(headerList[i], headerList[i + 1]);
   // A redirect would carry the credentials to another host; it is reported instead.
   /** @type {RequestInit} */
-  const init = { method, headers, redirect: 'manual', signal, body };
+  // No prototype: Node's fetch reads `dispatcher` (and more) from it, which must never come from
+  // a polluted `Object.prototype`.
+  const init = bare({ method, headers, redirect: /** @type {RequestRedirect} */ ('manual'), signal, body });
   // The global fetch stops at the signal by itself; one supplied by the caller might not, so
   // its promises are raced against the signal.
   /** @type {<T>(promise: Promise<T>) => Promise<T>} */
   const bounded = fetchImpl ? (promise) => settleFirst(promise, signal) : (promise) => promise;
   try {
     const response = await bounded(fetchImpl ? fetchImpl(url, init) : fetch(url, init));
-    if (typeof response?.status !== 'number' || typeof response.headers?.get !== 'function') {
+    const status = inherent(response, 'status');
+    const responseHeaders = inherent(response, 'headers');
+    const get = methodOf(responseHeaders, 'get');
+    if (typeof status !== 'number' || get === undefined) {
       return { ...result, failure: 'network', error: new TypeError('fetch resolved with something that is not a Response') };
     }
     /** @param {string} name */
     const header = (name) => {
-      const value = response.headers.get(name);
+      const value = get.call(responseHeaders, name);
       return value == null ? undefined : String(value);
     };
-    result.status = response.status;
+    result.status = status;
     result.requestId = header('upvest-request-id');
     result.contentType = header('content-type');
     result.retryAfter = header('retry-after');
@@ -81,7 +91,7 @@ export async function exchange(fetchImpl, method, url, headerList, body, timeout
     // it declared (fetch enforces it): read whole, which costs less than a stream. Any other is
     // read as a stream and cut off at the limit.
     const declared = Number(header('content-length'));
-    const whole = declared <= maxBytes && header('content-encoding') === undefined && typeof response.arrayBuffer === 'function';
+    const whole = declared <= maxBytes && header('content-encoding') === undefined && methodOf(response, 'arrayBuffer') !== undefined;
     const bytes = await bounded(whole ? response.arrayBuffer().then((buffer) => new Uint8Array(buffer)) : readBody(response, maxBytes));
     return bytes === undefined || bytes.length > maxBytes ? { ...result, failure: 'too-large' } : { ...result, body: bytes };
   } catch (error) {
@@ -102,10 +112,10 @@ export async function exchange(fetchImpl, method, url, headerList, body, timeout
  * @returns {Promise<Uint8Array | undefined>}
  */
 async function readBody(response, maxBytes) {
-  const stream = response.body;
-  if (!stream || typeof stream.getReader !== 'function') {
+  const stream = /** @type {ReadableStream<Uint8Array> | null | undefined} */ (inherent(response, 'body'));
+  if (!stream || methodOf(stream, 'getReader') === undefined) {
     // A fetch of the caller's whose Response has no web stream: read whole, then measured.
-    if (typeof response.arrayBuffer !== 'function') throw new TypeError('fetch resolved with a Response that has no body to read');
+    if (methodOf(response, 'arrayBuffer') === undefined) throw new TypeError('fetch resolved with a Response that has no body to read');
     const whole = new Uint8Array(await response.arrayBuffer());
     return whole.length > maxBytes ? undefined : whole;
   }
@@ -137,7 +147,9 @@ async function readBody(response, maxBytes) {
  * @param {Response} response */
 function cancel(response) {
   try {
-    response.body?.cancel?.()?.catch?.(() => {});
+    const body = inherent(response, 'body');
+    const cancelling = methodOf(body, 'cancel')?.call(body);
+    methodOf(cancelling, 'catch')?.call(cancelling, () => {});
   } catch {
     // Nothing more to do.
   }
@@ -160,7 +172,7 @@ export function settleFirst(promise, signal, timeoutMs, timedOut) {
   return new Promise((resolve, reject) => {
     const onAbort = () => settle(() => reject(signal?.reason));
     const timer = timeoutMs === undefined ? undefined : setTimeout(() => settle(() => reject(timedOut?.())), timeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, ONCE);
     /** @param {() => void} finish */
     function settle(finish) {
       clearTimeout(timer);
@@ -192,7 +204,7 @@ export function sleep(ms, signal) {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, ONCE);
   });
 }
 
@@ -203,7 +215,15 @@ const webhookError = (code, reason) => new WebhookError(`Invalid webhook deliver
  * a body, before it is verified or parsed.
  * @param {unknown} raw @param {number} maxBytes */
 export function checkWebhookBodySize(raw, maxBytes) {
-  if (utf8Length(raw, maxBytes) > maxBytes) throw webhookError('too-large', `the body is larger than ${maxBytes} bytes (maxBodyBytes)`);
+  let length;
+  try {
+    length = utf8Length(raw, maxBytes);
+  } catch (error) {
+    // A Proxy (a revoked one, say) throws from the type checks themselves.
+    if (error instanceof WebhookError) throw error;
+    throw webhookError('encoding', 'the raw body could not be read (a Proxy threw)');
+  }
+  if (length > maxBytes) throw webhookError('too-large', `the body is larger than ${maxBytes} bytes (maxBodyBytes)`);
 }
 
 /** How many bytes a body is; for a string, its UTF-8 length, counted only as far as it matters.
@@ -229,7 +249,7 @@ function utf8Length(raw, maxBytes) {
 export function parseWebhookBody(raw) {
   let text;
   try {
-    text = typeof raw === 'string' ? raw : new TextDecoder('utf-8', { fatal: true }).decode(/** @type {ArrayBuffer | ArrayBufferView} */ (raw));
+    text = typeof raw === 'string' ? raw : new TextDecoder('utf-8', bare({ fatal: true })).decode(/** @type {ArrayBuffer | ArrayBufferView} */ (raw));
   } catch (error) {
     throw webhookError('encoding', `the body could not be read as UTF-8 text (${/** @type {Error} */ (error).message})`);
   }

@@ -5,7 +5,7 @@
 import { core } from './core.js';
 import { signerFailure } from './driver.js';
 import { importSigningKey, randomUuid, sha512, signText } from './crypto.js';
-import { plain, splitOptions } from './plain.js';
+import { own, plain, splitOptions } from './plain.js';
 
 /**
  * A signer for Upvest's HTTP Message Signatures v15; pass it as `signer`, to the client and to
@@ -18,7 +18,7 @@ export function createUpvestSigner(options) {
   const signerCore = new core.SignerCore(data);
   // The key itself (a PEM, a KeyObject or a CryptoKey) is not data: it is read once, here (the
   // copy above already read it without a throw).
-  const key = importSigningKey(/** @type {any} */ (options).privateKey, signerCore.algorithm);
+  const key = importSigningKey(own(options, 'privateKey'), signerCore.algorithm);
   return async (request) => {
     try {
       const { method, url, headers, body } = /** @type {any} */ (plain(request, 'request'));

@@ -1,16 +1,22 @@
 // @ts-check
 // Where a request's bearer token comes from: a fixed string, or a provider called lazily, kept
 // until shortly before it expires (the core says until when), shared by concurrent calls (one
-// provider call for any number of waiting requests), and asked again once after a 401.
+// provider call for any number of waiting requests), and asked again once after a 401: however
+// many calls were refused with the same token, one refresh replaces it.
 
 import { core } from './core.js';
 import { UpvestError } from './errors.js';
 import { bounded, describeThrown } from './driver.js';
 import { plain } from './plain.js';
 
+/** A token as handed to one attempt: `generation` counts the provider's answers, so a 401 on a
+ * token that was already replaced refreshes nothing.
+ * @typedef {{ token: string, generation: number }} Lease */
+
 export class TokenSource {
   /** @type {string | undefined} */
   #token;
+  #generation = 0;
   #usableUntil = 0;
   /** @type {Promise<string> | undefined} the provider call every waiting request shares */
   #pending;
@@ -31,13 +37,13 @@ export class TokenSource {
    * A token to send now, waiting for the provider at most `timeoutMs` and until `signal` aborts.
    * @param {AbortSignal | undefined} signal
    * @param {number} timeoutMs
-   * @returns {Promise<string>}
+   * @returns {Promise<Lease>}
    */
   async current(signal, timeoutMs) {
-    if (this.#token !== undefined && Date.now() < this.#usableUntil) return this.#token;
+    if (this.#token !== undefined && Date.now() < this.#usableUntil) return { token: this.#token, generation: this.#generation };
     const pending = (this.#pending ??= this.#ask());
     try {
-      return await bounded(() => pending, signal, timeoutMs, 'the token provider');
+      return { token: await bounded(() => pending, signal, timeoutMs, 'the token provider'), generation: this.#generation };
     } catch (error) {
       // A provider that failed or hangs is asked afresh by the next call, not awaited forever.
       if (this.#pending === pending) this.#pending = undefined;
@@ -45,10 +51,11 @@ export class TokenSource {
     }
   }
 
-  /** Forgets `used` after the API refused it, so the next request asks the provider again.
-   * @param {string | undefined} used */
+  /** Forgets the token of `used` after the API refused it, so the next request asks the provider
+   * again; unless the provider already gave a newer one (or is being asked), which is used as is.
+   * @param {Lease | undefined} used */
   forget(used) {
-    if (this.#provider && used !== undefined && this.#token === used) this.#token = undefined;
+    if (this.#provider && used !== undefined && used.generation === this.#generation && this.#token === used.token) this.#token = undefined;
   }
 
   /** @returns {Promise<string>} */
@@ -65,6 +72,7 @@ export class TokenSource {
       }
       // The core reads the token and says how long it may be used.
       const checked = core.checkProvidedToken(value, Date.now());
+      this.#generation += 1;
       this.#token = checked.token;
       this.#usableUntil = checked.usableUntil;
       return checked.token;

@@ -341,14 +341,29 @@ export interface WebhookKeySet {
 export interface WebhookVerifierOptions {
   /**
    * Upvest's webhook keys: a JWKS, or an async function returning one, such as
-   * `() => client.verifyKeys()`. A function is called on first use and its keys kept; a
-   * signature by an unknown `keyid` calls it again, at most once a minute (Upvest rotates keys).
+   * `({ signal }) => client.verifyKeys({ signal })`. A function is called on first use and its
+   * keys kept; a signature by an unknown `keyid` calls it again, at most once a minute (Upvest
+   * rotates keys), and kept keys are asked for again once half `maxKeyAgeSeconds` old. A call
+   * that takes longer than `keySourceTimeoutMs` has failed, and its `signal` aborts; concurrent
+   * deliveries share one call; after a failure it is not called again for 5 s, doubling with each
+   * failure in a row up to 5 minutes, and deliveries that need it meanwhile are refused
+   * (`key-source-failed`).
    */
-  keys: WebhookKeySet | (() => Promise<WebhookKeySet>);
+  keys: WebhookKeySet | ((options: { signal: AbortSignal }) => Promise<WebhookKeySet>);
   /** How far clocks may disagree, for `created` and `expires`, 0 to 3600 s; default 30. */
   clockSkewSeconds?: number | undefined;
   /** The longest validity (`expires − created`) accepted, 1 to 3600 s; default 300. */
   maxValiditySeconds?: number | undefined;
+  /**
+   * The longest the key source's keys are used after it listed them, 60 to 86,400 s; default
+   * 3600. They are asked for again once half this old; while the source fails, the kept keys
+   * verify until this age, never after, so a key Upvest removes (revokes) stops verifying within
+   * it.
+   */
+  maxKeyAgeSeconds?: number | undefined;
+  /** How long a call to the key source may take, 1 to 300,000 ms; default 10,000. A call that
+   * takes longer is `key-source-failed`. */
+  keySourceTimeoutMs?: number | undefined;
   /** The clock, in milliseconds since the epoch (for tests); default `Date.now`. */
   now?: (() => number) | undefined;
 }

@@ -74,7 +74,7 @@ export class WebhookDeduplicator {
     /** @type {Array<[E, string]>} */
     const read = [];
     for (let i = 0; i < length; i += 1) {
-      const event = member(events, i, 'events');
+      const event = /** @type {E} */ (member(events, i, 'events'));
       read.push([event, checkedId(/** @type {any} */ (plain(event, 'event'))?.id)]);
     }
     return read.filter(([, id]) => this.#firstTime(id)).map(([event]) => event);

@@ -73,12 +73,19 @@ impl ClientConfig {
     }
 }
 
+/// The longest bearer token sent: Upvest's are far shorter, and a server answers a larger header
+/// block with 431, so a runaway provider is stopped here, before anything is sent.
+pub const MAX_ACCESS_TOKEN_BYTES: usize = 16 * 1024;
+
 /// A bearer token must be an RFC 6750 `b64token`; anything else could not travel in a header.
 /// The message never quotes the value: it is a secret.
 pub fn check_access_token<V: JsonView>(value: &V) -> Result<String, InvalidInput> {
     let token = value
         .string()
         .ok_or_else(|| InvalidInput::new("accessToken", InputCode::Type, cat!("must be a string (got ", value.kind().describe(), ")")))?;
+    if token.len() > MAX_ACCESS_TOKEN_BYTES {
+        return Err(InvalidInput::new("accessToken", InputCode::Range, "must be at most 16384 characters"));
+    }
     let body = token.trim_end_matches('=');
     let well_formed = !body.is_empty()
         && body.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b));

@@ -6,7 +6,7 @@ use super::json::{JsonKind, JsonView};
 use super::retry::MAX_DEADLINE_MS;
 use super::text::{bool_text, cat, decimal};
 use super::model::{BUSINESS_GROUP_TYPE, CLOSURE_REASONS, MAX_LIMIT, MAX_OFFSET, SORT_FIELDS, SORT_ORDERS, USER_GROUP_TYPES};
-use super::validate::{boolean, integer_in, member, one_of, options_object, parse_uuid, required_object, securities_account_number, uuid_field, uuid_version};
+use super::validate::{boolean, integer_in, member, one_of, options_object, parse_uuid, quote, required_object, securities_account_number, uuid_field, uuid_version};
 
 /// An HTTP method the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,11 +81,42 @@ pub fn is_header_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-/// Whether `fetch` takes a header value: no NUL, CR or LF, and no character above U+00FF (a
-/// header value is a byte string).
+/// Whether a header value is an RFC 9110 field value that every transport sends as it is: tab,
+/// visible ASCII, space and U+0080 to U+00FF (obs-text), nothing else. Node's `fetch` refuses
+/// any other control character (DEL among them) only when it sends, as a network error.
 pub fn is_header_value(value: &str) -> bool {
-    !value.chars().any(|c| matches!(c, '\0' | '\r' | '\n') || c > '\u{ff}')
+    value.chars().all(|c| matches!(c, '\t' | ' '..='~' | '\u{80}'..='\u{ff}'))
 }
+
+/// Why a header that caller code (a signer) adds may not be sent, or `None` when it may: its
+/// name must be a token and not one the transport owns, its value a field value. The message
+/// names the header, never its value (which may be a signature). `name` is lower-case.
+pub fn refused_added_header(name: &str, value: &str) -> Option<String> {
+    if !is_header_name(name) {
+        Some(cat!("it added an invalid header name ", quote(name)))
+    } else if TRANSPORT_HEADER_NAMES.contains(&name) {
+        Some(cat!("it may not add ", name, ": the transport sets it"))
+    } else if !is_header_value(value) {
+        Some(cat!("it added an invalid value for ", name, ": only tab, space, visible ASCII and U+0080-U+00FF"))
+    } else {
+        None
+    }
+}
+
+/// Headers that belong to the connection or its framing (hop-by-hop, RFC 9110 §7.6.1, and those
+/// `fetch` sets itself or refuses): no caller code may add them.
+pub const TRANSPORT_HEADER_NAMES: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+    "host",
+    "content-length",
+    "expect",
+];
 
 /// Options every call takes (`signal` is read by the wasm layer).
 pub const CALL_OPTION_NAMES: &[&str] = &["signal", "deadlineMs"];
@@ -354,9 +385,22 @@ mod tests {
             assert!(!is_header_name(bad), "{bad:?}");
         }
         assert!(is_header_value("sig1=:AAE=:") && is_header_value("tab\there, ÿ") && is_header_value(""));
-        for bad in ["a\0b", "a\rb", "a\nb", "€", "\u{100}", "😀"] {
+        for bad in ["a\0b", "a\rb", "a\nb", "€", "\u{100}", "😀", "a\u{7f}b", "\u{1b}[0m", "\u{8}", "\u{1f}"] {
             assert!(!is_header_value(bad), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn refuses_added_headers_the_transport_owns_or_cannot_send() {
+        assert_eq!(refused_added_header("signature", "sig1=:AAE=:"), None);
+        assert_eq!(refused_added_header("x-trace", "tab\there, ÿ"), None);
+        for name in TRANSPORT_HEADER_NAMES {
+            let reason = refused_added_header(name, "close").unwrap();
+            assert!(reason.contains(name) && reason.contains("the transport sets it"), "{reason}");
+        }
+        let reason = refused_added_header("signature", "secret\u{7f}value").unwrap();
+        assert!(reason.contains("signature") && reason.contains("only tab") && !reason.contains("secret"), "{reason}");
+        assert!(refused_added_header("a b", "x").unwrap().contains("\"a b\""));
     }
 
     #[test]

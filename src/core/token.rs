@@ -65,8 +65,10 @@ pub struct ClientCredentials {
     pub scopes: Vec<String>,
 }
 
-/// The options `clientCredentials` accepts (`signer` and `fetch` are read by the wasm layer).
-pub const CLIENT_CREDENTIALS_OPTION_NAMES: &[&str] = &["tokenUrl", "clientId", "clientSecret", "scopes", "signer", "fetch"];
+/// The options `clientCredentials` accepts (the functions, `signer`, `fetch` and the hooks, are
+/// read by the JavaScript driver).
+pub const CLIENT_CREDENTIALS_OPTION_NAMES: &[&str] =
+    &["tokenUrl", "clientId", "clientSecret", "scopes", "signer", "fetch", "onRequest", "onResponse"];
 
 impl ClientCredentials {
     /// Checks the options of `clientCredentials`.
@@ -154,6 +156,10 @@ mod tests {
         }
         let secret = Token::from_provider(&&json!({"access_token": "very secret value"})).unwrap_err();
         assert!(!secret.contains("very secret"), "{secret}");
+        let longest = "a".repeat(super::super::config::MAX_ACCESS_TOKEN_BYTES);
+        assert!(Token::from_provider(&&json!(longest)).is_ok());
+        let huge = Token::from_provider(&&json!(cat!(longest, "b"))).unwrap_err();
+        assert!(huge.starts_with("the token provider's accessToken must be at most 16384") && !huge.contains("aaaa"), "{huge}");
     }
 
     #[test]

@@ -8,8 +8,7 @@ use super::js_json::Js;
 use crate::core::call::{Call, Outcome, Response, Verdict};
 use crate::core::error::ClientError;
 use crate::core::json::JsonView;
-use crate::core::request::{is_header_name, is_header_value};
-use crate::core::validate::quote;
+use crate::core::request::refused_added_header;
 use crate::core::text::cat;
 use wasm_bindgen::prelude::*;
 
@@ -116,8 +115,8 @@ impl CallCore {
     }
 
     /// The headers a signer resolved with, `[name, value, …]` as read from its object, checked:
-    /// names are tokens (lower-cased), values hold no NUL, CR, LF or character above U+00FF, and
-    /// none replaces a header already set. A `SignerError` otherwise, whose message never holds
+    /// each as `refused_added_header` allows (names lower-cased), and none replaces a header
+    /// already set. A `SignerError` otherwise, whose message never holds
     /// a value (a value may be a signature).
     #[wasm_bindgen(js_name = checkAddedHeaders)]
     pub fn check_added_headers(&self, added: JsValue) -> Result<Vec<String>, JsValue> {
@@ -133,12 +132,8 @@ impl CallCore {
                 return Err(signer_error("every header it adds must be a string".to_owned()));
             };
             let name = name.to_ascii_lowercase();
-            if !is_header_name(&name) || !is_header_value(&value) {
-                return Err(signer_error(cat!(
-                    "it added an invalid header ",
-                    quote(&name),
-                    ": a name must be a token, a value must not hold NUL, CR, LF or a character above U+00FF"
-                )));
+            if let Some(reason) = refused_added_header(&name, &value) {
+                return Err(signer_error(reason));
             }
             if self.planned.contains(&name.as_str()) || out.iter().step_by(2).any(|n| *n == name) {
                 return Err(signer_error(cat!("it may add headers but not replace ", name)));

@@ -59,9 +59,15 @@ impl JsonView for Js {
         if !self.0.is_object() {
             return None;
         }
-        // Values reaching here are the glue's plain copies (no getters, no Proxies, no
-        // prototype), so reading a member runs no code and cannot throw.
-        Reflect::get(&self.0, &JsValue::from_str(name)).ok().and_then(Js::optional)
+        // Own members only: the glue's plain copies have no prototype, but a webhook body is the
+        // platform's `JSON.parse` output, whose objects inherit from `Object.prototype` (which a
+        // dependency may have polluted). Values reaching here are plain data, so reading a
+        // member runs no code and cannot throw.
+        let name = JsValue::from_str(name);
+        if !Object::has_own(self.0.unchecked_ref::<Object>(), &name) {
+            return None;
+        }
+        Reflect::get(&self.0, &name).ok().and_then(Js::optional)
     }
 
     fn keys(&self) -> Vec<String> {
@@ -70,7 +76,8 @@ impl JsonView for Js {
         if self.kind() != JsonKind::Object {
             return Vec::new();
         }
-        Object::keys(self.0.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect()
+        let keys = Object::keys(self.0.unchecked_ref::<Object>());
+        (0..keys.length()).filter_map(|i| index(&keys, i).as_string()).collect()
     }
 
     fn length(&self) -> usize {
@@ -79,6 +86,12 @@ impl JsonView for Js {
 
     fn item(&self, index: usize) -> Option<Js> {
         let array = self.0.dyn_ref::<Array>()?;
-        u32::try_from(index).ok().filter(|i| *i < array.length()).map(|i| Js(array.get(i)))
+        u32::try_from(index).ok().filter(|i| *i < array.length()).map(|i| Js(self::index(array, i)))
     }
+}
+
+/// An array's item, through the one member read the wasm imports (`Reflect.get`): `Array`'s own
+/// getters would each be an import of their own, which the size budget does not afford.
+fn index(array: &Array, i: u32) -> JsValue {
+    Reflect::get(array, &JsValue::from(i)).unwrap_or(JsValue::UNDEFINED)
 }
