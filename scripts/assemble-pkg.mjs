@@ -86,6 +86,24 @@ async function bundle(dir, entry, source, options) {
     logLevel: 'warning',
     ...options,
   });
+  closeHelpersToPollution(join(pkg, dir, entry));
+}
+
+/** esbuild's module helpers, as its pinned version writes them, and the same without any read
+ * through a prototype: `__export` walked its map with `for…in` (which visits what a polluted
+ * Object.prototype adds, and exports it), and its property descriptors inherited `get`, `set`,
+ * `value` and `writable`. No option of esbuild's changes them, so they are replaced here, and a
+ * helper that changed shape fails the build. */
+const POLLUTION_PROOF_HELPERS = [
+  ['for(var name in all)__defProp(target,name,{get:all[name],enumerable:!0})', 'for(var name of Object.keys(all))__defProp(target,name,{__proto__:null,get:all[name],enumerable:!0})'],
+  ['__defProp(to,key,{get:()=>from[key],enumerable:', '__defProp(to,key,{__proto__:null,get:()=>from[key],enumerable:'],
+  ['__defProp({},"__esModule",{value:!0})', '__defProp({},"__esModule",{__proto__:null,value:!0})'],
+];
+function closeHelpersToPollution(file) {
+  let text = readFileSync(file, 'utf8');
+  for (const [helper, replacement] of POLLUTION_PROOF_HELPERS) text = text.replaceAll(helper, replacement);
+  if (/for\(var \w+ in /.test(text)) throw new Error(`${file}: esbuild's helpers changed (a for…in is left); update POLLUTION_PROOF_HELPERS in scripts/assemble-pkg.mjs`);
+  writeFileSync(file, text);
 }
 // Node: the wasm is instantiated by the glue on require, from bytes carried in the bundle.
 await bundle(

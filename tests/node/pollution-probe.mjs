@@ -13,8 +13,12 @@
 //  - platform: no package; each name alone, polluted each way, under what the package asks of
 //    Node (a module import, fetch, WebCrypto, Headers, TextDecoder): prints the names with which
 //    Node itself fails, which no library can defend against.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { newSigner, signDelivery } from '../shared/webhook-verifier-cases.mjs';
 
 const [mode, moment] = process.argv.slice(2);
@@ -68,9 +72,32 @@ function clean(list = names) {
 /** What the package asks of Node, done with objects that have no prototype, as the package
  * makes them; resolves if Node copes, rejects (or times out) if it does not. */
 async function platformCopes(round) {
-  await import(`data:text/javascript,export default ${round}`);
-  const response = await fetch(`${baseUrl}/account_groups?limit=1`, { __proto__: null, method: 'GET', headers: new Headers({ accept: 'application/json' }), redirect: 'manual', signal: new AbortController().signal });
-  new TextDecoder('utf-8', { __proto__: null, fatal: true }).decode(new Uint8Array(await response.arrayBuffer()));
+  // A file module (resolving a file: URL is where Node's loader reads plain objects), new each
+  // round: a query makes it another module.
+  await import(`${emptyModule}?round=${round}`);
+  // A new socket, as fetch opens for a first request (Node reads options of its own there); the
+  // requests below may reuse a pooled one.
+  const { hostname, port } = new URL(baseUrl);
+  await new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    socket.once('connect', () => resolve(socket.destroy())).once('error', reject);
+  });
+  // And a whole exchange on a socket of its own (a Readable made with `read` from a polluted
+  // prototype never reads).
+  await new Promise((resolve, reject) => {
+    const request = get(`${baseUrl}/account_groups?limit=1`, { __proto__: null, agent: false }, (response) => {
+      response.on('data', () => {}).once('end', resolve).once('error', reject);
+    });
+    request.once('error', reject);
+  });
+  for (const [method, body] of [['GET', undefined], ['POST', 'grant_type=client_credentials']]) {
+    const headers = new Headers({ accept: 'application/json', authorization: 'Bearer t' });
+    const init = { __proto__: null, method, headers, body, redirect: 'manual', signal: new AbortController().signal };
+    const response = await fetch(`${baseUrl}/account_groups?limit=1`, init);
+    // undici answers `status` from a Proxy that asks `p in state` of a plain object.
+    if (typeof response.status !== 'number' || typeof response.headers.get('content-type') !== 'string') throw new Error('the Response is not whole');
+    new TextDecoder('utf-8', { __proto__: null, fatal: true }).decode(new Uint8Array(await response.arrayBuffer()));
+  }
   const key = await crypto.subtle.importKey('pkcs8', pkcs8, { __proto__: null, name: 'Ed25519' }, false, ['sign']);
   await crypto.subtle.sign({ __proto__: null, name: 'Ed25519' }, key, new Uint8Array(8));
   const { kty, crv, x, y } = webhookSigner.jwk;
@@ -81,7 +108,8 @@ async function platformCopes(round) {
 
 /** The names with which Node fails on its own, each polluted alone, either way. */
 async function platformBreaking() {
-  const breaking = {};
+  // No prototype: `breaking[name] ??=` must not see the pollution itself.
+  const breaking = { __proto__: null };
   let round = 0;
   for (const name of names) {
     for (const style of ['calls', 'reads']) {
@@ -106,14 +134,22 @@ async function scenario(results, name, body) {
     results[name] = { ok: true, value: await body() };
   } catch (error) {
     results[name] = { ok: false, error: `${error?.name}: ${error?.message}${error?.code ? ` (${error.code})` : ''}` };
+    if (process.env.POLLUTION_DEBUG) console.error(name, error?.stack, error?.cause?.stack);
   }
 }
 
 // Fixtures are made before anything is polluted: they stand for Upvest, not for the package.
 const webhookSigner = await newSigner('pollution-webhook-key');
-const delivery = await signDelivery(webhookSigner);
+// Delivered the second it was signed, so its age is the same in every run.
+const created = Math.floor(Date.now() / 1000);
+const delivery = await signDelivery(webhookSigner, { created });
 const jwks = { keys: [webhookSigner.jwk] };
-const deliveredAt = Date.now();
+const deliveredAt = created * 1000;
+const scratch = mkdtempSync(join(tmpdir(), 'upvest-probe-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+const emptyModuleFile = join(scratch, 'empty.mjs');
+writeFileSync(emptyModuleFile, 'export default 0;\n');
+const emptyModule = pathToFileURL(emptyModuleFile).href;
 const pkcs8 = new Uint8Array(Buffer.from(privateKey.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
 
 if (mode === 'platform') {

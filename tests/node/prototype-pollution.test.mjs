@@ -42,6 +42,11 @@ const PLATFORM_READS = [
  * `await` and promise resolution (ECMAScript's PromiseResolve), `return` by every array
  * destructuring that leaves items over and every `for…of` left early (IteratorClose). */
 const PLATFORM_BREAKING = new Set(['then', 'return']);
+/** Reads the package's code makes through a prototype and may: wasm-bindgen's glue asks whether
+ * the wasm memory's ArrayBuffer is `detached` (Node 20's ArrayBuffer has no such getter yet, so
+ * the read reaches Object.prototype), and compares it with `=== true`: a polluted value can only
+ * make the glue make its DataView anew, never change a result. */
+const HARMLESS_READS = ['detached (read at at getDataViewMemory0 '];
 
 
 /** Every identifier the shipped JavaScript spells (the wasm's bytes, a long string, left out),
@@ -99,11 +104,13 @@ test('the names: from the code, less those with which Node itself fails (each tr
   assert.ok(names.length > 300, `the names come from the shipped code (${names.length})`);
   const { breaking } = await runProbe('platform', 'before');
   console.log(`names with which Node 20 fails by itself, left out: ${JSON.stringify(breaking, null, 1)}`);
-  // Node's own property descriptors and option bags (module loading, undici's fetch, WebCrypto)
-  // are plain objects; what breaks there breaks every program. It stays a small part.
+  // Node's own property descriptors and option bags (module loading, sockets, undici's fetch,
+  // WebCrypto) are plain objects; what breaks there breaks every program (Node 20.20: about 20
+  // names, `dispatcher` among them, read by undici from its own objects, whatever `init` the
+  // package gives fetch). It stays a small part.
   assert.ok(Object.keys(breaking).length < names.length / 10, `${Object.keys(breaking).length} of ${names.length}`);
   const kept = names.filter((name) => !Object.hasOwn(breaking, name));
-  for (const name of ['fetch', 'signer', 'onRequest', 'onResponse', 'tokenProvider', 'verify', 'now', 'clockSkewSeconds', 'maxValiditySeconds', 'entries', 'payload', 'dispatcher', 'privateKey', 'access_token', 'expires_in', 'detail', 'requestId']) {
+  for (const name of ['fetch', 'signer', 'onRequest', 'onResponse', 'tokenProvider', 'verify', 'now', 'clockSkewSeconds', 'maxValiditySeconds', 'entries', 'payload', 'privateKey', 'access_token', 'expires_in', 'detail', 'requestId']) {
     assert.ok(kept.includes(name), `${name} is polluted`);
   }
   writeFileSync(namesFile, JSON.stringify(kept));
@@ -124,7 +131,8 @@ for (const mode of ['calls', 'reads']) {
     test(`polluted with ${mode === 'calls' ? 'functions' : 'recording getters'} ${moment} the import: the same results, nothing reached`, async () => {
       assert.ok(clean, 'the clean run came first');
       const polluted = await runProbe(mode, moment);
-      assert.deepEqual(polluted.reached, {}, 'no polluted member was called or read by the package');
+      const reached = Object.keys(polluted.reached).filter((read) => !HARMLESS_READS.some((harmless) => read.startsWith(harmless)));
+      assert.deepEqual(reached, [], 'no polluted member was called or read by the package');
       assert.deepEqual(polluted.results, clean.results);
     });
   }

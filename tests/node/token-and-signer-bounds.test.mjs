@@ -102,3 +102,13 @@ test('a revoked Proxy as a webhook body is a WebhookError, not a TypeError', asy
   assert.ok(error instanceof api.WebhookError, `${error.name}: ${error.message}`);
   assert.equal(error.code, 'encoding');
 });
+
+test("the init a fetch is given has no prototype", async () => {
+  const seen = [];
+  const fetch = async (url, init) => {
+    seen.push(Object.getPrototypeOf(init));
+    return new Response(JSON.stringify({ meta: { offset: 0, limit: 1, count: 0, total_count: 0 }, data: [] }), { headers: { 'content-type': 'application/json' } });
+  };
+  await new api.AccountGroups({ baseUrl, clientId, accessToken: 'token', fetch }).list({ limit: 1 });
+  assert.deepEqual(seen, [null], "Node's fetch reads dispatcher (and more) from init: nothing may be inherited");
+});
