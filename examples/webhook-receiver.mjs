@@ -18,7 +18,7 @@ const client = new AccountGroups({
   clientId: process.env.UPVEST_CLIENT_ID,
   accessToken: process.env.UPVEST_ACCESS_TOKEN,
 });
-const verify = createWebhookVerifier({ keys: () => client.verifyKeys() });
+const verify = createWebhookVerifier({ keys: ({ signal }) => client.verifyKeys({ signal }) });
 const seen = new WebhookDeduplicator({ size: 10_000 });
 const MAX_BODY_BYTES = 1024 * 1024;
 
