@@ -5,7 +5,15 @@
 // Their public types are js/errors.d.ts (which is also what `./errors.js` resolves to when the
 // other modules are type-checked); the fields objects below match its constructors.
 
-import { bare, own } from './members.js';
+/**
+ * The fields given, as own members of an object without a prototype, so that a field left out
+ * reads as undefined even when a dependency polluted Object.prototype. (This module is a
+ * wasm-bindgen snippet and may import nothing, so it cannot use members.js.)
+ * @template {object} F
+ * @param {F} fields
+ * @returns {F}
+ */
+const ownFields = (fields) => Object.assign(Object.create(null), fields);
 
 /** @typedef {import('./errors.js').InvalidInputCode} InvalidInputCode */
 /** @typedef {import('./errors.js').WebhookErrorCode} WebhookErrorCode */
@@ -79,14 +87,15 @@ export class ProblemError extends UpvestError {
    * @param {Partial<ProblemFields>} [fields]
    */
   constructor(message, fields = {}) {
+    fields = ownFields(fields);
     super(message);
-    this.status = own(fields, 'status');
-    this.type = own(fields, 'type');
-    this.title = own(fields, 'title');
-    this.detail = own(fields, 'detail');
-    this.instance = own(fields, 'instance');
-    this.requestId = own(fields, 'requestId');
-    this.problem = own(fields, 'problem');
+    this.status = fields.status;
+    this.type = fields.type;
+    this.title = fields.title;
+    this.detail = fields.detail;
+    this.instance = fields.instance;
+    this.requestId = fields.requestId;
+    this.problem = fields.problem;
   }
 }
 
@@ -98,10 +107,11 @@ export class InvalidInputError extends UpvestError {
    * @param {Partial<InvalidInputFields>} [fields]
    */
   constructor(message, fields = {}) {
-    super(message, own(fields, 'cause') === undefined ? undefined : { cause: own(fields, 'cause') });
-    this.field = own(fields, 'field');
-    this.code = own(fields, 'code');
-    this.rule = own(fields, 'rule');
+    fields = ownFields(fields);
+    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    this.field = fields.field;
+    this.code = fields.code;
+    this.rule = fields.rule;
   }
 }
 
@@ -112,7 +122,8 @@ export class NetworkError extends UpvestError {
    * @param {CauseFields} [fields]
    */
   constructor(message, fields = {}) {
-    super(message, own(fields, 'cause') === undefined ? undefined : { cause: own(fields, 'cause') });
+    fields = ownFields(fields);
+    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
   }
 }
 
@@ -123,8 +134,9 @@ export class TimeoutError extends UpvestError {
    * @param {Partial<TimeoutFields>} [fields]
    */
   constructor(message, fields = {}) {
+    fields = ownFields(fields);
     super(message);
-    this.timeoutMs = own(fields, 'timeoutMs');
+    this.timeoutMs = fields.timeoutMs;
   }
 }
 
@@ -135,7 +147,8 @@ export class SignerError extends UpvestError {
    * @param {CauseFields} [fields]
    */
   constructor(message, fields = {}) {
-    super(message, own(fields, 'cause') === undefined ? undefined : { cause: own(fields, 'cause') });
+    fields = ownFields(fields);
+    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
   }
 }
 
@@ -146,10 +159,11 @@ export class ResponseError extends UpvestError {
    * @param {Partial<ResponseFields>} [fields]
    */
   constructor(message, fields = {}) {
+    fields = ownFields(fields);
     super(message);
-    this.code = own(fields, 'code');
-    this.status = own(fields, 'status');
-    this.requestId = own(fields, 'requestId');
+    this.code = fields.code;
+    this.status = fields.status;
+    this.requestId = fields.requestId;
   }
 }
 
@@ -162,8 +176,9 @@ export class WebhookError extends UpvestError {
    * @param {Partial<WebhookFields>} [fields]
    */
   constructor(message, fields = {}) {
-    super(message, own(fields, 'cause') === undefined ? undefined : { cause: own(fields, 'cause') });
-    this.code = own(fields, 'code');
+    fields = ownFields(fields);
+    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    this.code = fields.code;
   }
 }
 
@@ -185,7 +200,7 @@ const NAMES = [
   [WebhookVerificationError, 'WebhookVerificationError'],
 ];
 for (const [cls, name] of NAMES) {
-  Object.defineProperty(cls.prototype, 'name', bare({ value: name, writable: true, configurable: true }));
+  Object.defineProperty(cls.prototype, 'name', Object.assign(Object.create(null), { value: name, writable: true, configurable: true }));
 }
 
 /**
