@@ -30,7 +30,7 @@ export interface CallCore {
 /** The pages of one iteration. */
 export interface PagerCore {
   next(): CallCore | undefined;
-  advance(offset: number, received: number, totalCount: number, requestId: string | undefined): void;
+  advance(offset: number, received: number, totalCount: number, seen: number, requestId: string | undefined): void;
   free(): void;
 }
 

@@ -54,8 +54,13 @@ pub fn number_text(n: f64) -> String {
         return "a number too large to show".to_owned();
     }
     let sign = if n < 0.0 { "-" } else { "" };
-    let micros = (n.abs() * 1e6).round() as u64;
-    let (whole, fraction) = (micros / 1_000_000, micros % 1_000_000);
+    // The whole part and the millionths apart: millionths of the whole would pass u64::MAX from
+    // about 1.8e13 (a `total_count` of 1e15 read as 18446744073709.551615).
+    let abs = n.abs();
+    let (mut whole, mut fraction) = (abs.trunc() as u64, ((abs - abs.trunc()) * 1e6).round() as u64);
+    if fraction == 1_000_000 {
+        (whole, fraction) = (whole + 1, 0);
+    }
     if fraction == 0 {
         cat!(sign, decimal(whole))
     } else {
@@ -239,6 +244,9 @@ mod tests {
         assert_eq!(number_text(42.0), "42");
         assert_eq!(number_text(-1.5), "-1.5");
         assert_eq!(number_text(0.000_001), "0.000001");
+        assert_eq!(number_text(1e15), "1000000000000000");
+        assert_eq!(number_text(12_345_678_901_234.5), "12345678901234.5");
+        assert_eq!(number_text(1.999_999_9), "2");
         assert_eq!(number_text(f64::NAN), "NaN");
         assert_eq!(number_text(f64::NEG_INFINITY), "-Infinity");
     }

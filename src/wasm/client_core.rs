@@ -115,10 +115,11 @@ impl PagerCore {
         Some(CallCore::new(Call::new(request, &self.route, Expected::Page, self.policy, self.refreshable)))
     }
 
-    /// Takes in a page (checked against the contract): its `meta.offset`, its number of items
-    /// and its `meta.total_count`. A `ResponseError` for a page this iteration cannot take.
-    pub fn advance(&mut self, offset: f64, received: usize, total_count: f64, request_id: Option<String>) -> Result<(), JsValue> {
-        self.pager.advance(offset, received, total_count).map_err(|reason| {
+    /// Takes in a page (checked against the contract): its `meta.offset`, its number of items,
+    /// its `meta.total_count` and how many of its groups this iteration yielded before. A
+    /// `ResponseError` for a page this iteration cannot take.
+    pub fn advance(&mut self, offset: f64, received: u32, total_count: f64, seen: u32, request_id: Option<String>) -> Result<(), JsValue> {
+        self.pager.advance(offset, received, total_count, seen).map_err(|reason| {
             let reason = cat!("paging: ", reason);
             to_js(&ClientError::Response(UnexpectedResponse { code: ResponseCode::Paging, status: 200, request_id, reason }), None, None)
         })

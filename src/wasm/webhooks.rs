@@ -7,7 +7,7 @@ use super::js_json::{set, Js};
 use crate::core::error::ClientError;
 use crate::core::validate::{integer_in, member, options_object};
 use crate::core::webhook::{events, max_body_bytes, PARSE_OPTION_NAMES};
-use js_sys::{Array, Object};
+use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
 /// `{ maxBodyBytes }` from `parseWebhookEvents`'s options (a plain copy; `verify` stands as
@@ -23,7 +23,9 @@ pub fn webhook_options(options: JsValue) -> Result<JsValue, JsValue> {
 /// The events of a parsed delivery, in the order sent; a `WebhookError` (`code: 'shape'`) that
 /// names what is wrong otherwise.
 #[wasm_bindgen(js_name = webhookEvents, skip_typescript)]
-pub fn webhook_events(parsed: JsValue) -> Result<Array, JsValue> {
+pub fn webhook_events(parsed: JsValue) -> Result<Vec<JsValue>, JsValue> {
+    // A Vec, which the glue turns into an array: `Array`'s constructor and `push` would be
+    // imports of their own.
     let found = events(&Js(parsed)).map_err(|reason| to_js(&ClientError::Webhook(reason), None, None))?;
     Ok(found.into_iter().map(|event| event.0).collect())
 }
