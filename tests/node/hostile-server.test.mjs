@@ -683,8 +683,9 @@ test('afterwards, a normal call still works in the same process', async (t) => {
   server.serve((request, socket) => {
     if (request.path !== '/account_groups') return json(socket, group(), { 'upvest-request-id': 'r-happy' });
     const offset = Number(request.query.get('offset'));
-    const items = [offset, offset + 1].filter((n) => n < 3).map((n) => group(idAt(n)));
-    json(socket, page(offset, 2, items, 3));
+    const limit = Number(request.query.get('limit'));
+    const items = Array.from({ length: limit }, (_, i) => offset + i).filter((n) => n < 3).map((n) => group(idAt(n)));
+    json(socket, page(offset, limit, items, 3));
   });
   const run = await measured(() => client({ timeoutMs: 5000 }).get(groupId));
   assert.equal(run.error, undefined, describe(run.error));

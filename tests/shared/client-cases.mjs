@@ -127,7 +127,8 @@ export function clientCases(api, mockUrl, { apiUrl = mockUrl, extra: always = {}
       for await (const group of iterable) seen.push(group.id);
       deepEqual(seen, groups.map((g) => g.id));
       const queries = (await requestsSince(before)).map((r) => r.query);
-      deepEqual(queries, ['offset=0&limit=3', 'offset=3&limit=3', 'offset=6&limit=3']);
+      // Each page after the first reads the end of the one before again (up to 10 groups).
+      deepEqual(queries, ['offset=0&limit=3', 'offset=0&limit=13']);
     },
 
     async 'iterate fetches no further page after break'() {
@@ -140,7 +141,7 @@ export function clientCases(api, mockUrl, { apiUrl = mockUrl, extra: always = {}
         if (taken === 3) break;
       }
       const queries = (await requestsSince(before)).map((r) => r.query);
-      deepEqual(queries, ['sort=updated_at&order=DESC&offset=0&limit=2', 'sort=updated_at&order=DESC&offset=2&limit=2']);
+      deepEqual(queries, ['sort=updated_at&order=DESC&offset=0&limit=2', 'sort=updated_at&order=DESC&offset=0&limit=12']);
     },
 
     async 'iterate over all groups uses the default page size'() {
