@@ -4,6 +4,7 @@
 // these.
 
 export { AccountGroups, clientCredentials } from './client.js';
+export { collect } from './collect.js';
 export { createUpvestSigner } from './signer.js';
 export { parseWebhookEvents, WebhookDeduplicator } from './webhook-events.js';
 export { createWebhookVerifier } from './webhook-verifier.js';

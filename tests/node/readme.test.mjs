@@ -118,3 +118,13 @@ test('the README proxy example sends its requests through HTTPS_PROXY', async ()
     proxy.stop();
   }
 });
+
+test("the README's collect example runs as written: the 25 groups created last, from one request", async () => {
+  const baseUrl = process.env.UPVEST_MOCK_URL;
+  const client = new (await import('../../pkg/node/index.mjs')).AccountGroups({ baseUrl, clientId: '363f3305-7ab0-4e82-a158-f9d382ad08b6', accessToken: 't' });
+  for (let i = 0; i < 30; i += 1) await client.create({ user_id: '413715f2-5401-4b97-8055-034a6b879f8c', type: 'PERSONAL' });
+  const seen = async () => (await (await fetch(`${baseUrl}/__mock/stats`)).json()).requests_seen;
+  const before = await seen();
+  assert.deepEqual(await run(example('### The first N groups')), ['25 true']);
+  assert.equal((await seen()) - before, 1, 'one page request');
+});

@@ -17,6 +17,7 @@ import {
   type ResponseMeta,
   type ResponseEvent,
   clientCredentials,
+  collect,
   createUpvestSigner,
   parseWebhookEvents,
   WebhookDeduplicator,
@@ -252,3 +253,19 @@ export function describeInputError(error: InvalidInputError): string {
 }
 // @ts-expect-error not one of the codes
 export const misspelt: InvalidInputError['code'] = 'uuid-format';
+
+// collect: at most `max` items of an iteration, typed as the iteration's items; `max` is required.
+export async function firstGroups(client: AccountGroups, limit: number | undefined): Promise<string[]> {
+  const latest: AccountGroup[] = await collect(client.iterate({ order: 'DESC', pageSize: 25 }), { max: 25 });
+  const everyOne = await collect(client.iterateForUser('u'), { max: limit ?? Infinity });
+  const numbers: number[] = await collect([1, 2, 3], { max: 2 });
+  // @ts-expect-error max is required
+  await collect(client.iterate(), {});
+  // @ts-expect-error the options with max are required
+  await collect(client.iterate());
+  // @ts-expect-error max is a number, and undefined is not a bound
+  await collect(client.iterate(), { max: limit });
+  // @ts-expect-error the items are groups, not strings
+  const wrong: string[] = await collect(client.iterate(), { max: 1 });
+  return [...latest, ...everyOne].map((group) => group.id).concat(numbers.map(String), wrong);
+}
