@@ -56,26 +56,29 @@ export interface MockRequest {
   body_truncated: boolean;
 }
 
-/** One fault rule: the next `times` requests matching `method` and `path` fail as it says. */
+/**
+ * One fault rule: the next `times` requests matching `method` and `path` fail as it says. A
+ * field left out or `undefined` is not given.
+ */
 export interface FaultRule {
   /** Any method when absent. */
-  method?: string;
+  method?: string | undefined;
   /** A path, or a prefix ending in `*`. */
   path: string;
   /** How many matching requests it applies to, at least 1 (default 1). */
-  times?: number;
+  times?: number | undefined;
   /** Wait this long before answering (at most about 24.8 days, a timer's limit: "forever"). */
-  delay_ms?: number;
+  delay_ms?: number | undefined;
   /** Answer with this status and a problem body instead of handling the request. */
-  status?: number;
+  status?: number | undefined;
   /** With `status` only: a `Retry-After` header, in seconds. */
-  retry_after?: number;
+  retry_after?: number | undefined;
   /** With `status`: the problem's `detail`. */
-  detail?: string;
+  detail?: string | undefined;
   /** Handle the request, then close the connection without answering (`fetch` rejects). */
-  drop?: boolean;
+  drop?: boolean | undefined;
   /** Handle the request, then answer 200 with the JSON body cut in half. */
-  malformed?: boolean;
+  malformed?: boolean | undefined;
 }
 
 export interface MockStats {
@@ -124,15 +127,18 @@ export interface Mock {
    * Serves this mock (the same state) on 127.0.0.1 over node:http; `close()` also ends the
    * requests it holds (a delay fault's). Node only.
    */
-  listen(options?: { port?: number }): Promise<MockServer>;
+  listen(options?: { port?: number | undefined }): Promise<MockServer>;
   /**
    * The logged requests, oldest first; with `since`, only those after that `seq`. The log keeps
    * the last `requestLogSize` requests, fewer when they pass 32 MiB together (a body is kept up
    * to its first 4096 bytes).
    */
-  requests(options?: { since?: number }): MockRequest[];
+  requests(options?: { since?: number | undefined }): MockRequest[];
   stats(): MockStats;
-  /** Back to the state at start: the seeded groups only, no log, no faults, no issued tokens. */
+  /**
+   * Back to the state at start: the seeded groups only; no log, no faults, no idempotency keys
+   * (a create with a key used before is a new one), no issued tokens, no deliveries not yet taken.
+   */
   reset(): void;
   /** Replaces the fault rules (an empty list clears them); returns how many there are. Throws a TypeError naming a wrong rule. */
   faults(rules: FaultRule[]): number;

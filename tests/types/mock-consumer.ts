@@ -1,6 +1,6 @@
 // A strict TypeScript consumer of upvest-account-groups/mock's declarations, with the client.
 import { AccountGroups, createWebhookVerifier, parseWebhookEvents } from 'upvest-account-groups';
-import { createMock, type FaultRule, type Mock, type MockRequest, type WebhookDelivery } from 'upvest-account-groups/mock';
+import { createMock, type FaultRule, type Mock, type MockOptions, type MockRequest, type WebhookDelivery } from 'upvest-account-groups/mock';
 
 export async function inProcess(): Promise<number> {
   const mock: Mock = await createMock({ seed: 20, strictTokens: false, maxGroups: 100 });
@@ -25,4 +25,26 @@ export async function inProcess(): Promise<number> {
   // @ts-expect-error a fault rule needs a path
   mock.faults([{ status: 503 }]);
   return count + page.data.length + sent.length + url.length + deliveries.length + mock.stats().requests_seen;
+}
+
+// Settings read from elsewhere are `T | undefined`; under exactOptionalPropertyTypes an optional
+// field of the mock's still takes `undefined`, as the mock does at run time ("not given").
+export async function fromSettings(mock: Mock, settings: Record<string, string | undefined>): Promise<number> {
+  const server = await mock.listen({ port: settings.PORT === undefined ? undefined : Number(settings.PORT) });
+  await server.close();
+  const since = settings.SINCE === undefined ? undefined : Number(settings.SINCE);
+  const status = settings.STATUS === undefined ? undefined : Number(settings.STATUS);
+  const rule: FaultRule = {
+    path: '/account_groups/*',
+    method: settings.METHOD,
+    times: undefined,
+    delay_ms: undefined,
+    status,
+    retry_after: status === undefined ? undefined : 0,
+    detail: settings.DETAIL,
+    drop: undefined,
+    malformed: undefined,
+  };
+  const options: MockOptions = { seed: undefined, closeDelayMs: undefined, verifyKey: settings.KEY };
+  return mock.faults([rule]) + mock.requests({ since }).length + (await createMock(options)).stats().groups;
 }
