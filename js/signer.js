@@ -5,20 +5,23 @@
 import { core } from './core.js';
 import { signerFailure } from './driver.js';
 import { importSigningKey, randomUuid, sha512, signText } from './crypto.js';
-import { own, plain, splitOptions } from './plain.js';
+import { member, plain, splitOptions } from './plain.js';
 
 /**
  * A signer for Upvest's HTTP Message Signatures v15; pass it as `signer`, to the client and to
- * `clientCredentials`. Throws `InvalidInputError` for bad options.
+ * `clientCredentials`. Throws `InvalidInputError` for bad options, a `privateKey` among them: one
+ * that is not a private key (a public or encrypted one, a PEM that does not parse), or whose type
+ * or curve is not the one `algorithm` names.
  * @param {unknown} options
  * @returns {(request: unknown) => Promise<Record<string, string>>}
  */
 export function createUpvestSigner(options) {
   const { data } = splitOptions(options, 'options', []);
   const signerCore = new core.SignerCore(data);
-  // The key itself (a PEM, a KeyObject or a CryptoKey) is not data: it is read once, here (the
-  // copy above already read it without a throw).
-  const key = importSigningKey(own(options, 'privateKey'), signerCore.algorithm);
+  // The key itself (a PEM, a KeyObject or a CryptoKey) is not data: it is read once more, here,
+  // and checked now against the algorithm (its PEM and DER, its type and curve), so that a wrong
+  // key throws here, at start-up, and not on the first request.
+  const key = importSigningKey(member(options, 'privateKey', 'privateKey'), signerCore.algorithm);
   return async (request) => {
     try {
       const { method, url, headers, body } = /** @type {any} */ (plain(request, 'request'));

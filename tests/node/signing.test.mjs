@@ -150,12 +150,23 @@ test('an expired signature is refused; a retry is signed afresh with a new creat
   });
 });
 
-test('bad signer options are InvalidInputErrors; a bad key is a SignerError', async () => {
+test('bad signer options are InvalidInputErrors, a malformed key among them; a key only WebCrypto refuses is a SignerError', async () => {
   assert.throws(() => api.createUpvestSigner({ keyId, privateKey: 'x', algorithm: 'rsa' }), (e) => e instanceof api.InvalidInputError && e.field === 'algorithm');
   assert.throws(() => api.createUpvestSigner({ privateKey: 'x', algorithm: 'ed25519' }), (e) => e instanceof api.InvalidInputError && e.field === 'keyId');
-  const broken = api.createUpvestSigner({ keyId, privateKey: '-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----', algorithm: 'ecdsa-p521-sha512' });
+  // Checked when the signer is made (tests/node/signer-keys.test.mjs has the rest).
+  assert.throws(
+    () => api.createUpvestSigner({ keyId, privateKey: '-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----', algorithm: 'ecdsa-p521-sha512' }),
+    (e) => e instanceof api.InvalidInputError && e.field === 'privateKey' && e.code === 'format' && /SEC1/.test(e.message),
+  );
+  // A well-formed P-521 key whose scalar is past the group order: only WebCrypto's import can
+  // tell, so it fails on the first request.
+  const der = KEY_TYPES['ecdsa-p521-sha512']().privateKey.export({ type: 'pkcs8', format: 'der' });
+  const at = der.indexOf(Buffer.from([0x04, 0x42])) + 2;
+  der.fill(0xff, at, at + 66)[at] = 0x01;
+  const pastOrder = `-----BEGIN PRIVATE KEY-----\n${der.toString('base64')}\n-----END PRIVATE KEY-----\n`;
+  const broken = api.createUpvestSigner({ keyId, privateKey: pastOrder, algorithm: 'ecdsa-p521-sha512' });
   const client = new api.AccountGroups({ baseUrl: 'http://127.0.0.1:9', clientId, accessToken: 't', signer: broken, maxRetries: 0 });
   const error = await client.list().catch((e) => e);
   assert.ok(error instanceof api.SignerError, String(error));
-  assert.match(error.message, /PKCS#8/);
+  assert.equal(error.cause?.name, 'DataError', String(error.cause));
 });
