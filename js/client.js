@@ -5,11 +5,12 @@
 
 import { core } from './core.js';
 import { randomUuid } from './crypto.js';
-import { UpvestError } from './errors.js';
+import { InvalidInputError, UpvestError } from './errors.js';
 import { run } from './driver.js';
 import { pages } from './pages.js';
-import { plain, splitOptions } from './plain.js';
+import { member, method as methodOf, plain, splitOptions } from './plain.js';
 import { TokenSource } from './tokens.js';
+import { CLIENT_HEADER_NAMES, checkedHeaders } from './headers.js';
 
 /** Options that are functions, read by the driver; the core only sees that they are there. */
 const TRANSPORT_FUNCTIONS = ['fetch', 'signer', 'onRequest', 'onResponse'];
@@ -28,6 +29,32 @@ function transportOf(functions, tokens) {
     onResponse: /** @type {any} */ (functions.onResponse),
     tokens,
   };
+}
+
+/**
+ * A call's options, copied plain, and its own `headers` as `[name, value, …]`, checked
+ * (js/headers.js): from a plain object's own members, or a `Headers`' or a `Map`'s `entries()`.
+ * @param {unknown} options
+ */
+function callOptions(options) {
+  const { data, signal } = splitOptions(options, 'options', []);
+  const given = member(options, 'headers', 'headers');
+  /** @type {string[]} */
+  let headers = [];
+  if (given !== undefined) {
+    const invalid = (/** @type {import('./errors.js').InvalidInputCode} */ code, /** @type {string} */ rule) => new InvalidInputError(`Invalid input: headers ${rule}`, { field: 'headers', code, rule });
+    if (typeof given !== 'object' || given === null || Array.isArray(given)) throw invalid('type', 'must be an object of header names and string values, a Headers or a Map');
+    const entries = methodOf(given, 'entries');
+    let pairs;
+    try {
+      pairs = entries !== undefined ? Array.from(/** @type {Iterable<unknown>} */ (entries.call(given))) : Object.entries(/** @type {object} */ (plain(given, 'headers')));
+    } catch (error) {
+      throw error instanceof UpvestError ? error : new InvalidInputError('Invalid input: headers could not be read (a getter or Proxy threw)', { field: 'headers', code: 'unreadable', rule: 'could not be read (a getter or Proxy threw)', cause: error });
+    }
+    const flat = pairs.flatMap((pair) => [member(pair, 0, 'headers'), member(pair, 1, 'headers')]);
+    headers = checkedHeaders(flat, CLIENT_HEADER_NAMES, [], (code, reason) => invalid(code, `holds ${reason}`));
+  }
+  return { data, signal, headers };
 }
 
 export class AccountGroups {
@@ -103,8 +130,8 @@ export class AccountGroups {
     const clientCore = this.#live();
     const copied = [];
     for (let i = 0; i < args.length; i += 2) copied.push(plain(args[i + 1], /** @type {string} */ (args[i])));
-    const { data, signal } = splitOptions(options, 'options', []);
-    return run(this.#transport, plan(clientCore, copied, data), signal);
+    const { data, signal, headers } = callOptions(options);
+    return run(this.#transport, plan(clientCore, copied, data), signal, headers);
   }
 
   /**
@@ -116,9 +143,9 @@ export class AccountGroups {
   #pages(userId, forUser, query, options) {
     return pages(() => {
       const clientCore = this.#live();
-      const { data, signal } = splitOptions(options, 'options', []);
+      const { data, signal, headers } = callOptions(options);
       const pager = clientCore.pager(forUser ? plain(userId, 'userId') : undefined, forUser, plain(query, 'query'), data);
-      return { pager, signal, transport: this.#transport };
+      return { pager, signal, transport: this.#transport, headers };
     });
   }
 

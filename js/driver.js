@@ -7,6 +7,7 @@
 import { core } from './core.js';
 import { SignerError, TimeoutError, UpvestError } from './errors.js';
 import { bare, inherent, method as methodOf, own } from './plain.js';
+import { checkedHeaders } from './headers.js';
 import { exchange, settleFirst, sleep } from './runtime.js';
 
 /** What `CallCore.judge` answers (see src/wasm/call.rs). */
@@ -36,11 +37,12 @@ const utf8 = new TextDecoder();
  * @param {Transport} transport
  * @param {import('./wasm-core').CallCore} call
  * @param {AbortSignal | undefined} signal
+ * @param {string[]} [extra] the call's own headers, `[name, value, …]`, checked
  * @returns {Promise<any>}
  */
-export async function run(transport, call, signal) {
+export async function run(transport, call, signal, extra = []) {
   try {
-    return await attempts(transport, call, signal);
+    return await attempts(transport, call, signal, extra);
   } finally {
     call.free();
   }
@@ -51,16 +53,17 @@ export async function run(transport, call, signal) {
  * @param {Transport} transport
  * @param {import('./wasm-core').CallCore} call
  * @param {AbortSignal | undefined} signal
+ * @param {string[]} extra
  * @returns {Promise<any>}
  */
-async function attempts(transport, call, signal) {
+async function attempts(transport, call, signal, extra) {
   const { method, url, path, body, maxResponseBytes } = call;
   const observed = transport.onRequest !== undefined || transport.onResponse !== undefined;
   for (let attempt = 1; ; attempt += 1) {
     if (signal?.aborted) throw signal.reason;
     const lease = transport.tokens ? await transport.tokens.current(signal, call.timeLimit(Date.now())) : undefined;
-    let headers = call.plan(lease?.token, Date.now());
-    if (transport.signer) headers = headers.concat(await sign(transport.signer, call, { method, url, headers, body }, signal, call.timeLimit(Date.now())));
+    let headers = call.plan(lease?.token, Date.now()).concat(extra);
+    if (transport.signer) headers = headers.concat(await sign(transport.signer, { method, url, headers, body }, signal, call.timeLimit(Date.now())));
     const event = observed ? { method, url, path, attempt, headers: {} } : undefined;
     if (event && transport.onRequest) {
       event.headers = redacted(headers);
@@ -79,7 +82,7 @@ async function attempts(transport, call, signal) {
         : call.judgeFailure(result.failure, networkMessage(result.error), result.status, result.requestId, Date.now(), Math.random());
     if (verdict === DONE_WITH_BODY || verdict === DONE_EMPTY) {
       observe(transport, event, started, result.status, result.requestId, undefined);
-      const meta = { status: result.status, requestId: result.requestId };
+      const meta = responseMeta(result);
       if (verdict === DONE_EMPTY) return meta;
       const value = JSON.parse(utf8.decode(bytes));
       // A descriptor with no prototype: an inherited `get` or `set` would make it invalid.
@@ -99,6 +102,34 @@ async function attempts(transport, call, signal) {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * What a call's result carries besides its body: `{ status, requestId }`, and the response's
+ * `headers`, a non-enumerable getter (results compared or serialised stay as they were) that
+ * copies them when first read, so a call that never asks pays nothing.
+ * @param {import('./runtime.js').AttemptResult} result
+ */
+function responseMeta({ status, requestId, headers }) {
+  const meta = { status, requestId };
+  /** @type {Readonly<Record<string, string>> | undefined} */
+  let copied;
+  const get = () => (copied ??= headerRecord(headers));
+  Object.defineProperty(meta, 'headers', bare({ get, configurable: true }));
+  return meta;
+}
+
+/**
+ * A response's headers as a frozen record by lower-case name (`Headers` joins repeated ones
+ * with ", "); `Object.fromEntries` defines each name as its own member, so a header named
+ * `__proto__` is one more header, not a prototype.
+ * @param {unknown} headers
+ * @returns {Readonly<Record<string, string>>}
+ */
+function headerRecord(headers) {
+  const entries = methodOf(headers, 'entries');
+  const pairs = entries === undefined ? [] : Array.from(/** @type {Iterable<[string, string]>} */ (entries.call(headers)), ([name, value]) => [String(name).toLowerCase(), String(value)]);
+  return Object.freeze(Object.fromEntries(pairs));
+}
 
 /**
  * @param {Uint8Array} bytes
@@ -130,15 +161,14 @@ function networkMessage(error) {
 
 /**
  * Asks the signer for this attempt's headers to add, bounded like every await on caller code.
- * What it resolves with is copied and checked by the core (names, values, no replacing).
+ * What it resolves with is copied and checked (js/headers.js: names, values, no replacing).
  * @param {(request: object) => unknown} signer
- * @param {import('./wasm-core').CallCore} call
  * @param {{ method: string, url: string, headers: string[], body: string | undefined }} request
  * @param {AbortSignal | undefined} signal
  * @param {number} timeoutMs
  * @returns {Promise<string[]>}
  */
-async function sign(signer, call, request, signal, timeoutMs) {
+async function sign(signer, request, signal, timeoutMs) {
   /** @type {Record<string, string>} */
   const headers = {};
   for (let i = 0; i < request.headers.length; i += 2) headers[request.headers[i]] = request.headers[i + 1];
@@ -154,7 +184,8 @@ async function sign(signer, call, request, signal, timeoutMs) {
   } catch (error) {
     throw new SignerError('Signer failed: what it resolved with could not be read (a getter or Proxy threw)', { cause: error });
   }
-  return call.checkAddedHeaders(flat);
+  if (flat === undefined) throw new SignerError('Signer failed: it must resolve with an object (or a Headers) of headers to add');
+  return checkedHeaders(flat, [], request.headers, (_, reason) => new SignerError(`Signer failed: it added ${reason}`));
 }
 
 /**

@@ -14,6 +14,7 @@ import { run } from './driver.js';
  * @property {import('./wasm-core').PagerCore} pager
  * @property {AbortSignal | undefined} signal
  * @property {import('./driver.js').Transport} transport
+ * @property {string[]} headers the iteration's own headers, sent with every page
  */
 
 /**
@@ -40,7 +41,7 @@ export function pages(open) {
       if (index < page.length) return { value: page[index++], done: false };
       const call = closed ? undefined : source.pager.next();
       if (call === undefined) return finish(undefined);
-      const body = await run(source.transport, call, source.signal);
+      const body = await run(source.transport, call, source.signal, source.headers);
       if (closed) return finish(undefined);
       // Our own parse of the page the core checked: meta's counters are numbers, data an array
       // of groups with string ids. The core refuses a page that does not continue this

@@ -20,6 +20,7 @@ const ONCE = Object.freeze(bare({ once: true }));
  * @property {string | undefined} retryAfter
  * @property {Uint8Array | undefined} body
  * @property {unknown} error
+ * @property {unknown} headers the response's headers object, as fetch gave it (read lazily)
  */
 
 /**
@@ -39,7 +40,7 @@ const ONCE = Object.freeze(bare({ once: true }));
  * @returns {Promise<AttemptResult>}
  */
 export async function exchange(fetchImpl, method, url, headerList, body, timeoutMs, caller, maxBytes, wantsBody) {
-  const result = /** @type {AttemptResult} */ ({ failure: '', status: 0, requestId: undefined, contentType: undefined, retryAfter: undefined, body: undefined, error: undefined });
+  const result = /** @type {AttemptResult} */ ({ failure: '', status: 0, requestId: undefined, contentType: undefined, retryAfter: undefined, body: undefined, error: undefined, headers: undefined });
   if (caller?.aborted) return { ...result, failure: 'aborted', error: caller.reason };
   const controller = new AbortController();
   const { signal } = controller;
@@ -76,6 +77,7 @@ export async function exchange(fetchImpl, method, url, headerList, body, timeout
       return value == null ? undefined : String(value);
     };
     result.status = status;
+    result.headers = responseHeaders;
     result.requestId = header('upvest-request-id');
     result.contentType = header('content-type');
     result.retryAfter = header('retry-after');

@@ -33,6 +33,12 @@ export interface ResponseMeta {
   status: number;
   /** The `upvest-request-id` header: log it, and quote it to Upvest support. */
   requestId: string | undefined;
+  /**
+   * Every header of the response, by lower-case name (several values joined by `, `), frozen:
+   * rate-limit or tracing headers. Non-enumerable, so that it neither serialises nor counts in
+   * deep equality, as before it was added; read when first asked for.
+   */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /**
@@ -55,6 +61,20 @@ export interface CallOptions {
    * overrides the client's `deadlineMs`. Each attempt still has `timeoutMs`, cut to what is left.
    */
   deadlineMs?: number | undefined;
+  /** The time limit of each attempt of this call, 1 to 600,000 ms; overrides the client's. */
+  timeoutMs?: number | undefined;
+  /** Retries after the first attempt of this call, 0 to 10; overrides the client's. */
+  maxRetries?: number | undefined;
+  /**
+   * Extra request headers for this call (a correlation id, a tracing header), sent with every
+   * attempt (with every page, for `iterate`) and handed to the signer with the rest. Headers
+   * the client, the signature or the transport set (`authorization`, `accept`,
+   * `upvest-client-id`, `upvest-api-version`, `idempotency-key`, `content-type`, `signature`,
+   * `signature-input`, `content-digest`, `upvest-signature-version`, `connection`, `host`, …)
+   * are an `InvalidInputError` (`code: 'conflict'`) before anything is sent. A `Headers` or a
+   * `Map` is taken too.
+   */
+  headers?: Readonly<Record<string, string>> | Headers | ReadonlyMap<string, string> | undefined;
 }
 
 /** Options of `create`. */
@@ -188,8 +208,11 @@ export interface UpvestSignerOptions {
   /** The key id registered with Upvest (sent as `keyid`). */
   keyId: string;
   /**
-   * The private key: a PKCS#8 PEM string (`-----BEGIN PRIVATE KEY-----`), a Node `KeyObject`, or
-   * a WebCrypto `CryptoKey` with the `sign` usage.
+   * The private key, of the type `algorithm` names (Ed25519, or EC P-521): an unencrypted PEM
+   * string, PKCS#8 (`-----BEGIN PRIVATE KEY-----`) or SEC1 (`-----BEGIN EC PRIVATE KEY-----`); a
+   * Node `KeyObject`; or a WebCrypto `CryptoKey` with the `sign` usage. It is checked when the
+   * signer is made: a public, encrypted or malformed key, or one of another type or curve than
+   * `algorithm`, throws an `InvalidInputError` with `field: 'privateKey'`.
    */
   privateKey: string | CryptoKey | { type: 'private'; export(options: { format: 'der'; type: 'pkcs8' }): Uint8Array };
   /** The key's algorithm. */
@@ -251,6 +274,28 @@ export class AccountGroups {
   /** Every account group of one user, for `for await`, fetched lazily like `iterate`. */
   iterateForUser(userId: string, query?: IterateQuery, options?: CallOptions): AsyncIterableIterator<AccountGroup>;
 }
+
+/** Options of `collect`. */
+export interface CollectOptions {
+  /**
+   * The most items to collect: a whole number from 0, or `Infinity` for every item. Required:
+   * what is collected is held in memory at once.
+   */
+  max: number;
+}
+
+/**
+ * At most `max` items of an iteration (`client.iterate()`, `client.iterateForUser()` or any
+ * iterable), in order, as an array. It leaves the loop as soon as it holds `max`, so `iterate`
+ * fetches no page after the one that held the last; it resolves with fewer when the iteration
+ * ends first. Rejects with what the iteration throws, and with `InvalidInputError` for a bad
+ * argument.
+ *
+ * ```js
+ * const latest = await collect(client.iterate({ order: 'DESC', pageSize: 25 }), { max: 25 });
+ * ```
+ */
+export declare function collect<T>(iterable: AsyncIterable<T> | Iterable<T>, options: CollectOptions): Promise<T[]>;
 
 /** Fields every webhook event has. */
 interface WebhookEventBase {

@@ -14,7 +14,6 @@ export interface CallCore {
   /** The next attempt's headers, `[name, value, …]`. */
   plan(token: string | undefined, nowMs: number): string[];
   /** The signer's headers, checked; throws a `SignerError`. */
-  checkAddedHeaders(added: unknown[] | undefined): string[];
   /** Whether the response's body will be used (else it is cancelled unread). */
   wantsBody(status: number, contentType: string | undefined): boolean;
   /** 0 done with a body, 1 done without, 2 retry after `waitMs`, 3 refresh the token, 4 fail with `error()`. */

@@ -302,7 +302,9 @@ mod tests {
                 if seen.insert(id) {
                     yielded.push(id);
                     if yielded.len() % 10 == 0 {
-                        (0..creates).for_each(|_| drop(list.write(true)));
+                        for _ in 0..creates {
+                            list.write(true);
+                        }
                         moved.extend((0..closes).filter_map(|_| list.write(false)));
                     }
                 }

@@ -2,11 +2,10 @@
 //! body. Headers that depend on the client (token, client id) are added per attempt.
 
 use super::error::{InputCode, InvalidInput};
-use super::json::{JsonKind, JsonView};
-use super::retry::MAX_DEADLINE_MS;
+use super::json::JsonView;
 use super::text::{bool_text, cat, decimal};
 use super::model::{BUSINESS_GROUP_TYPE, CLOSURE_REASONS, MAX_LIMIT, MAX_OFFSET, SORT_FIELDS, SORT_ORDERS, USER_GROUP_TYPES};
-use super::validate::{boolean, integer_in, member, one_of, options_object, parse_uuid, quote, required_object, securities_account_number, uuid_field, uuid_version};
+use super::validate::{boolean, integer_in, member, one_of, options_object, parse_uuid, required_object, securities_account_number, uuid_field, uuid_version};
 
 /// An HTTP method the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,62 +75,12 @@ impl Request {
     }
 }
 
-/// Whether a header name is an HTTP token (RFC 9110 §5.6.2).
-pub fn is_header_name(name: &str) -> bool {
-    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-}
-
-/// Whether a header value is an RFC 9110 field value that every transport sends as it is: tab,
-/// visible ASCII, space and U+0080 to U+00FF (obs-text), nothing else. Node's `fetch` refuses
-/// any other control character (DEL among them) only when it sends, as a network error.
-pub fn is_header_value(value: &str) -> bool {
-    value.chars().all(|c| matches!(c, '\t' | ' '..='~' | '\u{80}'..='\u{ff}'))
-}
-
-/// Why a header that caller code (a signer) adds may not be sent, or `None` when it may: its
-/// name must be a token and not one the transport owns, its value a field value. The message
-/// names the header, never its value (which may be a signature). `name` is lower-case.
-pub fn refused_added_header(name: &str, value: &str) -> Option<String> {
-    if !is_header_name(name) {
-        Some(cat!("it added an invalid header name ", quote(name)))
-    } else if TRANSPORT_HEADER_NAMES.contains(&name) {
-        Some(cat!("it may not add ", name, ": the transport sets it"))
-    } else if !is_header_value(value) {
-        Some(cat!("it added an invalid value for ", name, ": only tab, space, visible ASCII and U+0080-U+00FF"))
-    } else {
-        None
-    }
-}
-
-/// Headers that belong to the connection or its framing (hop-by-hop, RFC 9110 §7.6.1, and those
-/// `fetch` sets itself or refuses): no caller code may add them.
-pub const TRANSPORT_HEADER_NAMES: &[&str] = &[
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "transfer-encoding",
-    "te",
-    "trailer",
-    "upgrade",
-    "host",
-    "content-length",
-    "expect",
-];
-
-/// Options every call takes (`signal` is read by the wasm layer).
-pub const CALL_OPTION_NAMES: &[&str] = &["signal", "deadlineMs"];
+/// Options every call takes (`signal` is read by the wasm layer; `deadlineMs`, `timeoutMs` and
+/// `maxRetries` override the client's, through `RetryPolicy::over`).
+pub const CALL_OPTION_NAMES: &[&str] = &["signal", "deadlineMs", "timeoutMs", "maxRetries", "headers"];
 
 /// Options `create` takes.
-pub const CREATE_OPTION_NAMES: &[&str] = &["signal", "deadlineMs", "idempotencyKey"];
-
-/// A call's `deadlineMs` (its own time limit, retries and waits included), when it sets one;
-/// the options' names are checked by the operation.
-pub fn call_deadline<V: JsonView>(options: Option<V>) -> Result<Option<u32>, InvalidInput> {
-    match options.filter(|o| o.kind() == JsonKind::Object).and_then(|o| member(&o, "deadlineMs")) {
-        None => Ok(None),
-        Some(limit) => integer_in("deadlineMs", &limit, 1, MAX_DEADLINE_MS).map(Some),
-    }
-}
+pub const CREATE_OPTION_NAMES: &[&str] = &["signal", "deadlineMs", "timeoutMs", "maxRetries", "headers", "idempotencyKey"];
 
 /// Checks a call's options object for unknown names (typo protection).
 pub fn call_options<V: JsonView>(options: Option<V>, allowed: &[&str]) -> Result<Option<V>, InvalidInput> {
@@ -334,7 +283,7 @@ mod tests {
     #[test]
     fn rejects_unknown_call_options() {
         let e = get(Some(&json!(USER)), Some(&json!({"idempotencyKey": USER}))).unwrap_err();
-        assert_eq!(e.to_string(), "options has an unknown field \"idempotencyKey\" (allowed: signal, deadlineMs)");
+        assert_eq!(e.to_string(), "options has an unknown field \"idempotencyKey\" (allowed: signal, deadlineMs, timeoutMs, maxRetries, headers)");
         let e = create(Some(&json!({"user_id": USER, "type": "ISA"})), Some(&json!({"idempotency_key": USER})), FRESH_KEY).unwrap_err();
         assert_eq!(e.field, "options");
         assert_eq!(list::<&Value>(None, Some(&json!(7))).unwrap_err().field, "options");
@@ -376,31 +325,6 @@ mod tests {
         assert_eq!(close(Some(&json!(id)), Some(&json!({"closure_reason": "bored"})), None).unwrap_err().field, "closure_reason");
         assert_eq!(close(Some(&json!(id)), Some(&json!({"notification_only": "yes"})), None).unwrap_err().field, "notification_only");
         assert_eq!(get(Some(&json!("9d95820d-4333-46b6-98de-04ab7512e76f/../../x")), None).unwrap_err().field, "accountGroupId");
-    }
-
-    #[test]
-    fn tells_valid_header_names_and_values() {
-        assert!(is_header_name("signature-input") && is_header_name("x~1"));
-        for bad in ["", "a b", "a:b", "é", "a\n"] {
-            assert!(!is_header_name(bad), "{bad:?}");
-        }
-        assert!(is_header_value("sig1=:AAE=:") && is_header_value("tab\there, ÿ") && is_header_value(""));
-        for bad in ["a\0b", "a\rb", "a\nb", "€", "\u{100}", "😀", "a\u{7f}b", "\u{1b}[0m", "\u{8}", "\u{1f}"] {
-            assert!(!is_header_value(bad), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn refuses_added_headers_the_transport_owns_or_cannot_send() {
-        assert_eq!(refused_added_header("signature", "sig1=:AAE=:"), None);
-        assert_eq!(refused_added_header("x-trace", "tab\there, ÿ"), None);
-        for name in TRANSPORT_HEADER_NAMES {
-            let reason = refused_added_header(name, "close").unwrap();
-            assert!(reason.contains(name) && reason.contains("the transport sets it"), "{reason}");
-        }
-        let reason = refused_added_header("signature", "secret\u{7f}value").unwrap();
-        assert!(reason.contains("signature") && reason.contains("only tab") && !reason.contains("secret"), "{reason}");
-        assert!(refused_added_header("a b", "x").unwrap().contains("\"a b\""));
     }
 
     #[test]

@@ -45,7 +45,14 @@ pub const MAX_DEADLINE_MS: u32 = 3_600_000;
 impl RetryPolicy {
     /// Reads the retry options from the constructor's options object.
     pub fn parse<V: JsonView>(options: &V) -> Result<RetryPolicy, InvalidInput> {
-        let default = RetryPolicy::default();
+        RetryPolicy::default().over(options)
+    }
+
+    /// This policy with what `options` sets over it: the constructor's options over the
+    /// defaults, a call's (`timeoutMs`, `maxRetries`, `deadlineMs`) over its client's. Which
+    /// names an options object may hold is checked where it is read.
+    pub fn over<V: JsonView>(self, options: &V) -> Result<RetryPolicy, InvalidInput> {
+        let default = self;
         let read = |name: &str, min: u32, max: u32, fallback: u32| match member(options, name) {
             None => Ok(fallback),
             Some(v) => integer_in(name, &v, min, max),
@@ -55,7 +62,10 @@ impl RetryPolicy {
             base_delay_ms: read("retryBaseDelayMs", 0, 60_000, default.base_delay_ms)?,
             max_delay_ms: read("maxRetryDelayMs", 0, 300_000, default.max_delay_ms)?,
             timeout_ms: read("timeoutMs", 1, 600_000, default.timeout_ms)?,
-            deadline_ms: member(options, "deadlineMs").map(|v| integer_in("deadlineMs", &v, 1, MAX_DEADLINE_MS)).transpose()?,
+            deadline_ms: match member(options, "deadlineMs") {
+                None => default.deadline_ms,
+                Some(v) => Some(integer_in("deadlineMs", &v, 1, MAX_DEADLINE_MS)?),
+            },
             max_response_bytes: read("maxResponseBytes", 1024, 1 << 30, default.max_response_bytes)?,
         })
     }
@@ -202,5 +212,12 @@ mod tests {
         assert_eq!(RetryPolicy::parse(&&json!({"maxRetries": 11})).unwrap_err().field, "maxRetries");
         assert_eq!(RetryPolicy::parse(&&json!({"timeoutMs": 0})).unwrap_err().field, "timeoutMs");
         assert_eq!(RetryPolicy::parse(&&json!({"maxRetryDelayMs": -1})).unwrap_err().field, "maxRetryDelayMs");
+        // A call's options over its client's: what the call sets wins, the rest is the client's.
+        let client = RetryPolicy::parse(&&json!({"maxRetries": 5, "timeoutMs": 100, "deadlineMs": 9000})).unwrap();
+        let call = client.over(&&json!({"maxRetries": 0})).unwrap();
+        assert_eq!((call.max_retries, call.timeout_ms, call.deadline_ms), (0, 100, Some(9000)));
+        let call = client.over(&&json!({"timeoutMs": 50, "deadlineMs": 200})).unwrap();
+        assert_eq!((call.max_retries, call.timeout_ms, call.deadline_ms), (5, 50, Some(200)));
+        assert_eq!(client.over(&&json!({"timeoutMs": 600_001})).unwrap_err().field, "timeoutMs");
     }
 }

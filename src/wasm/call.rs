@@ -8,7 +8,6 @@ use super::js_json::Js;
 use crate::core::call::{Call, Outcome, Response, Verdict};
 use crate::core::error::ClientError;
 use crate::core::json::JsonView;
-use crate::core::request::refused_added_header;
 use crate::core::text::cat;
 use wasm_bindgen::prelude::*;
 
@@ -23,8 +22,6 @@ const FAIL: u32 = 4;
 #[wasm_bindgen(js_name = CallCore, skip_typescript)]
 pub struct CallCore {
     call: Call,
-    /// The names of the headers the last plan gave, which a signer may not replace.
-    planned: Vec<&'static str>,
     wait_ms: u32,
     failure: Option<(ClientError, bool)>,
     /// The error class of the attempt just judged, for `onResponse` (even when it is retried).
@@ -34,7 +31,7 @@ pub struct CallCore {
 impl CallCore {
     /// The boundary object of a call the core planned.
     pub fn new(call: Call) -> CallCore {
-        CallCore { call, planned: Vec::new(), wait_ms: 0, failure: None, last_error_name: None }
+        CallCore { call, wait_ms: 0, failure: None, last_error_name: None }
     }
 
     fn settle(&mut self, verdict: Verdict, error_name: &'static str) -> u32 {
@@ -110,38 +107,7 @@ impl CallCore {
     /// The next attempt's headers at `now_ms`, `[name, value, …]`, carrying `token`.
     pub fn plan(&mut self, token: Option<String>, now_ms: f64) -> Vec<String> {
         let attempt = self.call.plan(token.as_deref(), now_ms);
-        self.planned = attempt.headers.iter().map(|(name, _)| *name).collect();
         attempt.headers.into_iter().flat_map(|(name, value)| [name.to_owned(), value]).collect()
-    }
-
-    /// The headers a signer resolved with, `[name, value, …]` as read from its object, checked:
-    /// each as `refused_added_header` allows (names lower-cased), and none replaces a header
-    /// already set. A `SignerError` otherwise, whose message never holds
-    /// a value (a value may be a signature).
-    #[wasm_bindgen(js_name = checkAddedHeaders)]
-    pub fn check_added_headers(&self, added: JsValue) -> Result<Vec<String>, JsValue> {
-        let signer_error = |message: String| to_js(&ClientError::Signer(message), None, None);
-        let added = Js(added);
-        if added.kind() != crate::core::json::JsonKind::Array {
-            return Err(signer_error("it must resolve with an object (or a Headers) of headers to add".to_owned()));
-        }
-        let mut out = Vec::with_capacity(added.length());
-        for pair in added.items().chunks(2) {
-            let [name, value] = pair else { break };
-            let (Some(name), Some(value)) = (name.string(), value.string()) else {
-                return Err(signer_error("every header it adds must be a string".to_owned()));
-            };
-            let name = name.to_ascii_lowercase();
-            if let Some(reason) = refused_added_header(&name, &value) {
-                return Err(signer_error(reason));
-            }
-            if self.planned.contains(&name.as_str()) || out.iter().step_by(2).any(|n| *n == name) {
-                return Err(signer_error(cat!("it may add headers but not replace ", name)));
-            }
-            out.push(name);
-            out.push(value);
-        }
-        Ok(out)
     }
 
     /// Whether the driver reads this response's body (else it cancels it unread).

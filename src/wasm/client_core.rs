@@ -8,6 +8,7 @@ use super::js_json::Js;
 use crate::core::call::{Call, Route};
 use crate::core::config::ClientConfig;
 use crate::core::error::{ClientError, InvalidInput, ResponseCode, UnexpectedResponse};
+use crate::core::json::{JsonKind, JsonView};
 use crate::core::model::DEFAULT_API_VERSION;
 use crate::core::paging::Pager;
 use crate::core::request::{self, Request};
@@ -26,16 +27,20 @@ pub struct ClientCore {
 }
 
 impl ClientCore {
-    /// A checked call: the request, and the call's own `deadlineMs` over the client's.
+    /// A checked call: the request, with the call's options (their names checked by the
+    /// operation) over the client's.
     fn call(&self, request: Result<Request, InvalidInput>, options: &JsValue, expected: Expected) -> Result<CallCore, JsValue> {
         let request = request.map_err(invalid_input)?;
-        let policy = self.policy_for(options)?;
-        Ok(CallCore::new(Call::new(request, &self.route, expected, policy, self.access_token.is_none())))
+        Ok(CallCore::new(Call::new(request, &self.route, expected, self.policy_for(options)?, self.access_token.is_none())))
     }
 
+    /// A call's `deadlineMs`, `timeoutMs` and `maxRetries` over the client's. (Its `headers` are
+    /// handed to each `CallCore` by the glue, through `addHeaders`.)
     fn policy_for(&self, options: &JsValue) -> Result<RetryPolicy, JsValue> {
-        let deadline = request::call_deadline(Js::optional(options.clone())).map_err(invalid_input)?;
-        Ok(RetryPolicy { deadline_ms: deadline.or(self.policy.deadline_ms), ..self.policy })
+        match Js::optional(options.clone()).filter(|o| o.kind() == JsonKind::Object) {
+            None => Ok(self.policy),
+            Some(options) => self.policy.over(&options).map_err(invalid_input),
+        }
     }
 }
 

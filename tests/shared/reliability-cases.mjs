@@ -242,7 +242,7 @@ export function reliabilityCases(api, mockUrl, { extra: always = {}, fetch: reac
       equal(error.cause, cause);
       const replacing = await rejects(client({ signer: async () => ({ authorization: 'Bearer other' }) }).list());
       ok(replacing instanceof api.SignerError);
-      match(replacing.message, /not replace authorization/);
+      match(replacing.message, /added authorization, which is set already/);
       equal((await since(before)).length, 0);
     },
 
@@ -268,7 +268,7 @@ export function reliabilityCases(api, mockUrl, { extra: always = {}, fetch: reac
       deepEqual([sent.headers.signature, sent.headers['signature-input']], ['sig1=:AAE=:', 'sig1=();created=1']);
       const replacing = await rejects(client({ signer: async () => new Headers({ Authorization: 'Bearer other' }) }).list());
       ok(replacing instanceof api.SignerError, String(replacing));
-      match(replacing.message, /not replace authorization/);
+      match(replacing.message, /added authorization, which is set already/);
     },
 
     'hooks see each attempt with secrets redacted; a throwing hook breaks nothing': withFaults(async () => {
