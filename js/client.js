@@ -11,6 +11,7 @@ import { pages } from './pages.js';
 import { member, method as methodOf, plain, splitOptions } from './plain.js';
 import { TokenSource } from './tokens.js';
 import { CLIENT_HEADER_NAMES, checkedHeaders } from './headers.js';
+import { userAgentFor } from './user-agent.js';
 
 /** Options that are functions, read by the driver; the core only sees that they are there. */
 const TRANSPORT_FUNCTIONS = ['fetch', 'signer', 'onRequest', 'onResponse'];
@@ -19,15 +20,17 @@ const TRANSPORT_FUNCTIONS = ['fetch', 'signer', 'onRequest', 'onResponse'];
  * The transport of a client or a token provider: its function options, and its tokens.
  * @param {Record<string, Function>} functions
  * @param {TokenSource | undefined} tokens
+ * @param {string | undefined} userAgent the `user-agent` header, where the platform takes one
  * @returns {import('./driver.js').Transport}
  */
-function transportOf(functions, tokens) {
+function transportOf(functions, tokens, userAgent) {
   return {
     fetch: /** @type {any} */ (functions.fetch),
     signer: /** @type {any} */ (functions.signer),
     onRequest: /** @type {any} */ (functions.onRequest),
     onResponse: /** @type {any} */ (functions.onResponse),
     tokens,
+    userAgent,
   };
 }
 
@@ -69,7 +72,8 @@ export class AccountGroups {
     const { data, functions } = splitOptions(options, 'options', [...TRANSPORT_FUNCTIONS, 'tokenProvider']);
     const clientCore = new core.ClientCore(data);
     this.#core = clientCore;
-    this.#transport = transportOf(functions, new TokenSource(clientCore.accessToken, /** @type {any} */ (functions.tokenProvider)));
+    const userAgent = userAgentFor(member(options, 'userAgent', 'userAgent'));
+    this.#transport = transportOf(functions, new TokenSource(clientCore.accessToken, /** @type {any} */ (functions.tokenProvider)), userAgent);
   }
 
   /** Releases the wasm memory this client holds; calls made afterwards reject. Optional: the
@@ -164,6 +168,6 @@ export class AccountGroups {
 export function clientCredentials(options) {
   const { data, functions } = splitOptions(options, 'options', TRANSPORT_FUNCTIONS);
   const credentials = new core.CredentialsCore(data);
-  const transport = transportOf(functions, undefined);
+  const transport = transportOf(functions, undefined, userAgentFor(undefined));
   return async () => run(transport, credentials.call(), undefined);
 }

@@ -28,6 +28,7 @@ const utf8 = new TextDecoder();
  * @property {((event: object) => unknown) | undefined} onRequest
  * @property {((event: object) => unknown) | undefined} onResponse
  * @property {import('./tokens.js').TokenSource | undefined} tokens
+ * @property {string | undefined} userAgent the `user-agent` header, where the platform takes one
  */
 
 /**
@@ -58,11 +59,12 @@ export async function run(transport, call, signal, extra = []) {
  */
 async function attempts(transport, call, signal, extra) {
   const { method, url, path, body, maxResponseBytes } = call;
+  const added = transport.userAgent === undefined ? extra : ['user-agent', transport.userAgent, ...extra];
   const observed = transport.onRequest !== undefined || transport.onResponse !== undefined;
   for (let attempt = 1; ; attempt += 1) {
     if (signal?.aborted) throw signal.reason;
     const lease = transport.tokens ? await transport.tokens.current(signal, call.timeLimit(Date.now())) : undefined;
-    let headers = call.plan(lease?.token, Date.now()).concat(extra);
+    let headers = call.plan(lease?.token, Date.now()).concat(added);
     if (transport.signer) headers = headers.concat(await sign(transport.signer, { method, url, headers, body }, signal, call.timeLimit(Date.now())));
     const event = observed ? { method, url, path, attempt, headers: {} } : undefined;
     if (event && transport.onRequest) {

@@ -29,6 +29,7 @@ export const CLIENT_HEADER_NAMES = [
   'signature-input',
   'content-digest',
   'upvest-signature-version',
+  'user-agent',
 ];
 
 /** @typedef {import('./errors.js').InvalidInputCode} InvalidInputCode */

@@ -177,6 +177,13 @@ interface ClientOptionsBase extends TransportOptions {
    * soon as it passes this: a `ResponseError` with `code: 'too-large'`.
    */
   maxResponseBytes?: number | undefined;
+  /**
+   * Your application's name and version, such as `'acme-backoffice/1.4.2'` (visible ASCII and
+   * spaces, at most 200 characters), put first in the `user-agent` requests carry:
+   * `acme-backoffice/1.4.2 upvest-account-groups/0.2.0 node/20.20.2`. Where the platform sets
+   * its own (browsers), no `user-agent` is set.
+   */
+  userAgent?: string | undefined;
 }
 
 /** Constructor options: a fixed `accessToken`, or a `tokenProvider`. */

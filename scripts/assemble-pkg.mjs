@@ -67,6 +67,10 @@ const names = [...publicNames, ...constantNames];
 const glueModule = (dir, file) => snippet(dir, 'errors.js').replace(/errors\.js$/, file);
 const constantExports = constantNames.map((n) => `export const ${n} = ${JSON.stringify(constants[n])};\n`).join('');
 
+// The published version: package/CHANGELOG.md's newest release heading names it
+// (tests/node/package-docs.test.mjs checks that they agree).
+const VERSION = '0.2.0';
+
 // Each entry is bundled with the wasm-bindgen glue and the JS modules into one file: one module
 // to load (loading a dozen ES modules through require() cost Node more than instantiating the
 // wasm), and one instance of every error class whichever entry a program reaches.
@@ -84,6 +88,8 @@ async function bundle(dir, entry, source, options) {
     banner: { js: banner.trim() },
     logLevel: 'warning',
     ...options,
+    // The version the user-agent names (js/user-agent.js).
+    define: { __UPVEST_VERSION__: JSON.stringify(VERSION), ...options?.define },
   });
   closeHelpersToPollution(join(pkg, dir, entry));
 }
@@ -184,9 +190,6 @@ const types = [readFileSync(join(root, 'js/api.d.ts'), 'utf8'), handWritten, rea
 writeFileSync(join(pkg, 'index.d.ts'), types);
 writeFileSync(join(pkg, 'index.d.cts'), types);
 
-// The published version: package/CHANGELOG.md's newest release heading names it
-// (tests/node/package-docs.test.mjs checks that they agree).
-const VERSION = '0.2.0';
 // The source repository. NOT CONFIRMED: no public address was recorded anywhere in the
 // repository; the owner must confirm this one (or change it, and the links in package/README.md
 // that tests/node/package-docs.test.mjs holds to it) before publishing.

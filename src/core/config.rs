@@ -25,6 +25,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "timeoutMs",
     "deadlineMs",
     "maxResponseBytes",
+    "userAgent",
 ];
 
 /// Checked constructor options.

@@ -108,3 +108,19 @@ test('lastResponse.headers: every response header, frozen, non-enumerable (resul
   assert.deepEqual(closed, { status: 202, requestId: closed.requestId });
   assert.equal(closed.headers['upvest-request-id'], closed.requestId);
 });
+
+test('a user-agent names the package, its version and the runtime, after the application given as userAgent', async () => {
+  const { version } = JSON.parse(await (await import('node:fs/promises')).readFile(new URL('../../pkg/package.json', import.meta.url), 'utf8'));
+  const runtime = `node/${process.versions.node}`;
+  const mark = await logMark();
+  await client().list({ limit: 1 });
+  await client({ userAgent: 'acme-backoffice/1.4.2' }).list({ limit: 1 });
+  await api.clientCredentials({ tokenUrl: `${baseUrl}/auth/token`, clientId, clientSecret: 'mock-client-secret', scopes: ['accounts:read'] })();
+  const agents = (await requestsSince(mark)).map((r) => r.headers['user-agent']);
+  assert.deepEqual(agents, [`upvest-account-groups/${version} ${runtime}`, `acme-backoffice/1.4.2 upvest-account-groups/${version} ${runtime}`, `upvest-account-groups/${version} ${runtime}`]);
+  for (const userAgent of ['', ' leading', 'new\nline', 'tab\there', 'é', 'x'.repeat(201), 42, {}]) {
+    assert.throws(() => client({ userAgent }), (e) => e instanceof api.InvalidInputError && e.field === 'userAgent', JSON.stringify(userAgent));
+  }
+  const perCall = await client().list({}, { headers: { 'User-Agent': 'other' } }).then(() => assert.fail('resolved'), (e) => e);
+  assert.ok(perCall instanceof api.InvalidInputError && perCall.code === 'conflict', 'the client sets it');
+});
