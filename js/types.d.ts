@@ -299,7 +299,7 @@ export interface CollectOptions {
  * argument.
  *
  * ```js
- * const latest = await collect(client.iterate({ pageSize: 25 }), { max: 25 });
+ * const first = await collect(client.iterate({ pageSize: 25 }), { max: 25 });
  * ```
  */
 export declare function collect<T>(iterable: AsyncIterable<T> | Iterable<T>, options: CollectOptions): Promise<T[]>;
