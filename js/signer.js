@@ -4,7 +4,8 @@
 
 import { core } from './core.js';
 import { signerFailure } from './driver.js';
-import { importSigningKey, randomUuid, sha512, signText } from './crypto.js';
+import { randomUuid, sha512, signText } from './crypto.js';
+import { importSigningKey } from './signing-key.js';
 import { member, plain, splitOptions } from './plain.js';
 
 /**
