@@ -5,7 +5,7 @@ use super::json::JsonView;
 use super::model::{DEFAULT_API_VERSION, SANDBOX_BASE_URL};
 use super::retry::RetryPolicy;
 use super::validate::{describe, member, options_object, quote, split_once_ascii, uuid_field};
-use super::text::cat;
+use super::text::{cat, parse_unsigned};
 
 /// Every option the constructor accepts. Function-valued ones (`fetch`, `tokenProvider`,
 /// `signer`, the hooks) are read by the wasm layer; listing them here lets the typo check pass them.
@@ -141,7 +141,7 @@ fn host_of(authority: &str) -> Option<&str> {
 fn is_loopback(host: &str) -> bool {
     let in_127 = host.strip_prefix("127.").is_some_and(|rest| {
         let parts: Vec<&str> = rest.split('.').collect();
-        parts.len() == 3 && parts.iter().all(|p| p.parse::<u8>().is_ok())
+        parts.len() == 3 && parts.iter().all(|p| parse_unsigned(p).is_some_and(|n| n <= 255))
     });
     host == "localhost" || host == "[::1]" || in_127
 }

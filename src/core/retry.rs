@@ -7,6 +7,7 @@
 
 use super::error::InvalidInput;
 use super::json::JsonView;
+use super::text::{parse_digits, parse_signed};
 use super::validate::{integer_in, member};
 
 /// The retry and time-limit options.
@@ -113,7 +114,7 @@ pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         // Whole seconds only; integer parsing keeps float parsing out of the wasm. Too many digits
         // for a u64 is a very long wait (capped by the caller), not an unreadable one.
-        return Some(value.parse::<u64>().map_or(f64::MAX, |s| s as f64 * 1000.0));
+        return Some(parse_digits(value).map_or(f64::MAX, |s| s as f64 * 1000.0));
     }
     http_date_ms(value).map(|at| (at - now_ms).max(0.0))
 }
@@ -125,11 +126,11 @@ pub fn http_date_ms(text: &str) -> Option<f64> {
     let [_weekday, day, month, year, time, "GMT"] = parts.as_slice() else { return None };
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
-    let day: i64 = day.parse().ok().filter(|d| (1..=31).contains(d))?;
-    let year: i64 = year.parse().ok().filter(|y| (1970..=9999).contains(y))?;
-    let hms: Vec<i64> = time.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    let [h, m, s] = hms.as_slice() else { return None };
-    if *h > 23 || *m > 59 || *s > 60 {
+    let day = parse_signed(day).filter(|d| (1..=31).contains(d))?;
+    let year = parse_signed(year).filter(|y| (1970..=9999).contains(y))?;
+    let mut hms = time.split(':').map(parse_signed);
+    let (Some(Some(h)), Some(Some(m)), Some(Some(s)), None) = (hms.next(), hms.next(), hms.next(), hms.next()) else { return None };
+    if h > 23 || m > 59 || s > 60 {
         return None;
     }
     // Days from the civil date (Howard Hinnant's algorithm).

@@ -45,6 +45,35 @@ pub fn padded_decimal(mut n: u64, width: usize) -> String {
     out
 }
 
+/// Digits only (at least one) as a whole number; `None` past `u64::MAX`. With
+/// [`parse_signed`] and [`parse_unsigned`], what `str::parse` reads for the few integers the
+/// client reads (a `Retry-After`, an HTTP date, an IPv4 loopback host), without the general
+/// parser's instantiation per integer type.
+pub fn parse_digits(digits: &str) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for b in digits.bytes() {
+        let digit = char::from(b).to_digit(10)?;
+        n = n.checked_mul(10)?.checked_add(u64::from(digit))?;
+    }
+    Some(n)
+}
+
+/// What `str::parse::<i64>` reads: a `+` or `-`, then digits.
+pub fn parse_signed(text: &str) -> Option<i64> {
+    match text.strip_prefix('-') {
+        Some(digits) => 0i64.checked_sub_unsigned(parse_digits(digits)?),
+        None => i64::try_from(parse_unsigned(text)?).ok(),
+    }
+}
+
+/// What `str::parse::<u64>` reads: a `+`, then digits.
+pub fn parse_unsigned(text: &str) -> Option<u64> {
+    parse_digits(text.strip_prefix('+').unwrap_or(text))
+}
+
 /// `true` or `false`, as JSON and query strings spell them.
 pub fn bool_text(value: bool) -> &'static str {
     if value {
@@ -81,6 +110,20 @@ mod tests {
             for width in [0, 1, 6, 20, 25] {
                 assert_eq!(padded_decimal(n, width), format!("{n:0width$}"));
             }
+        }
+    }
+
+    #[test]
+    fn integers_read_as_str_parse_reads_them() {
+        let cases = [
+            "", "+", "-", "0", "7", "+7", "-7", "007", "-0", "+-1", "-+1", "++1", " 1", "1 ", "1.0", "1e3", "0x1", "\u{0661}", "255", "256", "+255",
+            "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+            "18446744073709551615", "18446744073709551616", "000000000000000000000000000001", "99999999999999999999",
+        ];
+        for text in cases {
+            assert_eq!(parse_signed(text), text.parse::<i64>().ok(), "{text:?} as i64");
+            assert_eq!(parse_unsigned(text), text.parse::<u64>().ok(), "{text:?} as u64");
+            assert_eq!(parse_unsigned(text).filter(|n| *n <= 255).is_some(), text.parse::<u8>().is_ok(), "{text:?} as u8");
         }
     }
 
