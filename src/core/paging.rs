@@ -12,7 +12,7 @@ use super::error::InvalidInput;
 use super::json::JsonView;
 use super::model::{MAX_LIMIT, MAX_OFFSET, SORT_FIELDS, SORT_ORDERS};
 use super::request::{self, Request};
-use super::text::{cat, decimal};
+use super::text::{cat, decimal, join};
 use super::validate::{integer_in, member, number_text, one_of, options_object};
 
 /// The page size iteration uses when the caller names none (the API's own default).
@@ -89,7 +89,7 @@ impl Pager {
             Some(user) => cat!("/users/", user, "/account_groups"),
             None => "/account_groups".to_owned(),
         };
-        Some(request::get_request(path, query.join("&")))
+        Some(request::get_request(path, join(&query, "&")))
     }
 
     /// Takes in a page (already checked against the contract): its `meta.offset`, how many items

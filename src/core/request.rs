@@ -3,7 +3,7 @@
 
 use super::error::{InputCode, InvalidInput};
 use super::json::JsonView;
-use super::text::{bool_text, cat, decimal, join_strs};
+use super::text::{bool_text, cat, decimal, join};
 use super::model::{BUSINESS_GROUP_TYPE, CLOSURE_REASONS, MAX_LIMIT, MAX_OFFSET, SORT_FIELDS, SORT_ORDERS, USER_GROUP_TYPES};
 use super::validate::{boolean, integer_in, member, one_of, options_object, parse_uuid, required_object, securities_account_number, uuid_field, uuid_version};
 
@@ -111,7 +111,7 @@ pub fn create<V: JsonView>(input: Option<V>, options: Option<V>, fresh_key: &str
     let input = input.ok_or_else(|| InvalidInput::new("request", InputCode::Required, "is required: { user_id, type } or { business_id, type: \"BUSINESS\" }"))?;
     let input = required_object("request", input, &["user_id", "business_id", "type", "securities_account_number"])?;
     let all_types: Vec<&'static str> = USER_GROUP_TYPES.iter().copied().chain([BUSINESS_GROUP_TYPE]).collect();
-    let group_type = member(&input, "type").ok_or_else(|| InvalidInput::new("type", InputCode::Required, cat!("is required (one of ", join_strs(&all_types, ", "), ")")))?;
+    let group_type = member(&input, "type").ok_or_else(|| InvalidInput::new("type", InputCode::Required, cat!("is required (one of ", join(&all_types, ", "), ")")))?;
     let group_type = one_of("type", &group_type, &all_types)?;
     let (owner_field, stray_field) = if group_type == BUSINESS_GROUP_TYPE { ("business_id", "user_id") } else { ("user_id", "business_id") };
     if member(&input, stray_field).is_some() {
@@ -190,7 +190,7 @@ pub fn close<V: JsonView>(account_group_id: Option<V>, close_options: Option<V>,
     Ok(Request {
         method: Method::Delete,
         path: cat!("/account_groups/", id),
-        query: pairs.join("&"),
+        query: join(&pairs, "&"),
         body: None,
         content_type: None,
         idempotency_key: None,
@@ -216,7 +216,7 @@ fn list_query<V: JsonView>(query: Option<V>) -> Result<String, InvalidInput> {
     if let Some(v) = member(&query, "limit") {
         pairs.push(cat!("limit=", decimal(integer_in("limit", &v, 1, MAX_LIMIT)?.into())));
     }
-    Ok(pairs.join("&"))
+    Ok(join(&pairs, "&"))
 }
 
 #[cfg(test)]

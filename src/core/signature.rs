@@ -4,7 +4,7 @@
 //! ECDSA P-521) comes from the platform; this module only arranges bytes.
 
 use super::validate::split_once_ascii;
-use super::text::{cat, decimal};
+use super::text::{cat, decimal, join};
 
 /// The signature label Upvest expects.
 pub const LABEL: &str = "sig1";
@@ -144,7 +144,7 @@ pub fn signature_params(components: &[&str], parameters: &Parameters) -> String 
     let list: Vec<String> = components.iter().map(|c| cat!("\"", c, "\"")).collect();
     cat!(
         "(",
-        list.join(" "),
+        join(&list, " "),
         ");keyid=\"",
         parameters.key_id,
         "\";created=",
@@ -164,7 +164,7 @@ pub fn signature_base(message: &Message<'_>, components: &[&str], parameters: &P
         lines.push(cat!("\"", name, "\": ", message.component(name)?));
     }
     lines.push(cat!("\"@signature-params\": ", signature_params(components, parameters)));
-    Ok(lines.join("\n"))
+    Ok(join(&lines, "\n"))
 }
 
 /// Splits a URL into path and query, as `@path` and `@query` see them.

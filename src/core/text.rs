@@ -12,16 +12,15 @@ pub fn join_parts(parts: &[&str]) -> String {
     out
 }
 
-/// The parts with `separator` between them, as `[&str]::join` makes them (the lists of allowed
-/// values in messages): std's join is generic over the item type, and the wasm already holds its
-/// copy for `[String]`; a second one for `[&str]` cost more than this loop.
-pub fn join_strs(parts: &[&str], separator: &str) -> String {
+/// The parts with `separator` between them, as `[&str]::join` and `[String]::join` make them:
+/// std's join, generic over the item type too, was two copies of a larger function.
+pub fn join<S: AsRef<str>>(parts: &[S], separator: &str) -> String {
     let mut out = String::new();
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
             out.push_str(separator);
         }
-        out.push_str(part);
+        out.push_str(part.as_ref());
     }
     out
 }
@@ -142,9 +141,11 @@ mod tests {
     }
 
     #[test]
-    fn join_strs_joins_as_std_does() {
+    fn join_joins_as_std_does() {
         for parts in [&[][..], &["a"], &["a", "b"], &["", "x", ""]] {
-            assert_eq!(join_strs(parts, ", "), parts.join(", "));
+            assert_eq!(join(parts, ", "), parts.join(", "));
+            let owned: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+            assert_eq!(join(&owned, "&"), owned.join("&"));
         }
     }
 

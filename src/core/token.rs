@@ -5,7 +5,7 @@ use super::config::{check_access_token, check_base_url};
 use super::error::{InputCode, InvalidInput};
 use super::json::{JsonKind, JsonView};
 use super::validate::{describe, member, options_object, split_once_ascii, uuid_field};
-use super::text::cat;
+use super::text::{cat, join};
 
 /// A token and how many seconds it lives, when known.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,16 +102,14 @@ impl ClientCredentials {
 
     /// The form body of the token request.
     pub fn form_body(&self) -> String {
-        [
-            ("grant_type", "client_credentials".to_owned()),
-            ("client_id", self.client_id.clone()),
-            ("client_secret", self.client_secret.clone()),
-            ("scope", self.scopes.join(" ")),
-        ]
-        .iter()
-        .map(|(name, value)| cat!(name, "=", form_encode(value)))
-        .collect::<Vec<_>>()
-        .join("&")
+        cat!(
+            "grant_type=client_credentials&client_id=",
+            form_encode(&self.client_id),
+            "&client_secret=",
+            form_encode(&self.client_secret),
+            "&scope=",
+            form_encode(&join(&self.scopes, " "))
+        )
     }
 }
 

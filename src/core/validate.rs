@@ -2,7 +2,7 @@
 
 use super::error::{InputCode, InvalidInput};
 use super::json::{JsonKind, JsonView};
-use super::text::{bool_text, cat, decimal, join_strs, padded_decimal};
+use super::text::{bool_text, cat, decimal, join, padded_decimal};
 use upvest_quick_check::shapes::is_uuid_bytes;
 
 /// How much of a rejected value an error message quotes.
@@ -116,7 +116,7 @@ pub fn one_of<V: JsonView>(field: &str, value: &V, allowed: &[&'static str]) -> 
     value
         .string()
         .and_then(|s| allowed.iter().copied().find(|a| *a == s))
-        .ok_or_else(|| InvalidInput::new(field, string_or_type(value, InputCode::Enum), cat!("must be one of ", join_strs(allowed, ", "), " (got ", describe(value), ")")))
+        .ok_or_else(|| InvalidInput::new(field, string_or_type(value, InputCode::Enum), cat!("must be one of ", join(allowed, ", "), " (got ", describe(value), ")")))
 }
 
 /// A string of exactly nine ASCII digits.
@@ -166,7 +166,7 @@ pub fn required_object<V: JsonView>(what: &str, value: V, allowed: &[&str]) -> R
         return Err(InvalidInput::new(
             what,
             InputCode::UnknownField,
-            cat!("has an unknown field ", quote(&unknown), " (allowed: ", join_strs(allowed, ", "), ")"),
+            cat!("has an unknown field ", quote(&unknown), " (allowed: ", join(allowed, ", "), ")"),
         ));
     }
     Ok(value)
