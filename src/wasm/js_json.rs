@@ -2,7 +2,17 @@
 
 use crate::core::json::{JsonKind, JsonView};
 use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(module = "/js/json-kind.js")]
+extern "C" {
+    /// The value's kind, numbered as `JsonKind` is: one import where Rust's own type tests took
+    /// six (each of wasm-bindgen's is an import, whose name and hash the wasm carries). It only
+    /// compares and reads `typeof`, so it cannot throw.
+    #[wasm_bindgen(js_name = jsonKind)]
+    fn json_kind(value: &JsValue) -> u32;
+}
 
 /// Sets a member of an object this layer made. On a fresh plain object it cannot fail, so the
 /// result is not looked at.
@@ -23,23 +33,15 @@ impl Js {
 
 impl JsonView for Js {
     fn kind(&self) -> JsonKind {
-        let v = &self.0;
-        if v.is_undefined() {
-            JsonKind::Undefined
-        } else if v.is_null() {
-            JsonKind::Null
-        } else if v.as_bool().is_some() {
-            JsonKind::Bool
-        } else if v.as_f64().is_some() {
-            JsonKind::Number
-        } else if v.is_string() {
-            JsonKind::String
-        } else if Array::is_array(v) {
-            JsonKind::Array
-        } else if v.is_object() && !v.is_function() {
-            JsonKind::Object
-        } else {
-            JsonKind::Other
+        match json_kind(&self.0) {
+            0 => JsonKind::Undefined,
+            1 => JsonKind::Null,
+            2 => JsonKind::Bool,
+            3 => JsonKind::Number,
+            4 => JsonKind::String,
+            5 => JsonKind::Array,
+            6 => JsonKind::Object,
+            _ => JsonKind::Other,
         }
     }
 
@@ -56,7 +58,8 @@ impl JsonView for Js {
     }
 
     fn field(&self, name: &str) -> Option<Js> {
-        if !self.0.is_object() {
+        // Arrays and objects: what `typeof` calls an object, but for null.
+        if !matches!(self.kind(), JsonKind::Array | JsonKind::Object) {
             return None;
         }
         // Own members only: the glue's plain copies have no prototype, but a webhook body is the
@@ -81,12 +84,20 @@ impl JsonView for Js {
     }
 
     fn length(&self) -> usize {
-        self.0.dyn_ref::<Array>().map_or(0, |a| a.length() as usize)
+        self.array().map_or(0, |a| a.length() as usize)
     }
 
     fn item(&self, index: usize) -> Option<Js> {
-        let array = self.0.dyn_ref::<Array>()?;
+        let array = self.array()?;
         u32::try_from(index).ok().filter(|i| *i < array.length()).map(|i| Js(self::index(array, i)))
+    }
+}
+
+impl Js {
+    /// The array, when this is one (`Array.isArray`, through [`json_kind`]: `dyn_ref` would
+    /// import `Array.isArray` again).
+    fn array(&self) -> Option<&Array> {
+        (self.kind() == JsonKind::Array).then(|| self.0.unchecked_ref::<Array>())
     }
 }
 
