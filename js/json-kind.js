@@ -1,9 +1,9 @@
 // @ts-check
 // A value's kind in JSON's terms, numbered as `JsonKind` in src/core/json.rs, for the wasm
-// core's view of the glue's plain copies (src/wasm/js_json.rs). One import instead of the six
-// type tests it took from Rust (undefined, null, boolean, number, string, array, object,
-// function: each of wasm-bindgen's is an import of its own, whose name the wasm carries), in the
-// same order and with the same answers. A wasm-bindgen snippet: it may import nothing.
+// core's view of the glue's plain copies (src/wasm/js_json.rs): one import instead of six of
+// wasm-bindgen's type tests (undefined, null, string, array, object, function: each an import of
+// its own, whose name the wasm carries), asked in the order Rust asked them, with the same
+// answers. A wasm-bindgen snippet: it may import nothing.
 
 /**
  * @param {unknown} value

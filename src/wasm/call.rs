@@ -4,7 +4,7 @@
 //! crosses is plain data: strings, numbers, bytes.
 
 use super::errors::{error_name, to_js};
-use super::js_json::Js;
+use super::js_json::{is_undefined, Js};
 use crate::core::call::{Call, Outcome, Response, Verdict};
 use crate::core::error::ClientError;
 use crate::core::json::JsonView;
@@ -183,7 +183,7 @@ impl CallCore {
     /// (kept as `problem`), `cause` what the platform threw.
     pub fn error(&self, problem: JsValue, cause: JsValue) -> JsValue {
         match &self.failure {
-            Some((error, _)) => to_js(error, Some(&problem).filter(|p| !p.is_undefined()), Some(&cause).filter(|c| !c.is_undefined())),
+            Some((error, _)) => to_js(error, Some(&problem).filter(|p| !is_undefined(p)), Some(&cause).filter(|c| !is_undefined(c))),
             None => to_js(&ClientError::Network("the call has not failed".to_owned()), None, None),
         }
     }

@@ -7,11 +7,17 @@ use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(module = "/js/json-kind.js")]
 extern "C" {
-    /// The value's kind, numbered as `JsonKind` is: one import where Rust's own type tests took
-    /// six (each of wasm-bindgen's is an import, whose name and hash the wasm carries). It only
-    /// compares and reads `typeof`, so it cannot throw.
+    /// The value's kind, numbered as `JsonKind` is. One import where wasm-bindgen's type tests
+    /// took six, each an import whose name and hash the wasm carries. It only compares and reads
+    /// `typeof`, so it cannot throw.
     #[wasm_bindgen(js_name = jsonKind)]
     fn json_kind(value: &JsValue) -> u32;
+}
+
+/// Whether a value is `undefined`, through [`json_kind`] (wasm-bindgen's own test is one more
+/// import).
+pub fn is_undefined(value: &JsValue) -> bool {
+    json_kind(value) == 0
 }
 
 /// Sets a member of an object this layer made. On a fresh plain object it cannot fail, so the
@@ -27,7 +33,7 @@ pub struct Js(pub JsValue);
 impl Js {
     /// `None` for `undefined`, so absent arguments read as absent.
     pub fn optional(value: JsValue) -> Option<Js> {
-        (!value.is_undefined()).then_some(Js(value))
+        (!is_undefined(&value)).then_some(Js(value))
     }
 }
 
