@@ -7,12 +7,17 @@ use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(module = "/js/json-kind.js")]
 extern "C" {
-    /// The value's kind, numbered as `JsonKind` is. One import where wasm-bindgen's type tests
-    /// took six, each an import whose name and hash the wasm carries. It only compares and reads
-    /// `typeof`, so it cannot throw.
+    /// The value's kind, numbered as `JsonKind` is, but for `true`, which is 8 (so that a
+    /// boolean's value comes with its kind). One import where wasm-bindgen's type tests and
+    /// boolean getter took seven, each an import whose name and hash the wasm carries. It only
+    /// compares and reads `typeof`, so it cannot throw.
     #[wasm_bindgen(js_name = jsonKind)]
     fn json_kind(value: &JsValue) -> u32;
 }
+
+/// What [`json_kind`] answers for `false` and `true`.
+const FALSE: u32 = 2;
+const TRUE: u32 = 8;
 
 /// Whether a value is `undefined`, through [`json_kind`] (wasm-bindgen's own test is one more
 /// import).
@@ -42,7 +47,7 @@ impl JsonView for Js {
         match json_kind(&self.0) {
             0 => JsonKind::Undefined,
             1 => JsonKind::Null,
-            2 => JsonKind::Bool,
+            FALSE | TRUE => JsonKind::Bool,
             3 => JsonKind::Number,
             4 => JsonKind::String,
             5 => JsonKind::Array,
@@ -60,7 +65,11 @@ impl JsonView for Js {
     }
 
     fn boolean(&self) -> Option<bool> {
-        self.0.as_bool()
+        match json_kind(&self.0) {
+            FALSE => Some(false),
+            TRUE => Some(true),
+            _ => None,
+        }
     }
 
     fn field(&self, name: &str) -> Option<Js> {
