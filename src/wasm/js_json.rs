@@ -5,7 +5,7 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-#[wasm_bindgen(module = "/js/json-kind.js")]
+#[wasm_bindgen(module = "/js/json-view.js")]
 extern "C" {
     /// The value's kind, numbered as `JsonKind` is, but for `true`, which is 8 (so that a
     /// boolean's value comes with its kind). One import where wasm-bindgen's type tests and
@@ -13,6 +13,12 @@ extern "C" {
     /// compares and reads `typeof`, so it cannot throw.
     #[wasm_bindgen(js_name = jsonKind)]
     fn json_kind(value: &JsValue) -> u32;
+
+    /// An own member (an array's item, an object's member), or `undefined`: one import where
+    /// `Object.hasOwn` and `Reflect.get` were two. A read that throws (none does, on plain data)
+    /// reads as `undefined`.
+    #[wasm_bindgen(js_name = ownMember)]
+    fn own_member(object: &JsValue, key: &JsValue) -> JsValue;
 }
 
 /// What [`json_kind`] answers for `false` and `true`.
@@ -81,11 +87,7 @@ impl JsonView for Js {
         // platform's `JSON.parse` output, whose objects inherit from `Object.prototype` (which a
         // dependency may have polluted). Values reaching here are plain data, so reading a
         // member runs no code and cannot throw.
-        let name = JsValue::from_str(name);
-        if !Object::has_own(self.0.unchecked_ref::<Object>(), &name) {
-            return None;
-        }
-        Reflect::get(&self.0, &name).ok().and_then(Js::optional)
+        Js::optional(own_member(&self.0, &JsValue::from_str(name)))
     }
 
     fn keys(&self) -> Vec<String> {
@@ -116,8 +118,10 @@ impl Js {
     }
 }
 
-/// An array's item, through the one member read the wasm imports (`Reflect.get`): `Array`'s own
-/// getters would each be an import of their own, which the size budget does not afford.
+/// An array's item, through the one member read the wasm imports ([`own_member`]): `Array`'s own
+/// getters would each be an import of their own, which the size budget does not afford. The
+/// arrays read here (the glue's copies, `JSON.parse`'s output, `Object.keys`'s) have no holes,
+/// so an own read is what `Reflect.get` read.
 fn index(array: &Array, i: u32) -> JsValue {
-    Reflect::get(array, &JsValue::from(i)).unwrap_or(JsValue::UNDEFINED)
+    own_member(array, &JsValue::from(i))
 }
