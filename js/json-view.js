@@ -1,7 +1,8 @@
 // @ts-check
-// The reads of the wasm core's view of JavaScript values (src/wasm/js_json.rs): a value's kind
-// and an own member, each one import where wasm-bindgen's own took several (each an import whose
-// name and hash the wasm carries). A wasm-bindgen snippet: it may import nothing.
+// The wasm core's reads of JavaScript values (src/wasm/js_json.rs), a value's kind and an own
+// member, and its one write, each one import where wasm-bindgen's and js-sys's took several or
+// a catching one (each import's name and hash is in the wasm, and a catching import's error
+// handling too). A wasm-bindgen snippet: it may import nothing.
 
 // A value's kind in JSON's terms, numbered as `JsonKind` in src/core/json.rs, for the wasm
 // core's view of the glue's plain copies (src/wasm/js_json.rs): one import instead of six of
@@ -46,5 +47,20 @@ export function ownMember(object, key) {
     return Object.hasOwn(object, key) ? /** @type {any} */ (object)[key] : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Sets a member of an object the wasm made, as `Reflect.set` does; a failure (none happens on
+ * a fresh object) is ignored, as the wasm ignored `Reflect.set`'s.
+ * @param {object} object
+ * @param {string} key
+ * @param {unknown} value
+ */
+export function setMember(object, key, value) {
+  try {
+    Reflect.set(object, key, value);
+  } catch {
+    // Ignored, as before.
   }
 }

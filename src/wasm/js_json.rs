@@ -1,7 +1,7 @@
 //! [`JsonView`] over JavaScript values, so the core's checks read the glue's plain copies directly.
 
 use crate::core::json::{JsonKind, JsonView};
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -19,6 +19,11 @@ extern "C" {
     /// reads as `undefined`.
     #[wasm_bindgen(js_name = ownMember)]
     fn own_member(object: &JsValue, key: &JsValue) -> JsValue;
+
+    /// `Reflect.set`, its failure ignored in JavaScript: one import where js-sys's catching
+    /// `Reflect.set` took the error handling along.
+    #[wasm_bindgen(js_name = setMember)]
+    fn set_member(object: &Object, key: &JsValue, value: &JsValue);
 }
 
 /// What [`json_kind`] answers for `false` and `true`.
@@ -34,7 +39,7 @@ pub fn is_undefined(value: &JsValue) -> bool {
 /// Sets a member of an object this layer made. On a fresh plain object it cannot fail, so the
 /// result is not looked at.
 pub fn set(object: &Object, name: &str, value: &JsValue) {
-    let _ = Reflect::set(object, &JsValue::from_str(name), value);
+    set_member(object, &JsValue::from_str(name), value);
 }
 
 /// A JavaScript value seen as JSON.
