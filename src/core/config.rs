@@ -4,7 +4,7 @@ use super::error::{InputCode, InvalidInput};
 use super::json::JsonView;
 use super::model::{DEFAULT_API_VERSION, SANDBOX_BASE_URL};
 use super::retry::RetryPolicy;
-use super::validate::{describe, member, options_object, quote, split_once_ascii, uuid_field};
+use super::validate::{describe, find_ascii, member, options_object, quote, rfind_ascii, split_ascii, split_once_ascii, uuid_field};
 use super::text::{cat, parse_unsigned};
 
 /// Every option the constructor accepts. Function-valued ones (`fetch`, `tokenProvider`,
@@ -108,11 +108,11 @@ pub fn check_base_url(url: &str) -> Result<String, InvalidInput> {
         "http" => false,
         _ => return Err(bad("must start with https:// (or http:// for a loopback host)")),
     };
-    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let (authority, path) = rest.split_at(find_ascii(rest, b'/').unwrap_or(rest.len()));
     if !path.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~/".contains(&b)) {
         return Err(bad("must not carry a query, a fragment or unusual characters"));
     }
-    if authority.contains('@') {
+    if find_ascii(authority, b'@').is_some() {
         return Err(bad("must not carry credentials"));
     }
     let authority = authority.to_ascii_lowercase();
@@ -126,8 +126,8 @@ pub fn check_base_url(url: &str) -> Result<String, InvalidInput> {
 
 /// The host of a well-formed `host[:port]`.
 fn host_of(authority: &str) -> Option<&str> {
-    let (host, port) = match authority.rfind(':') {
-        Some(i) if !authority[i..].contains(']') => (&authority[..i], Some(&authority[i + 1..])),
+    let (host, port) = match rfind_ascii(authority, b':') {
+        Some(i) if find_ascii(&authority[i..], b']').is_none() => (&authority[..i], Some(&authority[i + 1..])),
         _ => (authority, None),
     };
     let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
@@ -140,7 +140,7 @@ fn host_of(authority: &str) -> Option<&str> {
 
 fn is_loopback(host: &str) -> bool {
     let in_127 = host.strip_prefix("127.").is_some_and(|rest| {
-        let parts: Vec<&str> = rest.split('.').collect();
+        let parts: Vec<&str> = split_ascii(rest, b'.').collect();
         parts.len() == 3 && parts.iter().all(|p| parse_unsigned(p).is_some_and(|n| n <= 255))
     });
     host == "localhost" || host == "[::1]" || in_127

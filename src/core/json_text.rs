@@ -6,6 +6,7 @@
 //! integers up to 2^53) and without pulling float parsing into the wasm.
 
 use super::json::{JsonKind, JsonView};
+use super::validate::split_once_ascii;
 use std::borrow::Cow;
 pub use upvest_quick_check::lex::MAX_DEPTH;
 use upvest_quick_check::lex::{number_end, plain_run_end, space_end};
@@ -231,7 +232,7 @@ fn number_value(literal: &str) -> f64 {
         None => (false, literal),
     };
     let (mantissa_text, exponent_text) = unsigned.split_once(['e', 'E']).unwrap_or((unsigned, "0"));
-    let (whole, fraction) = mantissa_text.split_once('.').unwrap_or((mantissa_text, ""));
+    let (whole, fraction) = split_once_ascii(mantissa_text, ".").unwrap_or((mantissa_text, ""));
     let (sign, power) = match exponent_text.as_bytes().first() {
         Some(b'-') => (-1, &exponent_text[1..]),
         Some(b'+') => (1, &exponent_text[1..]),

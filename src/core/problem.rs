@@ -3,6 +3,7 @@
 
 use super::json::{JsonKind, JsonView};
 use super::text::{cat, decimal};
+use super::validate::rfind_ascii;
 use std::fmt;
 
 /// An RFC 7807 problem, as returned with a non-2xx status.
@@ -31,7 +32,7 @@ impl Problem {
     /// The last path segment of `type` (`not_found` for both the URL and the slug form), which
     /// is how the contract says to classify problems after the status.
     pub fn slug(&self) -> &str {
-        self.problem_type.rsplit('/').next().unwrap_or(&self.problem_type)
+        rfind_ascii(&self.problem_type, b'/').map_or(&self.problem_type, |at| &self.problem_type[at + 1..])
     }
 
     /// Reads a problem from an error response. A body that is not a problem document (not an

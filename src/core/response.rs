@@ -7,7 +7,7 @@ use super::json::{JsonKind, JsonView};
 use super::model::BUSINESS_GROUP_TYPE;
 use super::problem::Problem;
 use super::text::{cat, decimal};
-use super::validate::{is_uuid, number_text, quote};
+use super::validate::{before_ascii, is_uuid, number_text, quote};
 use std::borrow::Cow;
 use upvest_quick_check::shapes::is_rfc3339_bytes;
 use upvest_quick_check::Shape;
@@ -82,7 +82,7 @@ pub fn check_verify_keys<V: JsonView>(body: &V) -> Result<(), String> {
 
 /// Whether a `content-type` announces JSON (`application/json`, `application/problem+json`, …).
 pub fn is_json_media_type(content_type: Option<&str>) -> bool {
-    let media = content_type.and_then(|c| c.split(';').next()).map(|m| m.trim_ascii().to_ascii_lowercase()).unwrap_or_default();
+    let media = content_type.map(|c| before_ascii(c, b';')).map(|m| m.trim_ascii().to_ascii_lowercase()).unwrap_or_default();
     media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"))
 }
 

@@ -8,7 +8,7 @@
 use super::error::InvalidInput;
 use super::json::JsonView;
 use super::text::{parse_digits, parse_signed};
-use super::validate::{integer_in, member};
+use super::validate::{integer_in, member, split_ascii};
 
 /// The retry and time-limit options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,7 +128,7 @@ pub fn http_date_ms(text: &str) -> Option<f64> {
     let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
     let day = parse_signed(day).filter(|d| (1..=31).contains(d))?;
     let year = parse_signed(year).filter(|y| (1970..=9999).contains(y))?;
-    let mut hms = time.split(':').map(parse_signed);
+    let mut hms = split_ascii(time, b':').map(parse_signed);
     let (Some(Some(h)), Some(Some(m)), Some(Some(s)), None) = (hms.next(), hms.next(), hms.next(), hms.next()) else { return None };
     if h > 23 || m > 59 || s > 60 {
         return None;

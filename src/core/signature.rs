@@ -3,7 +3,7 @@
 //! value, and the encodings around the signature bytes. The crypto itself (SHA-512, Ed25519,
 //! ECDSA P-521) comes from the platform; this module only arranges bytes.
 
-use super::validate::split_once_ascii;
+use super::validate::{before_ascii, find_ascii, split_once_ascii};
 use super::text::{cat, decimal, join};
 
 /// The signature label Upvest expects.
@@ -170,10 +170,9 @@ pub fn signature_base(message: &Message<'_>, components: &[&str], parameters: &P
 /// Splits a URL into path and query, as `@path` and `@query` see them.
 pub fn path_and_query(url: &str) -> (&str, &str) {
     let after_scheme = split_once_ascii(url, "://").map_or(url, |(_, rest)| rest);
-    let path_start = after_scheme.find('/').unwrap_or(after_scheme.len());
-    let target = &after_scheme[path_start..];
-    let target = target.split('#').next().unwrap_or("");
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let path_start = find_ascii(after_scheme, b'/').unwrap_or(after_scheme.len());
+    let target = before_ascii(&after_scheme[path_start..], b'#');
+    let (path, query) = split_once_ascii(target, "?").unwrap_or((target, ""));
     (if path.is_empty() { "/" } else { path }, query)
 }
 

@@ -4,7 +4,7 @@
 use super::config::{check_access_token, check_base_url};
 use super::error::{InputCode, InvalidInput};
 use super::json::{JsonKind, JsonView};
-use super::validate::{describe, member, options_object, split_once_ascii, uuid_field};
+use super::validate::{describe, member, options_object, split_ascii, split_once_ascii, uuid_field};
 use super::text::{cat, join};
 
 /// A token and how many seconds it lives, when known.
@@ -89,7 +89,7 @@ impl ClientCredentials {
             .ok_or_else(|| InvalidInput::new("clientSecret", InputCode::Type, "must be a non-empty string (the value is not shown)"))?;
         let scopes = member(&options, "scopes").ok_or_else(|| InvalidInput::new("scopes", InputCode::Required, "is required, e.g. [\"accounts:read\"]"))?;
         let scopes = match scopes.kind() {
-            JsonKind::String => scopes.string().unwrap_or_default().split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+            JsonKind::String => split_ascii(&scopes.string().unwrap_or_default(), b' ').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
             JsonKind::Array => (0..scopes.length()).filter_map(|i| scopes.item(i).and_then(|s| s.string())).collect::<Vec<_>>(),
             _ => Vec::new(),
         };

@@ -4,7 +4,7 @@
 use super::error::InvalidInput;
 use super::json::{JsonKind, JsonView};
 use super::response::{check_group, is_rfc3339, must_be_object, At};
-use super::validate::{integer_in, is_uuid, member};
+use super::validate::{integer_in, is_uuid, member, split_once_ascii};
 use super::text::cat;
 use upvest_api::AccountGroupEventType;
 
@@ -55,7 +55,7 @@ fn check_event<V: JsonView>(at: &At<'_>, event: &V) -> Result<(), String> {
     }
     text("created_at").filter(|v| is_rfc3339(v)).ok_or_else(|| cat!(at.path(), "created_at must be an RFC 3339 date-time"))?;
     let event_type = text("type")
-        .filter(|t| t.split_once('.').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty()))
+        .filter(|t| split_once_ascii(t, ".").is_some_and(|(a, b)| !a.is_empty() && !b.is_empty()))
         .ok_or_else(|| cat!(at.path(), "type must be a CATEGORY.ACTION string like ACCOUNT_GROUP.CREATED"))?;
     let object = event.field("object").ok_or_else(|| cat!(at.path(), "object is missing"))?;
     // Account-group events by their category: the list is open, later types are checked too.
