@@ -4,7 +4,7 @@ use super::error::{InputCode, InvalidInput};
 use super::json::JsonView;
 use super::model::{DEFAULT_API_VERSION, SANDBOX_BASE_URL};
 use super::retry::RetryPolicy;
-use super::validate::{describe, find_ascii, member, options_object, quote, rfind_ascii, split_ascii, split_once_ascii, uuid_field};
+use super::validate::{describe, find_ascii, member, options_object, quote, rfind_ascii, split_ascii, split_once_ascii, trim_end_ascii, uuid_field};
 use super::text::{cat, parse_unsigned};
 
 /// Every option the constructor accepts. Function-valued ones (`fetch`, `tokenProvider`,
@@ -87,7 +87,7 @@ pub fn check_access_token<V: JsonView>(value: &V) -> Result<String, InvalidInput
     if token.len() > MAX_ACCESS_TOKEN_BYTES {
         return Err(InvalidInput::new("accessToken", InputCode::Range, "must be at most 16384 characters"));
     }
-    let body = token.trim_end_matches('=');
+    let body = trim_end_ascii(&token, b'=');
     let well_formed = !body.is_empty()
         && body.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b));
     if well_formed {
@@ -121,7 +121,7 @@ pub fn check_base_url(url: &str) -> Result<String, InvalidInput> {
         return Err(bad("must use https:// unless the host is loopback (localhost, 127.0.0.0/8, [::1])"));
     }
     let scheme = if secure { "https" } else { "http" };
-    Ok(cat!(scheme, "://", authority, path.trim_end_matches('/')))
+    Ok(cat!(scheme, "://", authority, trim_end_ascii(path, b'/')))
 }
 
 /// The host of a well-formed `host[:port]`.

@@ -6,7 +6,7 @@
 //! integers up to 2^53) and without pulling float parsing into the wasm.
 
 use super::json::{JsonKind, JsonView};
-use super::validate::split_once_ascii;
+use super::validate::{split_once_ascii, trim_end_ascii, trim_start_ascii};
 use std::borrow::Cow;
 pub use upvest_quick_check::lex::MAX_DEPTH;
 use upvest_quick_check::lex::{number_end, plain_run_end, space_end};
@@ -239,11 +239,11 @@ fn number_value(literal: &str) -> f64 {
         _ => (1, exponent_text),
     };
     // Leading zeros say nothing; beyond four digits every value is 0 or infinite anyway.
-    let power = power.trim_start_matches('0');
+    let power = trim_start_ascii(power, b'0');
     let exponent = sign * if power.len() > 4 { 9999 } else { power.bytes().fold(0i32, |n, b| n * 10 + i32::from(b - b'0')) };
     // Up to 19 significant digits go into an exact integer mantissa (trailing zeros of the
     // fraction add nothing); later digits only scale it. Integers below 2^53 come out exact.
-    let fraction = fraction.trim_end_matches('0');
+    let fraction = trim_end_ascii(fraction, b'0');
     let (mut mantissa, mut kept, mut dropped) = (0u64, 0u32, 0i32);
     for b in whole.bytes().chain(fraction.bytes()) {
         if kept == 19 {

@@ -7,7 +7,7 @@ use super::json::{JsonKind, JsonView};
 use super::model::BUSINESS_GROUP_TYPE;
 use super::problem::Problem;
 use super::text::{cat, decimal};
-use super::validate::{before_ascii, is_uuid, number_text, quote};
+use super::validate::{before_ascii, is_uuid, number_text, quote, trim_end_ascii};
 use std::borrow::Cow;
 use upvest_quick_check::shapes::is_rfc3339_bytes;
 use upvest_quick_check::Shape;
@@ -220,7 +220,7 @@ pub fn must_be_object<V: JsonView>(at: &At<'_>, value: &V, root: &str) -> Result
         return Ok(());
     }
     let at = at.path();
-    let name = if at.is_empty() { root } else { at.trim_end_matches('.') };
+    let name = if at.is_empty() { root } else { trim_end_ascii(&at, b'.') };
     Err(cat!(name, " must be an object (got ", value.kind().describe(), ")"))
 }
 

@@ -64,7 +64,7 @@ pub fn number_text(n: f64) -> String {
     if fraction == 0 {
         cat!(sign, decimal(whole))
     } else {
-        cat!(sign, decimal(whole), ".", padded_decimal(fraction, 6).trim_end_matches('0'))
+        cat!(sign, decimal(whole), ".", trim_end_ascii(&padded_decimal(fraction, 6), b'0'))
     }
 }
 
@@ -108,6 +108,20 @@ pub fn split_ascii(text: &str, c: u8) -> impl Iterator<Item = &str> {
         rest = end.map(|at| &part[at + 1..]);
         Some(&part[..end.unwrap_or(part.len())])
     })
+}
+
+/// `text.trim_end_matches(c)` for an ASCII character.
+pub fn trim_end_ascii(text: &str, c: u8) -> &str {
+    let mut end = text.len();
+    while end > 0 && text.as_bytes()[end - 1] == c {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// `text.trim_start_matches(c)` for an ASCII character.
+pub fn trim_start_ascii(text: &str, c: u8) -> &str {
+    &text[text.bytes().position(|b| b != c).unwrap_or(text.len())..]
 }
 
 /// The part of `text` before the first `c` (an ASCII character), or all of it:
@@ -306,13 +320,15 @@ mod tests {
 
     #[test]
     fn ascii_searches_find_what_str_finds() {
-        for text in ["", "a", ".", "..", "a.b", ".a.b.", "é.ü.€", "12:34:56", "x:y:", "[::1]:8080", "a/b/c"] {
+        for text in ["", "a", ".", "..", "a.b", ".a.b.", "..a..", "//", "é.ü.€", "12:34:56", "x:y:", "[::1]:8080", "a/b/c"] {
             for c in ['.', ':', '/', 'z'] {
                 let byte = c as u8;
                 assert_eq!(find_ascii(text, byte), text.find(c), "{text:?} {c:?}");
                 assert_eq!(rfind_ascii(text, byte), text.rfind(c), "{text:?} {c:?}");
                 assert_eq!(split_ascii(text, byte).collect::<Vec<_>>(), text.split(c).collect::<Vec<_>>(), "{text:?} {c:?}");
                 assert_eq!(Some(before_ascii(text, byte)), text.split(c).next(), "{text:?} {c:?}");
+                assert_eq!(trim_end_ascii(text, byte), text.trim_end_matches(c), "{text:?} {c:?}");
+                assert_eq!(trim_start_ascii(text, byte), text.trim_start_matches(c), "{text:?} {c:?}");
                 assert_eq!(split_once_ascii(text, c.encode_utf8(&mut [0; 4])), text.split_once(c), "{text:?} {c:?}");
             }
         }
