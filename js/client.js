@@ -12,23 +12,29 @@ import { member, method as methodOf, plain, splitOptions } from './plain.js';
 import { TokenSource } from './tokens.js';
 import { CLIENT_HEADER_NAMES, checkedHeaders } from './headers.js';
 import { userAgentFor } from './user-agent.js';
+import { checkedTracer, logSink } from './observe.js';
 
 /** Options that are functions, read by the driver; the core only sees that they are there. */
 const TRANSPORT_FUNCTIONS = ['fetch', 'signer', 'onRequest', 'onResponse'];
+/** Options used as they are, not copied (a function or an object), checked in js/observe.js. */
+const TRANSPORT_OBJECTS = ['logger', 'tracer'];
 
 /**
- * The transport of a client or a token provider: its function options, and its tokens.
- * @param {Record<string, Function>} functions
+ * The transport of a client or a token provider: its function options, its logger and tracer,
+ * and its tokens.
+ * @param {{ functions: Record<string, Function>, objects: Record<string, unknown> }} options
  * @param {TokenSource | undefined} tokens
  * @param {string | undefined} userAgent the `user-agent` header, where the platform takes one
  * @returns {import('./driver.js').Transport}
  */
-function transportOf(functions, tokens, userAgent) {
+function transportOf({ functions, objects }, tokens, userAgent) {
   return {
     fetch: /** @type {any} */ (functions.fetch),
     signer: /** @type {any} */ (functions.signer),
     onRequest: /** @type {any} */ (functions.onRequest),
     onResponse: /** @type {any} */ (functions.onResponse),
+    log: logSink(objects.logger),
+    tracer: checkedTracer(objects.tracer),
     tokens,
     userAgent,
   };
@@ -69,11 +75,11 @@ export class AccountGroups {
   /** Checks the options; throws an `InvalidInputError` when one breaks a rule.
    * @param {unknown} options */
   constructor(options) {
-    const { data, functions } = splitOptions(options, 'options', [...TRANSPORT_FUNCTIONS, 'tokenProvider']);
-    const clientCore = new core.ClientCore(data);
+    const split = splitOptions(options, 'options', [...TRANSPORT_FUNCTIONS, 'tokenProvider'], TRANSPORT_OBJECTS);
+    const clientCore = new core.ClientCore(split.data);
     this.#core = clientCore;
     const userAgent = userAgentFor(member(options, 'userAgent', 'userAgent'));
-    this.#transport = transportOf(functions, new TokenSource(clientCore.accessToken, /** @type {any} */ (functions.tokenProvider)), userAgent);
+    this.#transport = transportOf(split, new TokenSource(clientCore.accessToken, /** @type {any} */ (split.functions.tokenProvider)), userAgent);
   }
 
   /** Releases the wasm memory this client holds; calls made afterwards reject. Optional: the
@@ -166,8 +172,8 @@ export class AccountGroups {
  * @returns {() => Promise<any>}
  */
 export function clientCredentials(options) {
-  const { data, functions } = splitOptions(options, 'options', TRANSPORT_FUNCTIONS);
-  const credentials = new core.CredentialsCore(data);
-  const transport = transportOf(functions, undefined, userAgentFor(undefined));
+  const split = splitOptions(options, 'options', TRANSPORT_FUNCTIONS, TRANSPORT_OBJECTS);
+  const credentials = new core.CredentialsCore(split.data);
+  const transport = transportOf(split, undefined, userAgentFor(undefined));
   return async () => run(transport, credentials.call(), undefined);
 }

@@ -9,6 +9,7 @@ import { SignerError, TimeoutError, UpvestError } from './errors.js';
 import { bare, inherent, method as methodOf, own } from './plain.js';
 import { checkedHeaders } from './headers.js';
 import { exchange, settleFirst, sleep } from './runtime.js';
+import { callHook, watch } from './observe.js';
 
 /** What `CallCore.judge` answers (see src/wasm/call.rs). */
 const DONE_WITH_BODY = 0;
@@ -27,6 +28,8 @@ const utf8 = new TextDecoder();
  * @property {((request: object) => unknown) | undefined} signer
  * @property {((event: object) => unknown) | undefined} onRequest
  * @property {((event: object) => unknown) | undefined} onResponse
+ * @property {((line: string) => void) | undefined} log where the attempts' log lines go
+ * @property {object | undefined} tracer an OpenTelemetry `Tracer`, for a span per attempt
  * @property {import('./tokens.js').TokenSource | undefined} tokens
  * @property {string | undefined} userAgent the `user-agent` header, where the platform takes one
  */
@@ -60,21 +63,24 @@ export async function run(transport, call, signal, extra = []) {
 async function attempts(transport, call, signal, extra) {
   const { method, url, path, body, maxResponseBytes } = call;
   const added = transport.userAgent === undefined ? extra : ['user-agent', transport.userAgent, ...extra];
-  const observed = transport.onRequest !== undefined || transport.onResponse !== undefined;
+  const watched = transport.onRequest !== undefined || transport.onResponse !== undefined || transport.log !== undefined || transport.tracer !== undefined;
   for (let attempt = 1; ; attempt += 1) {
     if (signal?.aborted) throw signal.reason;
     const lease = transport.tokens ? await transport.tokens.current(signal, call.timeLimit(Date.now())) : undefined;
     let headers = call.plan(lease?.token, Date.now()).concat(added);
     if (transport.signer) headers = headers.concat(await sign(transport.signer, { method, url, headers, body }, signal, call.timeLimit(Date.now())));
-    const event = observed ? { method, url, path, attempt, headers: {} } : undefined;
-    if (event && transport.onRequest) {
+    const event = { method, url, path, attempt, headers: {} };
+    if (transport.onRequest) {
       event.headers = redacted(headers);
       callHook(transport.onRequest, event);
     }
-    const started = observed ? Date.now() : 0;
-    const result = await exchange(transport.fetch, method, url, headers, body, call.attemptTimeoutMs, signal, maxResponseBytes, (status, contentType) => call.wantsBody(status, contentType));
+    const send = () => exchange(transport.fetch, method, url, headers, body, call.attemptTimeoutMs, signal, maxResponseBytes, (status, contentType) => call.wantsBody(status, contentType));
+    const watcher = watched ? watch(transport, event, send) : undefined;
+    const result = await (watcher ? watcher.result : send());
+    /** @param {string | undefined} error @param {number | 'token'} [retry] */
+    const end = (error, retry) => watcher?.end({ status: result.status, requestId: result.requestId, error, retry });
     if (result.failure === 'aborted') {
-      observe(transport, event, started, 0, undefined, 'AbortError');
+      watcher?.end({ status: 0, requestId: undefined, error: 'AbortError', retry: undefined });
       throw result.error;
     }
     const bytes = result.body ?? EMPTY;
@@ -83,7 +89,7 @@ async function attempts(transport, call, signal, extra) {
         ? call.judge(result.status, result.requestId, result.contentType, result.retryAfter, bytes, Date.now(), Math.random())
         : call.judgeFailure(result.failure, networkMessage(result.error), result.status, result.requestId, Date.now(), Math.random());
     if (verdict === DONE_WITH_BODY || verdict === DONE_EMPTY) {
-      observe(transport, event, started, result.status, result.requestId, undefined);
+      end(undefined);
       const meta = responseMeta(result);
       if (verdict === DONE_EMPTY) return meta;
       const value = JSON.parse(utf8.decode(bytes));
@@ -92,13 +98,17 @@ async function attempts(transport, call, signal, extra) {
       return value;
     }
     if (verdict === RETRY || verdict === REFRESH_TOKEN) {
-      observe(transport, event, started, result.status, result.requestId, call.lastErrorName);
+      end(call.lastErrorName, verdict === REFRESH_TOKEN ? 'token' : call.waitMs);
       if (verdict === REFRESH_TOKEN) transport.tokens?.forget(lease);
       else await sleep(call.waitMs, signal);
       continue;
     }
-    const error = call.error(call.problemBody ? parseOrUndefined(bytes) : undefined, result.error);
-    observe(transport, event, started, result.status, result.requestId, error.name);
+    let error;
+    try {
+      error = call.error(call.problemBody ? parseOrUndefined(bytes) : undefined, result.error);
+    } finally {
+      end(error?.name ?? 'Error');
+    }
     throw error;
   }
 }
@@ -249,34 +259,6 @@ export function bounded(callback, signal, timeoutMs, what) {
     return Promise.reject(error);
   }
   return settleFirst(promise, signal, timeoutMs, () => new TimeoutError(`${what} did not settle within ${timeoutMs} ms`, { timeoutMs }));
-}
-
-/**
- * Calls an observability hook; whatever it throws or rejects with is swallowed.
- * @param {(event: object) => unknown} hook
- * @param {object} event
- */
-function callHook(hook, event) {
-  try {
-    const result = hook(event);
-    methodOf(result, 'then')?.call(result, undefined, () => {});
-  } catch {
-    // A broken hook must not break the call it observes.
-  }
-}
-
-/**
- * Tells `onResponse` how an attempt ended.
- * @param {Transport} transport
- * @param {{ [key: string]: unknown } | undefined} event
- * @param {number} started
- * @param {number} status
- * @param {string | undefined} requestId
- * @param {string | undefined} error
- */
-function observe(transport, event, started, status, requestId, error) {
-  if (!event || !transport.onResponse) return;
-  callHook(transport.onResponse, { ...event, durationMs: Date.now() - started, status, requestId, error });
 }
 
 /**

@@ -16,6 +16,8 @@ const MAX_ITEMS = 10_000;
 /** What a value that JSON cannot hold (a function, a bigint) becomes: the core reads it as "not
  * JSON" and names the field, without ever being handed something it could call. */
 const NOT_JSON = Symbol('not JSON');
+/** @type {readonly string[]} */
+const NONE = [];
 
 /**
  * An `InvalidInputError` for a value that could not be read at all.
@@ -51,9 +53,11 @@ export function member(object, key, field) {
  * @param {unknown} value
  * @param {string} field
  * @param {number} [depth]
+ * @param {readonly string[]} [opaque] members of the top object that are not copied (an object
+ *   the driver uses as it is, such as a `tracer`: deep, maybe cyclic), only marked as given
  * @returns {unknown}
  */
-export function plain(value, field, depth = 0) {
+export function plain(value, field, depth = 0, opaque = NONE) {
   if (typeof value === 'function' || typeof value === 'bigint') return NOT_JSON;
   if (typeof value !== 'object' || value === null) return value;
   if (depth >= MAX_DEPTH) {
@@ -77,7 +81,7 @@ export function plain(value, field, depth = 0) {
   }
   /** @type {Record<string, unknown>} */
   const copy = Object.create(null);
-  for (const key of keys) copy[key] = plain(member(value, key, key), key, depth + 1);
+  for (const key of keys) copy[key] = opaque.includes(key) ? NOT_JSON : plain(member(value, key, key), key, depth + 1);
   return copy;
 }
 
@@ -89,15 +93,24 @@ export function plain(value, field, depth = 0) {
  * @param {unknown} options
  * @param {string} field the name errors give the object (`options`)
  * @param {readonly string[]} functionNames members that must be functions when present
- * @returns {{ data: unknown, functions: Record<string, Function>, signal: AbortSignal | undefined }}
+ * @param {readonly string[]} [objectNames] members read as they are (not copied) into `objects`,
+ *   for the caller to check: a `logger` may be a function or an object, a `tracer` an object
+ * @returns {{ data: unknown, functions: Record<string, Function>, objects: Record<string, unknown>, signal: AbortSignal | undefined }}
  */
-export function splitOptions(options, field, functionNames) {
-  const data = plain(options, field);
+export function splitOptions(options, field, functionNames, objectNames = NONE) {
+  const data = plain(options, field, 0, objectNames);
   /** @type {Record<string, Function>} */
   const functions = Object.create(null);
+  /** @type {Record<string, unknown>} */
+  const objects = Object.create(null);
   let signal;
   if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
     const members = /** @type {Record<string, unknown>} */ (data);
+    for (const name of objectNames) {
+      if (members[name] === undefined) continue;
+      objects[name] = member(options, name, name);
+      members[name] = objects[name] === undefined ? undefined : true;
+    }
     for (const name of functionNames) {
       if (members[name] === undefined) continue;
       // The copy turned functions into NOT_JSON; the function itself is read again from the
@@ -114,7 +127,7 @@ export function splitOptions(options, field, functionNames) {
       members.signal = true;
     }
   }
-  return { data, functions, signal };
+  return { data, functions, objects, signal };
 }
 
 /**

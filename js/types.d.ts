@@ -138,6 +138,37 @@ export interface ResponseEvent {
   error: string | undefined;
 }
 
+/**
+ * Where the client's log lines go: a function of the line, or a logger whose `debug` method
+ * takes it (`console`, pino, winston, Octokit's `log`). One line per request sent, such as
+ * `upvest-account-groups GET /account_groups/… attempt=1 status=503 ms=12 request_id=…
+ * retry=ProblemError wait_ms=250`; never a header, a token, a signature or a body.
+ */
+export type Logger = ((line: string) => void) | { debug(message: string): unknown };
+
+/** The attributes a span of this client is started with (see `TracerLike`). */
+export interface SpanStartOptions {
+  /** `SpanKind.CLIENT`. */
+  kind: 2;
+  attributes: Record<string, string | number>;
+}
+
+/** The part of an OpenTelemetry `Span` the client uses. */
+export interface SpanLike {
+  setAttribute(key: string, value: string | number): unknown;
+  setStatus(status: { code: 2 }): unknown;
+  end(): unknown;
+}
+
+/**
+ * The part of an OpenTelemetry `Tracer` (`trace.getTracer('my-app')` from `@opentelemetry/api`)
+ * the client uses; the package never imports `@opentelemetry/api` itself. Where the tracer has
+ * `startActiveSpan` (every `Tracer` has), the request runs inside the span.
+ */
+export interface TracerLike {
+  startSpan(name: string, options: SpanStartOptions): SpanLike;
+}
+
 /** Options shared by the client and `clientCredentials`. */
 interface TransportOptions {
   /** A fetch implementation to use instead of the global one. */
@@ -148,6 +179,17 @@ interface TransportOptions {
   onRequest?: ((event: RequestEvent) => void | Promise<void>) | undefined;
   /** Called after each attempt; what it throws is ignored. */
   onResponse?: ((event: ResponseEvent) => void | Promise<void>) | undefined;
+  /**
+   * Writes one line per request sent (method, path, attempt, status, milliseconds, request id,
+   * and why it is retried or failed); what it throws is ignored. Without it, in Node, setting
+   * `DEBUG=upvest-account-groups` writes the lines to `console.error`.
+   */
+  logger?: Logger | undefined;
+  /**
+   * An OpenTelemetry `Tracer`: one CLIENT span per request sent, with the stable HTTP client
+   * attributes, inside the caller's active context.
+   */
+  tracer?: TracerLike | undefined;
 }
 
 interface ClientOptionsBase extends TransportOptions {

@@ -205,6 +205,10 @@ const manifest = {
   bugs: { url: `${REPOSITORY}/issues` },
   type: 'module',
   engines: { node: '>=20.19' },
+  // The `tracer` option takes an OpenTelemetry Tracer; the package never imports the API (it
+  // reads the tracer by its methods), so it is optional, and only states the versions it fits.
+  peerDependencies: { '@opentelemetry/api': '>=1.0.0 <2' },
+  peerDependenciesMeta: { '@opentelemetry/api': { optional: true } },
   // The entries instantiate the wasm when imported: a bundler must keep them even when nothing
   // seems to use their result (with `false` here, Vite and webpack dropped the instantiation).
   sideEffects: ['./web/index.js', './web/workerd.js', './node/*', './mock/*'],

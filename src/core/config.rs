@@ -8,7 +8,8 @@ use super::validate::{describe, find_ascii, member, options_object, quote, rfind
 use super::text::{cat, parse_unsigned};
 
 /// Every option the constructor accepts. Function-valued ones (`fetch`, `tokenProvider`,
-/// `signer`, the hooks) are read by the wasm layer; listing them here lets the typo check pass them.
+/// `signer`, the hooks) and the `logger` and `tracer` are read by the wasm layer; listing them
+/// here lets the typo check pass them.
 pub const OPTION_NAMES: &[&str] = &[
     "baseUrl",
     "clientId",
@@ -26,6 +27,8 @@ pub const OPTION_NAMES: &[&str] = &[
     "deadlineMs",
     "maxResponseBytes",
     "userAgent",
+    "logger",
+    "tracer",
 ];
 
 /// Checked constructor options.

@@ -65,10 +65,10 @@ pub struct ClientCredentials {
     pub scopes: Vec<String>,
 }
 
-/// The options `clientCredentials` accepts (the functions, `signer`, `fetch` and the hooks, are
-/// read by the JavaScript driver).
+/// The options `clientCredentials` accepts (the functions, `signer`, `fetch` and the hooks, and
+/// `logger` and `tracer`, are read by the JavaScript driver).
 pub const CLIENT_CREDENTIALS_OPTION_NAMES: &[&str] =
-    &["tokenUrl", "clientId", "clientSecret", "scopes", "signer", "fetch", "onRequest", "onResponse"];
+    &["tokenUrl", "clientId", "clientSecret", "scopes", "signer", "fetch", "onRequest", "onResponse", "logger", "tracer"];
 
 impl ClientCredentials {
     /// Checks the options of `clientCredentials`.

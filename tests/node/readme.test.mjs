@@ -30,7 +30,8 @@ async function run(code, env = {}) {
   const resolved = code
     .replaceAll("from 'upvest-account-groups'", `from '${new URL('pkg/node/index.mjs', root).href}'`)
     .replaceAll("from 'upvest-account-groups/mock'", `from '${new URL('pkg/mock/index.mjs', root).href}'`)
-    .replaceAll("from 'undici'", `from '${import.meta.resolve('undici')}'`);
+    .replaceAll("from 'undici'", `from '${import.meta.resolve('undici')}'`)
+    .replace(/from '(@opentelemetry\/[\w-]+)'/g, (_, name) => `from '${import.meta.resolve(name)}'`);
   const dir = mkdtempSync(join(tmpdir(), 'readme-'));
   try {
     const file = join(dir, 'example.mjs');
@@ -127,4 +128,11 @@ test("the README's collect example runs as written: the 25 groups created last, 
   const before = await seen();
   assert.deepEqual(await run(example('### The first N groups')), ['25 true']);
   assert.equal((await seen()) - before, 1, 'one page request');
+});
+
+test("the README's logging and tracing example runs as written: a line, the request's span inside the caller's", async () => {
+  const lines = await run(example('## Logging and tracing'));
+  assert.equal(lines.length, 3, lines.join('\n'));
+  assert.match(lines[0], /^upvest-account-groups GET \/account_groups attempt=1 status=200 ms=\d+ request_id=\S+$/);
+  assert.deepEqual(lines.slice(1), ['GET /account_groups 200', 'nightly-report -']);
 });

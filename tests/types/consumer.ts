@@ -16,6 +16,8 @@ import {
   type AccountGroupStatus,
   type ResponseMeta,
   type ResponseEvent,
+  type Logger,
+  type TracerLike,
   clientCredentials,
   collect,
   createUpvestSigner,
@@ -31,6 +33,7 @@ import {
   type WebhookVerificationCode,
   type WebhookVerifier,
 } from 'upvest-account-groups';
+import { trace } from '@opentelemetry/api';
 
 export async function webhooks(raw: Uint8Array): Promise<string[]> {
   const seen = new WebhookDeduplicator({ size: 100 });
@@ -167,6 +170,19 @@ export function everyOption(): AccountGroups {
     onRequest: (event) => console.log(event.method, event.path, event.attempt),
     onResponse: (event: ResponseEvent) => console.log(event.status, event.durationMs, event.requestId, event.error),
   });
+}
+
+export function observed(): AccountGroups[] {
+  // An OpenTelemetry Tracer is a TracerLike; console, a function and a { debug } object are Loggers.
+  const tracer: TracerLike = trace.getTracer('acme-backoffice', '1.4.2');
+  const pinoLike = { level: 'debug', debug(message: string, ...rest: unknown[]): void { void [message, rest]; }, info(): void {} };
+  const loggers: Logger[] = [console, (line: string): void => console.warn(line), pinoLike];
+  clientCredentials({ tokenUrl: `${SANDBOX_BASE_URL}/auth/token`, clientId: 'c', clientSecret: 's', scopes: ['accounts:read'], logger: console, tracer });
+  // @ts-expect-error a logger needs a debug method
+  new AccountGroups({ clientId: 'c', accessToken: 't', logger: { info: (line: string) => line } });
+  // @ts-expect-error a tracer needs startSpan
+  new AccountGroups({ clientId: 'c', accessToken: 't', tracer: {} });
+  return loggers.map((logger) => new AccountGroups({ clientId: 'c', accessToken: 't', logger, tracer }));
 }
 
 export async function everyError(): Promise<string> {
