@@ -144,6 +144,17 @@ export function clientCases(api, mockUrl, { apiUrl = mockUrl, extra: always = {}
       deepEqual(queries, ['sort=updated_at&order=DESC&offset=0&limit=2', 'sort=updated_at&order=DESC&offset=0&limit=12']);
     },
 
+    async 'per-call options: headers reach the server, each page carries them; lastResponse.headers holds the response headers'() {
+      const before = await logMark();
+      const result = await client().list({ limit: 1 }, { headers: { 'x-correlation-id': 'shared-case' }, timeoutMs: 10_000, maxRetries: 0 });
+      const [sent] = await requestsSince(before);
+      equal(sent.headers['x-correlation-id'], 'shared-case');
+      equal(result.lastResponse.headers['upvest-request-id'], result.lastResponse.requestId, 'a header the API exposes');
+      ok(Object.isFrozen(result.lastResponse.headers));
+      const refused = await rejects(client().get('9d95820d-4333-46b6-98de-04ab7512e76f', { headers: { authorization: 'Bearer other' } }));
+      ok(refused instanceof api.InvalidInputError && refused.field === 'headers' && refused.code === 'conflict', String(refused));
+    },
+
     async 'iterate over all groups uses the default page size'() {
       const before = await logMark();
       const first = await client().iterate().next();
