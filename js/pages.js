@@ -48,9 +48,18 @@ export function pages(open) {
       // iteration (a ResponseError), and is told how much of it was yielded before.
       /** @type {{ id: string }[]} */
       const groups = body.data;
-      const seen = groups.reduce((count, group) => count + (yielded.has(group.id) ? 1 : 0), 0);
-      source.pager.advance(body.meta.offset, groups.length, body.meta.total_count, seen, body.lastResponse.requestId);
-      page = groups.filter((group) => !yielded.has(group.id) && Boolean(yielded.add(group.id)));
+      // One pass, one lookup a group: the groups not yielded before, remembered now (should the
+      // core refuse the page, the iteration ends and the memory with it).
+      /** @type {unknown[]} */
+      const fresh = [];
+      for (const group of groups) {
+        const { id } = group;
+        if (yielded.has(id)) continue;
+        yielded.add(id);
+        fresh.push(group);
+      }
+      source.pager.advance(body.meta.offset, groups.length, body.meta.total_count, groups.length - fresh.length, body.lastResponse.requestId);
+      page = fresh;
       index = 0;
     }
   };

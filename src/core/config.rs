@@ -4,8 +4,8 @@ use super::error::{InputCode, InvalidInput};
 use super::json::JsonView;
 use super::model::{DEFAULT_API_VERSION, SANDBOX_BASE_URL};
 use super::retry::RetryPolicy;
-use super::validate::{describe, find_ascii, member, options_object, quote, rfind_ascii, split_ascii, split_once_ascii, trim_end_ascii, uuid_field};
-use super::text::{cat, parse_unsigned};
+use super::validate::{describe, member, options_object, quote, uuid_field};
+use super::text::{cat, find_ascii, parse_unsigned, rfind_ascii, split_ascii, split_once_ascii, trim_end_ascii};
 
 /// Every option the constructor accepts. Function-valued ones (`fetch`, `tokenProvider`,
 /// `signer`, the hooks) and the `logger` and `tracer` are read by the wasm layer; listing them

@@ -6,10 +6,11 @@
 //! integers up to 2^53) and without pulling float parsing into the wasm.
 
 use super::json::{JsonKind, JsonView};
-use super::validate::{split_once_ascii, trim_end_ascii, trim_start_ascii};
+
 use std::borrow::Cow;
 pub use upvest_quick_check::lex::MAX_DEPTH;
 use upvest_quick_check::lex::{number_end, plain_run_end, space_end};
+use super::text::{split_once_ascii, trim_end_ascii, trim_start_ascii};
 
 /// A JSON text, read and found valid.
 #[derive(Debug)]

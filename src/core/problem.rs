@@ -2,8 +2,8 @@
 //! body is not a problem document, so that callers always get the same fields.
 
 use super::json::{JsonKind, JsonView};
-use super::text::{cat, decimal};
-use super::validate::rfind_ascii;
+use super::text::{cat, decimal, rfind_ascii};
+
 use std::fmt;
 
 /// An RFC 7807 problem, as returned with a non-2xx status.

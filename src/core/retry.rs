@@ -7,8 +7,8 @@
 
 use super::error::InvalidInput;
 use super::json::JsonView;
-use super::text::{parse_digits, parse_signed};
-use super::validate::{integer_in, member, split_ascii};
+use super::text::{parse_digits, parse_signed, split_ascii};
+use super::validate::{integer_in, member};
 
 /// The retry and time-limit options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,8 +3,7 @@
 //! value, and the encodings around the signature bytes. The crypto itself (SHA-512, Ed25519,
 //! ECDSA P-521) comes from the platform; this module only arranges bytes.
 
-use super::validate::{before_ascii, find_ascii, split_once_ascii};
-use super::text::{cat, decimal, join};
+use super::text::{before_ascii, cat, decimal, find_ascii, join, split_once_ascii};
 
 /// The signature label Upvest expects.
 pub const LABEL: &str = "sig1";

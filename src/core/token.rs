@@ -4,8 +4,8 @@
 use super::config::{check_access_token, check_base_url};
 use super::error::{InputCode, InvalidInput};
 use super::json::{JsonKind, JsonView};
-use super::validate::{describe, member, options_object, split_ascii, split_once_ascii, uuid_field};
-use super::text::{cat, join};
+use super::validate::{describe, member, options_object, uuid_field};
+use super::text::{cat, join, split_ascii, split_once_ascii};
 
 /// A token and how many seconds it lives, when known.
 #[derive(Debug, Clone, PartialEq)]
