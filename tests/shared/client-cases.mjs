@@ -155,6 +155,31 @@ export function clientCases(api, mockUrl, { apiUrl = mockUrl, extra: always = {}
       ok(refused instanceof api.InvalidInputError && refused.field === 'headers' && refused.code === 'conflict', String(refused));
     },
 
+    async 'a logger gets one line per attempt, without the token; a tracer one CLIENT span; collect stops at max'() {
+      const lines = [];
+      const spans = [];
+      const tracer = {
+        startSpan(name, options) {
+          const span = { name, kind: options?.kind, attributes: { ...options?.attributes }, ended: false };
+          spans.push(span);
+          return { setAttribute: (k, v) => ((span.attributes[k] = v), undefined), setStatus: () => {}, end: () => ((span.ended = true), undefined), recordException: () => {} };
+        },
+      };
+      const c = client({ logger: (line) => lines.push(line), tracer });
+      await c.list({ limit: 1 });
+      equal(lines.length, 1, lines.join('\n'));
+      match(lines[0], /GET \/account_groups/);
+      ok(!lines[0].includes('shared-token'), 'the token is not logged');
+      equal(spans.length, 1);
+      equal(spans[0].kind, 2, 'SpanKind.CLIENT');
+      equal(spans[0].attributes['http.request.method'], 'GET');
+      ok(spans[0].ended);
+      const before = await logMark();
+      const first = await api.collect(client().iterate({ pageSize: 2 }), { max: 3 });
+      equal(first.length, 3);
+      equal((await requestsSince(before)).length, 2, 'no page after the one that held the third');
+    },
+
     async 'iterate over all groups uses the default page size'() {
       const before = await logMark();
       const first = await client().iterate().next();
