@@ -10,7 +10,7 @@ import { run } from './driver.js';
 import { pages } from './pages.js';
 import { member, method as methodOf, plain, splitOptions } from './plain.js';
 import { TokenSource } from './tokens.js';
-import { CLIENT_HEADER_NAMES, checkedHeaders } from './headers.js';
+import { CLIENT_HEADER_NAMES, checkedHeaders, headerList } from './headers.js';
 import { userAgentFor } from './user-agent.js';
 import { checkedTracer, logSink } from './observe.js';
 
@@ -53,14 +53,14 @@ function callOptions(options) {
   if (given !== undefined) {
     const invalid = (/** @type {import('./errors.js').InvalidInputCode} */ code, /** @type {string} */ rule) => new InvalidInputError(`Invalid input: headers ${rule}`, { field: 'headers', code, rule });
     if (typeof given !== 'object' || given === null || Array.isArray(given)) throw invalid('type', 'must be an object of header names and string values, a Headers or a Map');
-    const entries = methodOf(given, 'entries');
-    let pairs;
+    let flat;
     try {
-      pairs = entries !== undefined ? Array.from(/** @type {Iterable<unknown>} */ (entries.call(given))) : Object.entries(/** @type {object} */ (plain(given, 'headers')));
+      // A plain object is copied first (its getters run there, each named in its error); a
+      // `Headers` or a `Map` is read through its entries.
+      flat = /** @type {unknown[]} */ (headerList(methodOf(given, 'entries') !== undefined ? given : plain(given, 'headers')));
     } catch (error) {
       throw error instanceof UpvestError ? error : new InvalidInputError('Invalid input: headers could not be read (a getter or Proxy threw)', { field: 'headers', code: 'unreadable', rule: 'could not be read (a getter or Proxy threw)', cause: error });
     }
-    const flat = pairs.flatMap((pair) => [member(pair, 0, 'headers'), member(pair, 1, 'headers')]);
     headers = checkedHeaders(flat, CLIENT_HEADER_NAMES, [], (code, reason) => invalid(code, `holds ${reason}`));
   }
   return { data, signal, headers };

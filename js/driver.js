@@ -7,7 +7,7 @@
 import { core } from './core.js';
 import { SignerError, TimeoutError, UpvestError } from './errors.js';
 import { bare, inherent, method as methodOf, own } from './plain.js';
-import { checkedHeaders } from './headers.js';
+import { checkedHeaders, headerList } from './headers.js';
 import { exchange, settleFirst, sleep } from './runtime.js';
 import { callHook, watch } from './observe.js';
 
@@ -69,13 +69,17 @@ async function attempts(transport, call, signal, extra) {
     const lease = transport.tokens ? await transport.tokens.current(signal, call.timeLimit(Date.now())) : undefined;
     let headers = call.plan(lease?.token, Date.now()).concat(added);
     if (transport.signer) headers = headers.concat(await sign(transport.signer, { method, url, headers, body }, signal, call.timeLimit(Date.now())));
-    const event = { method, url, path, attempt, headers: {} };
-    if (transport.onRequest) {
-      event.headers = redacted(headers);
-      callHook(transport.onRequest, event);
-    }
     const send = () => exchange(transport.fetch, method, url, headers, body, call.attemptTimeoutMs, signal, maxResponseBytes, (status, contentType) => call.wantsBody(status, contentType));
-    const watcher = watched ? watch(transport, event, send) : undefined;
+    /** @type {ReturnType<typeof watch<import('./runtime.js').AttemptResult>> | undefined} */
+    let watcher;
+    if (watched) {
+      const event = { method, url, path, attempt, headers: {} };
+      if (transport.onRequest) {
+        event.headers = redacted(headers);
+        callHook(transport.onRequest, event);
+      }
+      watcher = watch(transport, event, send);
+    }
     const result = await (watcher ? watcher.result : send());
     /** @param {string | undefined} error @param {number | 'token'} [retry] */
     const end = (error, retry) => watcher?.end({ status: result.status, requestId: result.requestId, error, retry });
@@ -198,21 +202,6 @@ async function sign(signer, request, signal, timeoutMs) {
   }
   if (flat === undefined) throw new SignerError('Signer failed: it must resolve with an object (or a Headers) of headers to add');
   return checkedHeaders(flat, [], request.headers, (_, reason) => new SignerError(`Signer failed: it added ${reason}`));
-}
-
-/**
- * The headers a signer resolved with, as `[name, value, …]`: from a plain object or a `Headers`
- * (anything with `entries()`). Values that are not strings are kept as they are, for the core to
- * refuse.
- * @param {unknown} value
- * @returns {unknown[] | undefined}
- */
-function headerList(value) {
-  if (typeof value !== 'object' || value === null) return undefined;
-  // `entries` of a `Headers` (or a Map), never one a dependency added to Object.prototype.
-  const entries = methodOf(value, 'entries');
-  const pairs = entries !== undefined && !Array.isArray(value) ? Array.from(entries.call(value)) : Object.entries(value);
-  return pairs.flatMap((pair) => [own(pair, 0), own(pair, 1)]);
 }
 
 /**

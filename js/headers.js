@@ -5,6 +5,8 @@
 // (and be retried), or quietly change what the client sends. The rules live here, in one place;
 // in the wasm they cost about three times the bytes (README, Decisions: Size).
 
+import { method, own } from './members.js';
+
 /** An HTTP token (RFC 9110 §5.6.2). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** An RFC 9110 field value every transport sends as it is: tab, space, visible ASCII and
@@ -33,6 +35,21 @@ export const CLIENT_HEADER_NAMES = [
 ];
 
 /** @typedef {import('./errors.js').InvalidInputCode} InvalidInputCode */
+
+/**
+ * Headers as `[name, value, …]`, for `checkedHeaders`: from a plain object's own members, or a
+ * `Headers`' or a `Map`'s `entries()` (never an `entries` a dependency added to
+ * Object.prototype); `undefined` for what is no object. Values are kept as they are, for
+ * `checkedHeaders` to refuse. Getters and Proxy traps run here: what they throw propagates.
+ * @param {unknown} value
+ * @returns {unknown[] | undefined}
+ */
+export function headerList(value) {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const entries = method(value, 'entries');
+  const pairs = entries !== undefined && !Array.isArray(value) ? Array.from(/** @type {Iterable<unknown>} */ (entries.call(value))) : Object.entries(value);
+  return pairs.flatMap((pair) => [own(pair, 0), own(pair, 1)]);
+}
 
 /**
  * `[name, value, …]` checked, names lower-cased: each a token that is neither the transport's
