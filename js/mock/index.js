@@ -6,6 +6,7 @@
 
 import { bare, own } from '../plain.js';
 import { sleep } from '../runtime.js';
+import { startDelivering } from './deliver.js';
 
 /** @typedef {{ method: string, path: string, query: string | undefined, headers: string[], body: Uint8Array }} Incoming */
 /** @typedef {{ status: number, headers: string[], body: Uint8Array<ArrayBuffer> | null }} Outgoing */
@@ -102,6 +103,38 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A URL's query without its `?`, or `undefined` when it has none. @param {URL} url */
 const queryOf = (url) => (url.search ? url.search.slice(1) : undefined);
 
+/** Where deliveries are signed for when the caller names no URL. */
+const DEFAULT_WEBHOOK_URL = 'http://127.0.0.1/webhooks';
+/** deliverWebhooks' options. */
+const DELIVERY_OPTIONS = ['targets', 'retryBaseMs', 'handlerUrl'];
+/** `retryBaseMs` at most: 600 times it must still fit in a timer. */
+const MAX_RETRY_BASE_MS = Math.floor(MAX_TIMER_MS / 600);
+
+/**
+ * A URL deliveries are signed for.
+ * @param {unknown} value @param {string} what names it in the error
+ */
+function webhookUrl(value, what) {
+  if (typeof value !== 'string' && !(value instanceof URL)) throw new TypeError(`${what} must be a URL (a string or a URL)`);
+  try {
+    return new URL(value);
+  } catch {
+    throw new TypeError(`${what} is not a URL: ${String(value)}`);
+  }
+}
+
+/**
+ * A caller's list (one member or an array of them), read through its own members only.
+ * @param {unknown} given @param {string} what
+ * @returns {unknown[]}
+ */
+function listOf(given, what) {
+  if (!Array.isArray(given)) return [given];
+  const length = own(given, 'length');
+  if (typeof length !== 'number' || length === 0) throw new TypeError(`${what} must name at least one target`);
+  return Array.from({ length }, (_, i) => own(given, i));
+}
+
 /** Statuses whose responses have no body. */
 const NO_BODY = new Set([101, 103, 204, 205, 304]);
 /** Methods fetch normalises to upper case. */
@@ -183,6 +216,32 @@ export async function createMock(options) {
     return outgoing;
   }
 
+  /** Deliveries the mock made that nobody has taken yet, oldest first. @type {string[]} */
+  const waiting = [];
+  /** The target `webhookDeliveries` signs the next delivery for, round-robin across calls. */
+  let nextTarget = 0;
+  /** The `deliverWebhooks` loop running, if any. @type {import('./mock').WebhookDeliveryLoop | undefined} */
+  let delivering;
+
+  /** Moves closing groups on, and the deliveries the core made into `waiting`. */
+  function collectDeliveries() {
+    core.tick(Date.now());
+    waiting.push(...core.takeDeliveries());
+  }
+
+  /**
+   * A delivery signed now for `url`.
+   * @param {URL} url @param {string} body
+   * @returns {import('./mock').WebhookDelivery}
+   */
+  function signed(url, body) {
+    const pairs = core.signDelivery(url.pathname, queryOf(url), body, Date.now());
+    /** @type {Record<string, string>} */
+    const headers = {};
+    for (let i = 0; i < pairs.length; i += 2) headers[pairs[i]] = pairs[i + 1];
+    return { method: 'POST', url: url.href, headers, body };
+  }
+
   /** @type {import('./mock').Mock['fetch']} */
   async function mockFetch(input, init) {
     const request = await wireRequest(input, init);
@@ -221,6 +280,8 @@ export async function createMock(options) {
     stats: () => JSON.parse(core.stats()),
     reset() {
       core.reset(Date.now());
+      waiting.length = 0;
+      nextTarget = 0;
     },
     faults(rules) {
       try {
@@ -229,16 +290,59 @@ export async function createMock(options) {
         throw new TypeError(`mock.faults: ${String(reason)}`);
       }
     },
-    webhookDeliveries(target = 'http://127.0.0.1/webhooks') {
-      const url = new URL(target);
-      core.tick(Date.now());
-      return core.takeDeliveries().map((body) => {
-        const signed = core.signDelivery(url.pathname, queryOf(url), body, Date.now());
-        /** @type {Record<string, string>} */
-        const headers = {};
-        for (let i = 0; i < signed.length; i += 2) headers[signed[i]] = signed[i + 1];
-        return { method: 'POST', url: url.href, headers, body };
+    webhookDeliveries(targets = DEFAULT_WEBHOOK_URL) {
+      const urls = listOf(targets, 'mock.webhookDeliveries: target').map((target, i) => webhookUrl(target, `mock.webhookDeliveries: target ${i}`));
+      collectDeliveries();
+      return waiting.splice(0).map((body) => {
+        const url = urls[nextTarget % urls.length];
+        nextTarget = (nextTarget + 1) % urls.length;
+        return signed(url, body);
       });
+    },
+    deliverWebhooks(deliveryOptions) {
+      if (typeof deliveryOptions !== 'object' || deliveryOptions === null) throw new TypeError('mock.deliverWebhooks takes { targets, retryBaseMs?, handlerUrl? }, an object');
+      for (const name of Object.keys(deliveryOptions)) {
+        if (!DELIVERY_OPTIONS.includes(name)) throw new TypeError(`mock.deliverWebhooks: unknown option ${name} (known: ${DELIVERY_OPTIONS.join(', ')})`);
+      }
+      const retryBaseMs = own(deliveryOptions, 'retryBaseMs') ?? 1000;
+      if (typeof retryBaseMs !== 'number' || !Number.isInteger(retryBaseMs) || retryBaseMs < 0 || retryBaseMs > MAX_RETRY_BASE_MS) {
+        throw new RangeError(`mock.deliverWebhooks: retryBaseMs must be a whole number from 0 to ${MAX_RETRY_BASE_MS}, not ${String(retryBaseMs)}`);
+      }
+      const handlerUrl = webhookUrl(own(deliveryOptions, 'handlerUrl') ?? DEFAULT_WEBHOOK_URL, 'mock.deliverWebhooks: handlerUrl');
+      const given = own(deliveryOptions, 'targets');
+      if (!Array.isArray(given)) throw new TypeError('mock.deliverWebhooks: targets must be an array of URLs and functions');
+      const targets = listOf(given, 'mock.deliverWebhooks: targets').map((target, i) =>
+        // A function is a Fetch-API handler called in this process; a URL is POSTed to with fetch.
+        typeof target === 'function'
+          ? { url: handlerUrl, send: /** @type {(request: Request) => unknown} */ (target) }
+          : { url: webhookUrl(target, `mock.deliverWebhooks: targets[${i}]`), send: (/** @type {Request} */ request) => fetch(request) },
+      );
+      if (delivering) throw new Error('mock.deliverWebhooks: already delivering (one delivery at a time, as Upvest): stop() the running loop first');
+      const loop = startDelivering(
+        {
+          next() {
+            if (waiting.length === 0) collectDeliveries();
+            return waiting.shift();
+          },
+          putBack: (body) => waiting.unshift(body),
+          sign: signed,
+        },
+        targets,
+        retryBaseMs,
+      );
+      delivering = loop;
+      return {
+        get delivered() {
+          return loop.delivered;
+        },
+        get failedAttempts() {
+          return loop.failedAttempts;
+        },
+        async stop() {
+          await loop.stop();
+          if (delivering === loop) delivering = undefined;
+        },
+      };
     },
     verifyKeys: () => JSON.parse(core.verifyKeys()),
     rotateWebhookKey: () => core.rotateWebhookKey(),

@@ -100,6 +100,47 @@ export interface WebhookDelivery {
   body: string;
 }
 
+/**
+ * Where `deliverWebhooks` sends: a URL, POSTed to with the global `fetch`; or a Fetch-API handler
+ * called in this process with the delivery as a `Request` (a webhook receiver's `handle`, a route
+ * handler), so no network is needed, in browsers and Workers too. A throw or rejection is a
+ * failed attempt, as a network error would be.
+ */
+export type WebhookTarget = string | URL | ((request: Request) => Response | Promise<Response>);
+
+/** deliverWebhooks' options. */
+export interface WebhookDeliveryOptions {
+  /**
+   * At least one target. Each POST goes to the target after the previous POST's: deliveries go
+   * round-robin, as through a load balancer in front of a receiver's replicas, and a retry goes
+   * to the next target.
+   */
+  targets: readonly WebhookTarget[];
+  /**
+   * A delivery not answered with a 2xx within 10 s is retried after 1, 2, 3, 5, 8 … (at most
+   * 600) times this many ms, without end (default 1000: Upvest's seconds; the binary's
+   * `--webhook-retry-base-ms`).
+   */
+  retryBaseMs?: number | undefined;
+  /** The URL a function target's requests carry, and are signed for (default `http://127.0.0.1/webhooks`). */
+  handlerUrl?: string | URL | undefined;
+}
+
+/** The running `deliverWebhooks` loop. */
+export interface WebhookDeliveryLoop {
+  /** Deliveries answered with a 2xx so far. */
+  readonly delivered: number;
+  /** Attempts that failed so far: a non-2xx answer, a throw, a network error, 10 s without an answer (not one `stop()` cut short). */
+  readonly failedAttempts: number;
+  /**
+   * Ends the loop: its wait or its attempt under way is cut short (a URL target's request is
+   * aborted; a function target's request's `signal` aborts), and a delivery not yet answered
+   * with a 2xx stays with the mock, first in line for the next loop or `webhookDeliveries()`.
+   * Resolves once the loop has ended; calling it again does nothing more.
+   */
+  stop(): Promise<void>;
+}
+
 /** A key the mock signs deliveries with, as `GET /auth/verify_keys` lists it (a P-521 JWK). */
 export interface MockVerifyKey {
   kid: string;
@@ -137,7 +178,8 @@ export interface Mock {
   stats(): MockStats;
   /**
    * Back to the state at start: the seeded groups only; no log, no faults, no idempotency keys
-   * (a create with a key used before is a new one), no issued tokens, no deliveries not yet taken.
+   * (a create with a key used before is a new one), no issued tokens, no deliveries not yet taken
+   * (and `webhookDeliveries` signs the next one for its first target again).
    */
   reset(): void;
   /** Replaces the fault rules (an empty list clears them); returns how many there are. Throws a TypeError naming a wrong rule. */
@@ -146,9 +188,20 @@ export interface Mock {
    * The webhook deliveries the mock's changes made since the last call (the last 100 at
    * most), each signed now for `target` (default `http://127.0.0.1/webhooks`): pass one to the
    * package's `parseWebhookEvents(body, { verify, method, url, headers })`, or `fetch(url,
-   * delivery)` it to a receiver. Signing takes a few milliseconds each.
+   * delivery)` it to a receiver. Given several targets, the deliveries are signed for them in
+   * turn, round-robin, carrying on from the previous call's turn. Signing takes a few
+   * milliseconds each.
    */
-  webhookDeliveries(target?: string): WebhookDelivery[];
+  webhookDeliveries(target?: string | URL | readonly (string | URL)[]): WebhookDelivery[];
+  /**
+   * Sends the mock's webhook deliveries to `targets` as Upvest does, from now until `stop()`:
+   * one delivery at a time, round-robin across the targets, each attempt signed afresh for its
+   * target; a failed attempt is retried at the next target after 1, 2, 3, 5, 8 … × `retryBaseMs`,
+   * and every later delivery waits behind it. It takes the deliveries as they are made (then
+   * `webhookDeliveries()` gets none). One loop per mock at a time: a second call throws until the
+   * first is stopped. Throws a TypeError or RangeError naming a wrong option.
+   */
+  deliverWebhooks(options: WebhookDeliveryOptions): WebhookDeliveryLoop;
   /** The public keys deliveries are signed with (what `GET /auth/verify_keys` gives). */
   verifyKeys(): { keys: MockVerifyKey[] };
   /**

@@ -14,8 +14,10 @@ pub const USAGE: &str = "usage: upvest-mock [flags]
   --verify-key PEM      require Upvest v15 HTTP signatures by this public key (a PEM file, or the PEM itself)
   --require-signature-headers  refuse (401) a request without signature and signature-input headers,
                         as the contract requires, without verifying them (that is --verify-key)
-  --webhook-url URL     deliver account-group webhook events to this loopback URL
-  --webhook-retry-base-ms N  a failed delivery is retried after 1, 2, 3, 5, 8 … times N ms (default 1000)
+  --webhook-url URL     deliver account-group webhook events to this loopback URL; given several times,
+                        deliveries go round-robin across them, as through a load balancer
+  --webhook-retry-base-ms N  a failed delivery is retried, at the next URL, after 1, 2, 3, 5, 8 … times N ms
+                        (at most 600 times; default 1000); later deliveries wait behind it
   --webhook-signing-key PEM  sign deliveries with this P-521 private key (a PKCS#8 PEM file, or the PEM
                         itself) instead of one generated at start
   --header-timeout-ms N  a connection must deliver a request's headers within N ms of the mock being
@@ -41,7 +43,8 @@ pub struct Options {
     pub strict_tokens: bool,
     pub verify_key: Option<String>,
     pub require_signature_headers: bool,
-    pub webhook_url: Option<String>,
+    /// Every `--webhook-url`, in the order given.
+    pub webhook_urls: Vec<String>,
     pub webhook_retry_base_ms: u64,
     pub webhook_signing_key: Option<String>,
     pub header_timeout_ms: u64,
@@ -82,7 +85,7 @@ impl Options {
                 "--token-ttl-s" => options.token_ttl_s = number(&flag, &value()?)?,
                 "--strict-tokens" => options.strict_tokens = true,
                 "--require-signature-headers" => options.require_signature_headers = true,
-                "--webhook-url" => options.webhook_url = Some(value()?),
+                "--webhook-url" => options.webhook_urls.push(value()?),
                 "--webhook-retry-base-ms" => options.webhook_retry_base_ms = number(&flag, &value()?)?,
                 "--verify-key" => options.verify_key = Some(pem(&flag, value()?)?),
                 "--webhook-signing-key" => options.webhook_signing_key = Some(pem(&flag, value()?)?),

@@ -1,6 +1,6 @@
 // A strict TypeScript consumer of upvest-account-groups/mock's declarations, with the client.
 import { AccountGroups, createWebhookVerifier, parseWebhookEvents } from 'upvest-account-groups';
-import { createMock, type FaultRule, type Mock, type MockOptions, type MockRequest, type WebhookDelivery } from 'upvest-account-groups/mock';
+import { createMock, type FaultRule, type Mock, type MockOptions, type MockRequest, type WebhookDelivery, type WebhookDeliveryLoop, type WebhookTarget } from 'upvest-account-groups/mock';
 
 export async function inProcess(): Promise<number> {
   const mock: Mock = await createMock({ seed: 20, strictTokens: false, maxGroups: 100 });
@@ -18,13 +18,23 @@ export async function inProcess(): Promise<number> {
   const verify = createWebhookVerifier({ keys: async () => mock.verifyKeys() });
   createWebhookVerifier({ keys: mock.verifyKeys() });
   for (const { method, url, headers, body } of deliveries) await parseWebhookEvents(body, { verify, method, url, headers });
+  // Round-robin across replicas: URLs, and Fetch-API handlers called in process.
+  const replicas: readonly string[] = ['http://127.0.0.1:4001/hooks', 'http://127.0.0.1:4002/hooks'];
+  mock.webhookDeliveries(replicas);
+  const handler = async (request: Request): Promise<Response> => new Response(null, { status: request.method === 'POST' ? 200 : 405 });
+  const targets: readonly WebhookTarget[] = [...replicas, new URL('http://127.0.0.1:4003/hooks'), handler];
+  const loop: WebhookDeliveryLoop = mock.deliverWebhooks({ targets, retryBaseMs: 10, handlerUrl: 'http://127.0.0.1/webhooks' });
+  const attempts: number = loop.delivered + loop.failedAttempts;
+  await loop.stop();
+  // @ts-expect-error a target is a URL or a handler
+  mock.deliverWebhooks({ targets: [42] });
   // @ts-expect-error an option the mock does not have
   await createMock({ seeds: 3 });
   // @ts-expect-error seed is a number
   await createMock({ seed: '3' });
   // @ts-expect-error a fault rule needs a path
   mock.faults([{ status: 503 }]);
-  return count + page.data.length + sent.length + url.length + deliveries.length + mock.stats().requests_seen;
+  return count + page.data.length + sent.length + url.length + deliveries.length + attempts + mock.stats().requests_seen;
 }
 
 // Settings read from elsewhere are `T | undefined`; under exactOptionalPropertyTypes an optional
