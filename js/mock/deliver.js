@@ -17,6 +17,8 @@ const ATTEMPT_LIMIT_MS = 10_000;
 const POLL_MS = 20;
 /** The longest wait a timer takes. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Listener options with no prototype, so none come from a polluted `Object.prototype`. */
+const ONCE = Object.freeze(bare({ once: true }));
 
 /**
  * Where the loop sends: `url` is what the request carries and is signed for.
@@ -119,6 +121,3 @@ export function startDelivering(source, targets, retryBaseMs) {
     },
   };
 }
-
-/** Listener options with no prototype, so none come from a polluted `Object.prototype`. */
-const ONCE = Object.freeze(bare({ once: true }));

@@ -1,7 +1,8 @@
 // @ts-check
 // `upvest-account-groups/mock`: the mock's logic (mock/src, compiled to wasm by mock/wasm) in the
 // caller's own process. `mock.fetch` answers as the mock server would, with no port and no
-// binary; `mock.listen()` serves the same state over node:http. The package's mock entries hand
+// binary; `mock.listen()` serves the same state over node:http; `mock.deliverWebhooks()` sends
+// its webhook deliveries as Upvest would (deliver.js). The package's mock entries hand
 // over how to load the wasm (a file in Node, a URL in browsers) and, in Node, how to listen.
 
 import { bare, own } from '../plain.js';
