@@ -8,6 +8,8 @@ export { collect } from './collect.js';
 export { createUpvestSigner } from './signer.js';
 export { parseWebhookEvents, WebhookDeduplicator } from './webhook-events.js';
 export { createWebhookVerifier } from './webhook-verifier.js';
+export { createWebhookReceiver } from './webhook-receiver.js';
+export { MemoryWebhookStore } from './memory-webhook-store.js';
 export {
   isAccountGroupEvent,
   isAccountGroupCreated,

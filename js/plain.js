@@ -24,7 +24,7 @@ const NONE = [];
  * @param {string} field
  * @param {unknown} cause what the getter or trap threw
  */
-function unreadable(field, cause) {
+export function unreadable(field, cause) {
   return new InvalidInputError(`Invalid input: ${field} could not be read (a getter or Proxy threw)`, {
     field,
     code: 'unreadable',

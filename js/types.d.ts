@@ -383,11 +383,12 @@ export interface WebhookRequest {
 /** Options of `parseWebhookEvents`. */
 export interface ParseWebhookOptions {
   /**
-   * Checks the delivery before its body is parsed: pass `createWebhookVerifier(…)` for Upvest's
-   * signature. A rejection that is an `UpvestError` (a `WebhookVerificationError`) passes through
-   * as it is; any other becomes a `SignerError`.
+   * Required. Checks the delivery before its body is parsed: pass `createWebhookVerifier(…)` for
+   * Upvest's signature, or `false` to accept it unchecked (tests only: anyone can post a forged
+   * event to a public URL). A rejection that is an `UpvestError` (a `WebhookVerificationError`)
+   * passes through as it is; any other becomes a `SignerError`.
    */
-  verify?: ((request: WebhookRequest) => Promise<void> | void) | undefined;
+  verify: ((request: WebhookRequest) => Promise<void> | void) | false;
   /** The request's method (`request.method`), passed on to `verify`. */
   method?: string | undefined;
   /** The request's URL: Node's `request.url` (path and query) or a full URL; passed on to `verify`. */
@@ -403,9 +404,11 @@ export interface ParseWebhookOptions {
  * `ArrayBuffer`, before any JSON parsing) and get its events, in the order sent. Accepts a bundle
  * `{ "payload": [events] }`, a list of events, or one event. The body's size is checked first,
  * then `verify` runs, then the body is parsed. Anything refused rejects with a `WebhookError`
- * whose `code` says why and whose message names what is wrong.
+ * whose `code` says why and whose message names what is wrong. `verify` must be given (a
+ * missing one is an `InvalidInputError`, `code: 'required'`). A receiver that records deliveries
+ * durably is `createWebhookReceiver`.
  */
-export declare function parseWebhookEvents(rawBody: string | Uint8Array | ArrayBuffer, options?: ParseWebhookOptions): Promise<WebhookEvent[]>;
+export declare function parseWebhookEvents(rawBody: string | Uint8Array | ArrayBuffer, options: ParseWebhookOptions): Promise<WebhookEvent[]>;
 
 /** One public key of `GET /auth/verify_keys` (a JWK). Members the API adds are kept. */
 export interface WebhookKey {
@@ -476,6 +479,146 @@ export type WebhookVerifier = (request: WebhookRequest) => Promise<void>;
  * bad options.
  */
 export declare function createWebhookVerifier(options: WebhookVerifierOptions): WebhookVerifier;
+
+/** One event of a verified delivery, as a store records it. */
+export interface WebhookEventRecord {
+  /** The event id (a UUID): the deduplication key. */
+  id: string;
+  /** The event type, e.g. `ACCOUNT_GROUP.CREATED` (or one added later). */
+  type: string;
+  /** The event, as Upvest sent it (parsed JSON). */
+  event: WebhookEvent;
+}
+
+/** A delivery that verified but could not be read as events, kept whole. */
+export interface QuarantinedWebhookDelivery {
+  /** `sha256-` and the hex SHA-256 of the body: a redelivery is kept once. */
+  id: string;
+  /** The raw body, as received. */
+  body: Uint8Array;
+  /** Why it could not be read (the `WebhookError`'s message). */
+  reason: string;
+  /** When it was received (RFC 3339). */
+  receivedAt: string;
+}
+
+/**
+ * Where a webhook receiver records deliveries. Two methods; a Postgres store (pg-boss, say) is a
+ * page. Both must resolve only once what they were given is durable, may be called for the same
+ * events again (a redelivery, another replica at the same moment) and must then record nothing
+ * twice, and should stop when `signal` aborts (the receiver has answered 503 by then).
+ */
+export interface WebhookStore {
+  /**
+   * Records a delivery's events, each at most once within the store's window (its `id` is the
+   * key), all or none: a rejection means the delivery will come again, and what was recorded
+   * must count as recorded then.
+   */
+  record(events: readonly WebhookEventRecord[], context: { signal: AbortSignal }): Promise<unknown>;
+  /** Keeps a delivery that verified but is not events (once per `id`). */
+  quarantine(delivery: QuarantinedWebhookDelivery, context: { signal: AbortSignal }): Promise<unknown>;
+}
+
+/** What a webhook receiver reports: a refused or failed delivery, or a quarantined one. */
+export interface WebhookReceiverErrorContext {
+  /** The status answered: 401 (signature refused), 413 (too large), 400 (body unreadable), 503
+   * (keys or store unavailable: Upvest delivers again), 500 (a `verify` that broke), or 200 for a
+   * delivery kept in quarantine. */
+  status: number;
+  /** Where: `verify`, `body`, `store`, `quarantine`, `receive`. */
+  stage: 'verify' | 'body' | 'store' | 'quarantine' | 'receive';
+}
+
+/** Options of `createWebhookReceiver`. */
+export interface WebhookReceiverOptions {
+  /**
+   * Required: `createWebhookVerifier(…)` (its signature check runs before the body is read, so
+   * an unsigned request is refused unread), any other check of the whole request, or `false` to
+   * accept deliveries unchecked (tests only).
+   */
+  verify: WebhookVerifier | ((request: WebhookRequest) => Promise<void> | void) | false;
+  /** Where deliveries are recorded: a `MemoryWebhookStore`, a `BullMQWebhookStore`
+   * (`upvest-account-groups/bullmq`), or your own. */
+  store: WebhookStore;
+  /** The largest body read once its signature checked out, in bytes; default 32 MiB (Upvest
+   * batches up to 30 s of events). A larger one is answered 413. */
+  maxBodyBytes?: number | undefined;
+  /** The largest body read before anything vouched for it (a `verify` that needs the body, or
+   * `false`); default 1 MiB. */
+  maxUnverifiedBodyBytes?: number | undefined;
+  /** How long the store may take, 1 to 600,000 ms; default 10,000. Longer is answered 503 (and
+   * the store's `signal` aborts): Upvest delivers again, and nothing is lost. */
+  storeTimeoutMs?: number | undefined;
+  /** Told of every delivery answered with an error, and of each one quarantined; what it throws
+   * is ignored. By default nothing is logged. */
+  onError?: ((error: unknown, context: WebhookReceiverErrorContext) => void) | undefined;
+}
+
+/** What the receiver uses of Node's `IncomingMessage` (Express' `Request` is one). */
+export interface NodeWebhookRequest {
+  method?: string | undefined;
+  url?: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+  readonly readableEnded: boolean;
+  readonly complete: boolean;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  off(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+/** What the receiver uses of Node's `ServerResponse`. */
+export interface NodeWebhookResponse {
+  readonly headersSent: boolean;
+  writeHead(status: number, headers: Record<string, string>): { end(body: string): unknown };
+}
+
+/** A ready webhook endpoint; see `createWebhookReceiver`. */
+export interface WebhookReceiver {
+  /** For the Fetch API: Next.js route handlers, Bun, Deno, Workers. */
+  handle(request: Request): Promise<Response>;
+  /** For `node:http` (`http.createServer(receiver.listener)`) and Express. */
+  listener(request: NodeWebhookRequest, response: NodeWebhookResponse): Promise<void>;
+  /** Records a body as a verified delivery would be (a quarantined one, once the code that
+   * refused it is mended); resolves with the status and body a delivery would be answered with. */
+  replay(body: Uint8Array | string): Promise<{ status: number; body: unknown }>;
+}
+
+/**
+ * A webhook endpoint that never holds up Upvest's deliveries: it answers 2xx once every event of
+ * a delivery is recorded in `store` (deduplicated by event id), 401 to a delivery whose
+ * signature does not check out, 413 to one over the body limit, and 503 when the store (or the
+ * key source) does not answer in time, so Upvest delivers again and nothing is lost. A delivery
+ * that verifies is never refused: one that is not events as this package reads them is kept in
+ * quarantine and answered 200. Handle the events from the store, after the answer. Throws
+ * `InvalidInputError` for bad options (a missing `verify` or `store` among them).
+ */
+export declare function createWebhookReceiver(options: WebhookReceiverOptions): WebhookReceiver;
+
+/** Options of `MemoryWebhookStore`. */
+export interface MemoryWebhookStoreOptions {
+  /** How long an event id is remembered, 1 ms to 366 days; default 7 days. */
+  windowMs?: number | undefined;
+  /** The most ids remembered, 1 to 10,000,000; default 100,000 (the oldest go first). */
+  maxIds?: number | undefined;
+  /** The clock, in milliseconds since the epoch (for tests); default `Date.now`. */
+  now?: (() => number) | undefined;
+}
+
+/**
+ * A webhook store in this process's memory, for development and tests: each event recorded once
+ * within the window, kept until taken. Lost with the process, and not shared between replicas:
+ * behind a load balancer, use `BullMQWebhookStore` (`upvest-account-groups/bullmq`).
+ */
+export declare class MemoryWebhookStore implements WebhookStore {
+  constructor(options?: MemoryWebhookStoreOptions);
+  record(events: readonly WebhookEventRecord[]): Promise<{ recorded: number; duplicates: number }>;
+  quarantine(delivery: QuarantinedWebhookDelivery): Promise<void>;
+  /** The recorded events not taken yet, oldest first, now removed from the store. */
+  take(max?: number): Array<WebhookEventRecord & { recordedAt: string }>;
+  /** The quarantined deliveries. */
+  quarantined(): QuarantinedWebhookDelivery[];
+  /** How many recorded events wait to be taken. */
+  readonly pending: number;
+}
 
 /** Remembers recent event ids (bounded), so that a redelivered event is handled once. */
 export declare class WebhookDeduplicator {

@@ -13,25 +13,40 @@ import { checkWebhookBodySize, parseWebhookBody } from './runtime.js';
 /**
  * Checks a webhook delivery and resolves with its events.
  * @param {unknown} rawBody a string, a `Uint8Array` (a `Buffer`) or an `ArrayBuffer`
- * @param {unknown} [options] `{ verify?, method?, url?, headers?, maxBodyBytes? }`
+ * @param {unknown} options `{ verify, method?, url?, headers?, maxBodyBytes? }`: `verify` is required
+ *   (a function, or `false` to skip the check)
  * @returns {Promise<unknown[]>}
  */
 export async function parseWebhookEvents(rawBody, options) {
-  const { data, functions } = splitOptions(options, 'options', ['verify']);
+  const verify = checkedVerify(options);
+  const { data } = splitOptions(options, 'options', verify ? ['verify'] : []);
   const { maxBodyBytes } = core.webhookOptions(data);
   checkWebhookBodySize(rawBody, maxBodyBytes);
-  if (functions.verify) {
+  if (verify) {
     // Method and url as copied; the headers as the caller gave them (a `Headers`, or Node's
     // `request.headers`): they only go back to the caller's own `verify`.
     const copied = /** @type {Record<string, unknown>} */ (data);
     const request = { method: copied.method, url: copied.url, headers: member(options, 'headers', 'headers'), body: rawBody };
     try {
-      await functions.verify(request);
+      await verify(request);
     } catch (thrown) {
       throw signerFailure(thrown);
     }
   }
   return core.webhookEvents(parseWebhookBody(rawBody));
+}
+
+/**
+ * The `verify` option, which must be given: a function, or `false` to accept deliveries
+ * unchecked (tests). Forgetting it must not quietly accept forged events.
+ * @param {unknown} options
+ * @returns {((request: unknown) => unknown) | false}
+ */
+export function checkedVerify(options) {
+  const verify = member(options, 'verify', 'options');
+  if (verify === false || typeof verify === 'function') return /** @type {((request: unknown) => unknown) | false} */ (verify);
+  const rule = 'must be given: createWebhookVerifier({ keys }) to check that Upvest signed the delivery, or false to accept it unchecked (tests only)';
+  throw new InvalidInputError(`Invalid input: verify ${rule}`, { field: 'verify', code: verify === undefined ? 'required' : 'type', rule });
 }
 
 /** Upvest's event ids are UUIDs (36 characters); longer ones are refused, so the memory a

@@ -86,15 +86,19 @@ export function createWebhookVerifier(options) {
   const checked = readOptions(options);
   const { clockSkewSeconds, maxValiditySeconds, now } = checked;
   const keyFor = keySource(checked);
-  /** @param {unknown} request a `WebhookRequest`, read as given */
-  return async function verifyWebhookSignature(request) {
-    const [verb, url, headers, body] = ['method', 'url', 'headers', 'body'].map((name) => own(request, name));
+  /**
+   * The checks, the body's digest among them unless `withBody` is false.
+   * @param {unknown} request a `WebhookRequest`, read as given
+   * @param {boolean} withBody */
+  async function check(request, withBody) {
+    const [verb, url, headers] = ['method', 'url', 'headers'].map((name) => own(request, name));
     const header = headerReader(headers);
     const signed = readSignature(header('signature'), header('signature-input'));
     const target = requestTarget(url);
     checkCoverage(signed.components, target);
     checkLifetime(signed, now() / 1000, clockSkewSeconds, maxValiditySeconds);
-    await checkDigest(header('digest'), body);
+    if (withBody) await checkDigest(header('digest'), own(request, 'body'));
+    else if (header('digest') === undefined) throw refuse('missing-digest', 'the request has no digest header');
     const derived = bare({ '@method': typeof verb === 'string' ? verb.toUpperCase() : undefined, '@path': target?.path, '@query': target?.query });
     const base = signatureBase(signed, derived, header);
     const key = await keyFor(signed.keyid);
@@ -105,7 +109,31 @@ export function createWebhookVerifier(options) {
       // A platform that cannot check it has not shown it valid.
     }
     if (!valid) throw refuse('bad-signature', 'the signature does not match the request (or was not made by the key of its keyid)');
-  };
+  }
+  /** @param {unknown} request a `WebhookRequest`, read as given */
+  const verifyWebhookSignature = (request) => check(request, true);
+  SIGNATURE_FIRST.set(verifyWebhookSignature, {
+    headers: (request) => check(request, false),
+    digest: (request) => {
+      const headers = own(request, 'headers');
+      return checkDigest(headerReader(headers)('digest'), own(request, 'body'));
+    },
+  });
+  return verifyWebhookSignature;
+}
+
+/** A verifier's checks in two steps, for a receiver that checks the signature (which covers the
+ * `digest` header) before it reads the body, and the body against the digest after.
+ * @typedef {{ headers: (request: unknown) => Promise<void>, digest: (request: unknown) => Promise<void> }} SignatureFirst */
+
+/** @type {WeakMap<Function, SignatureFirst>} */
+const SIGNATURE_FIRST = new WeakMap();
+
+/** The two-step checks of a `verify` this module made, or `undefined` for any other function.
+ * @param {unknown} verify
+ * @returns {SignatureFirst | undefined} */
+export function signatureFirst(verify) {
+  return typeof verify === 'function' ? SIGNATURE_FIRST.get(verify) : undefined;
 }
 
 /**

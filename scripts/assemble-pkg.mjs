@@ -1,6 +1,6 @@
 // Assembles pkg/ around the two wasm-bindgen outputs (pkg/node, pkg/web): entry modules that
 // re-export the public names, type declarations, package.json and README; then prints sizes.
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -182,6 +182,26 @@ rmSync(join(pkg, 'node/upvest_account_groups_bg.wasm.cjs'));
   writeFileSync(join(pkg, 'mock/index.d.cts'), mockTypes);
 }
 
+// upvest-account-groups/bullmq: the BullMQ webhook store, for Node. Its errors are the main
+// entry's, imported by the package's own name (which Node resolves to the same file however the
+// store is loaded), so `instanceof` holds across entries; bullmq itself is the caller's queue.
+{
+  const mainEntryErrors = {
+    name: 'main-entry-errors',
+    setup(build) {
+      build.onResolve({ filter: /\/errors\.js$/ }, () => ({ path: 'upvest-account-groups', external: true }));
+    },
+  };
+  mkdirSync(join(pkg, 'bullmq'), { recursive: true });
+  const source = `export { BullMQWebhookStore } from '${join(root, 'js/bullmq-webhook-store.js')}';\n`;
+  for (const [file, format] of [['index.mjs', 'esm'], ['index.cjs', 'cjs']]) {
+    await bundle('bullmq', file, source, { platform: 'node', format, plugins: [mainEntryErrors] });
+  }
+  const bullmqTypes = readFileSync(join(root, 'js/bullmq.d.ts'), 'utf8');
+  writeFileSync(join(pkg, 'bullmq/index.d.ts'), bullmqTypes);
+  writeFileSync(join(pkg, 'bullmq/index.d.cts'), bullmqTypes);
+}
+
 // One declaration file: the API's data (generated from api/src), then the rest, whose import of
 // the former is left out (its names are now declared above it).
 const handWritten = readFileSync(join(root, 'js/types.d.ts'), 'utf8').replace(/^import type \{[^}]*\} from '\.\/api\.js';\n/m, '');
@@ -207,8 +227,9 @@ const manifest = {
   engines: { node: '>=20.19' },
   // The `tracer` option takes an OpenTelemetry Tracer; the package never imports the API (it
   // reads the tracer by its methods), so it is optional, and only states the versions it fits.
-  peerDependencies: { '@opentelemetry/api': '>=1.0.0 <2' },
-  peerDependenciesMeta: { '@opentelemetry/api': { optional: true } },
+  // `upvest-account-groups/bullmq` works on the caller's BullMQ queue (tested with 5 and 6).
+  peerDependencies: { '@opentelemetry/api': '>=1.0.0 <2', bullmq: '>=5.20.0 <7' },
+  peerDependenciesMeta: { '@opentelemetry/api': { optional: true }, bullmq: { optional: true } },
   // The entries instantiate the wasm when imported: a bundler must keep them even when nothing
   // seems to use their result (with `false` here, Vite and webpack dropped the instantiation).
   sideEffects: ['./web/index.js', './web/workerd.js', './node/*', './mock/*'],
@@ -233,11 +254,19 @@ const manifest = {
       },
       default: { types: './mock/index.d.ts', default: './mock/web.js' },
     },
+    // The BullMQ webhook store: Node only.
+    './bullmq': {
+      node: {
+        import: { types: './bullmq/index.d.ts', default: './bullmq/index.mjs' },
+        require: { types: './bullmq/index.d.cts', default: './bullmq/index.cjs' },
+      },
+      types: './bullmq/index.d.ts',
+    },
     // For bundlers that do not follow `new URL(…, import.meta.url)`: copy this next to the bundle.
     './upvest_account_groups_bg.wasm': './web/upvest_account_groups_bg.wasm',
     './package.json': './package.json',
   },
-  files: ['index.d.ts', 'index.d.cts', 'node/', 'web/', 'mock/', 'README.md', 'CHANGELOG.md', 'LICENSE'],
+  files: ['index.d.ts', 'index.d.cts', 'node/', 'web/', 'mock/', 'bullmq/', 'README.md', 'CHANGELOG.md', 'LICENSE'],
 };
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
 // The package's README is written for npm users (package/README.md); the repository's is for

@@ -128,6 +128,10 @@ wasm_pack_bin=$(cargo_tool wasm-pack "$wasm_pack_version" wasm-pack --locked)
 # 3. Chromium and its driver, for the browser tests.
 [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || apt_install chromium chromium-driver
 
+# 3b. Redis, for the webhook stores' tests (they start their own server on a free loopback port;
+# the package never needs Redis unless its user runs the BullMQ store).
+[ -x /usr/bin/redis-server ] || apt_install redis-server
+
 # 4. npm dev dependencies (wasm-opt from binaryen among them), from the committed lockfile.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci"

@@ -59,9 +59,9 @@ suite bench-smoke 'bench: [0-9]+ passed' node --expose-gc bench/run.mjs --smoke
 # The declarations against the OpenAPI contract: openapi-typescript's types for each operation
 # and ours must be assignable both ways (tests/contract-types/check.ts).
 suite types 'types: [0-9]+ passed' bash -c '
-  tsc -p tests/types && tsc -p js && tsc -p js/mock \
+  tsc -p tests/types && tsc -p tests/types/tsconfig.node.json && tsc -p js && tsc -p js/mock \
     && node scripts/contract-types.mjs && tsc -p tests/contract-types \
-    && echo "types: 4 passed (tsc --strict over tests/types (the client and the mock subpath), over the JS glue in js/ and js/mock through its JSDoc, and the declarations against the contract with openapi-typescript)"'
+    && echo "types: 5 passed (tsc --strict over tests/types (the client and the mock subpath; in Node, the receiver and the BullMQ store), over the JS glue in js/ and js/mock through its JSDoc, and the declarations against the contract with openapi-typescript)"'
 # The declarations as published: resolvable under every TypeScript module resolution
 # (arethetypeswrong on the packed package; the .wasm subpath is an asset, not a module), and an
 # API reference generated from them by TypeDoc with warnings as errors.

@@ -172,5 +172,5 @@ test('100,000 hostile calls, then the package still works in the same process', 
     object: created,
     webhook_id: '9df39835-be87-4243-9018-f2500b39cee6',
   };
-  assert.equal((await api.parseWebhookEvents(JSON.stringify({ payload: [event] }))).length, 1);
+  assert.equal((await api.parseWebhookEvents(JSON.stringify({ payload: [event] }), { verify: false })).length, 1);
 });

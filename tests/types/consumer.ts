@@ -22,6 +22,13 @@ import {
   collect,
   createUpvestSigner,
   parseWebhookEvents,
+  createWebhookReceiver,
+  MemoryWebhookStore,
+  type WebhookStore,
+  type WebhookEventRecord,
+  type QuarantinedWebhookDelivery,
+  type WebhookReceiver,
+  type WebhookReceiverErrorContext,
   WebhookDeduplicator,
   WebhookError,
   WebhookVerificationError,
@@ -111,7 +118,35 @@ createWebhookVerifier({ clockSkewSeconds: 30 });
 // @ts-expect-error keys are a JWKS, not a list of keys
 createWebhookVerifier({ keys: [{ kid: 'k', kty: 'EC', crv: 'P-521', x: 'x', y: 'y' }] });
 // @ts-expect-error maxBodyBytes is a number
-parseWebhookEvents('{}', { maxBodyBytes: '1mb' });
+parseWebhookEvents('{}', { maxBodyBytes: '1mb', verify: false });
+// @ts-expect-error verify must be given (false to skip the check)
+parseWebhookEvents('{}', {});
+// @ts-expect-error options must be given
+parseWebhookEvents('{}');
+
+// A receiver for node:http and for the Fetch API, over a store of one's own.
+const ownStore: WebhookStore = {
+  async record(events: readonly WebhookEventRecord[], { signal }: { signal: AbortSignal }) {
+    for (const { id, type, event } of events) void [id.length, type.length, event.id, signal.aborted];
+  },
+  async quarantine({ id, body, reason, receivedAt }: QuarantinedWebhookDelivery) {
+    void [id, body.byteLength, reason, receivedAt];
+  },
+};
+const receiver: WebhookReceiver = createWebhookReceiver({
+  verify: createWebhookVerifier({ keys: { keys: [] } }),
+  store: ownStore,
+  storeTimeoutMs: 5000,
+  onError: (error: unknown, { status, stage }: WebhookReceiverErrorContext) => void [error, status, stage],
+});
+export const handleRoute = (request: Request): Promise<Response> => receiver.handle(request);
+const memory = new MemoryWebhookStore({ windowMs: 60_000 });
+createWebhookReceiver({ verify: false, store: memory });
+export const taken: string[] = memory.take(10).map(({ type, recordedAt }) => `${type} ${recordedAt}`);
+// @ts-expect-error a receiver needs a store
+createWebhookReceiver({ verify: false });
+// @ts-expect-error and verify
+createWebhookReceiver({ store: memory });
 const live: 'https://api.upvest.co' = PRODUCTION_BASE_URL;
 
 export async function everyMethod(signal: AbortSignal): Promise<void> {
