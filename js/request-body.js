@@ -9,6 +9,10 @@ export const TOO_LARGE = Symbol('too large');
 
 /** @typedef {Uint8Array<ArrayBuffer> | typeof TOO_LARGE} BodyRead */
 
+/** A body a framework parsed before the receiver saw it: a mistake of the server's set-up, not
+ * the sender's. */
+export class BodyAlreadyParsedError extends Error {}
+
 /** What is read of Node's `IncomingMessage` (so no Node types are needed to check this module).
  * @typedef {object} NodeRequest
  * @property {string | undefined} [method]
@@ -66,7 +70,7 @@ export function readIncomingBody(request, limit) {
     return Promise.resolve(bytes.byteLength > limit ? TOO_LARGE : bytes);
   }
   if (parsed !== undefined || request.readableEnded) {
-    return Promise.reject(new Error('the request body was already read and parsed before the webhook receiver (mount it before a JSON body parser, or give it the raw bytes: express.raw())'));
+    return Promise.reject(new BodyAlreadyParsedError('the request body was already read and parsed before the webhook receiver (mount it before a JSON body parser, or give it the raw bytes: express.raw())'));
   }
   if (declaredLength(request.headers['content-length']) > limit) return Promise.resolve(TOO_LARGE);
   return new Promise((resolve, reject) => {

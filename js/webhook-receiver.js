@@ -11,7 +11,7 @@ import { WebhookVerificationError } from './errors.js';
 import { bare, method, own } from './members.js';
 import { invalidInput as invalid, knownOptions, wholeOption } from './option-checks.js';
 import { member } from './plain.js';
-import { readIncomingBody, readRequestBody, TOO_LARGE } from './request-body.js';
+import { BodyAlreadyParsedError, readIncomingBody, readRequestBody, TOO_LARGE } from './request-body.js';
 import { parseWebhookBody } from './runtime.js';
 import { checkedVerify } from './webhook-events.js';
 import { signatureFirst } from './webhook-verifier.js';
@@ -101,15 +101,17 @@ async function receiveDelivery(settings, incoming) {
   const twoStep = signatureFirst(verify);
   if (twoStep) {
     const refusal = await refused(() => twoStep.headers(request), onError);
-    if (refusal) return refusal;
+    // Its body is not read: the connection closes rather than drain it.
+    if (refusal) return { ...refusal, headers: bare({ ...refusal.headers, connection: 'close' }) };
   }
   const limit = twoStep ? settings.maxBodyBytes : settings.maxUnverifiedBodyBytes;
   let body;
   try {
     body = await incoming.readBody(limit);
   } catch (error) {
-    onError(error, { status: 400, stage: 'body' });
-    return answer(400, { title: 'The body could not be read' });
+    const status = error instanceof BodyAlreadyParsedError ? 500 : 400;
+    onError(error, { status, stage: 'body' });
+    return answer(status, { title: status === 500 ? 'The server parsed the body before the receiver' : 'The body could not be read' });
   }
   if (body === TOO_LARGE) {
     onError(new Error(`a webhook delivery larger than ${limit} bytes was refused`), { status: 413, stage: 'body' });

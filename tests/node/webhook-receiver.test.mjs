@@ -232,3 +232,51 @@ test('node:http: the mock delivers a create and a close to http.createServer(rec
     server.close();
   }
 });
+
+test('Express and Fastify, as the README mounts them: signed deliveries 200 (also under a Router mount path), forged ones 401', async () => {
+  const { default: express } = await import('express');
+  const { default: Fastify } = await import('fastify');
+  const { signer, store, receiver } = await setup();
+  const app = express();
+  app.post('/upvest/webhooks', receiver.listener);
+  const router = express.Router();
+  router.post('/webhooks', receiver.listener);
+  app.use('/mounted', router);
+  const raw = express();
+  raw.post('/upvest/webhooks', express.raw({ type: '*/*' }), receiver.listener);
+  const parsed = express();
+  parsed.post('/upvest/webhooks', express.json(), receiver.listener);
+  const fastify = Fastify();
+  fastify.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (request, payload, done) => done(null));
+    scope.post('/upvest/webhooks', (request, reply) => {
+      reply.hijack();
+      return receiver.listener(request.raw, reply.raw);
+    });
+  });
+  await fastify.listen({ port: 0, host: '127.0.0.1' });
+  const servers = [];
+  const listen = (handler) =>
+    new Promise((resolve) => {
+      const server = http.createServer(handler).listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`));
+      servers.push(server);
+    });
+  try {
+    const origins = { express: await listen(app), 'express.raw()': await listen(raw), fastify: `http://127.0.0.1:${fastify.server.address().port}` };
+    const post = async (origin, delivery) => (await fetch(`${origin}${delivery.url}`, { method: 'POST', headers: delivery.headers, body: delivery.body })).status;
+    for (const [name, origin] of Object.entries(origins)) {
+      assert.equal(await post(origin, await signDelivery(signer, { url: '/upvest/webhooks' })), 200, name);
+      assert.equal(await post(origin, { url: '/upvest/webhooks', headers: { 'content-type': 'application/json' }, body: freshBody() }), 401, `${name}: forged`);
+    }
+    assert.equal(await post(origins.express, await signDelivery(signer, { url: '/mounted/webhooks' })), 200, 'under a Router mount');
+    assert.equal(store.take().length, 4);
+    // After express.json() the raw bytes are gone: the receiver says so (500), and records nothing.
+    const status = await post(await listen(parsed), await signDelivery(signer, { url: '/upvest/webhooks' }));
+    assert.equal(status, 500);
+    assert.equal(store.pending, 0);
+  } finally {
+    for (const server of servers) server.close();
+    await fastify.close();
+  }
+});

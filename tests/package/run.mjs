@@ -5,13 +5,14 @@
 // mock (`upvest-account-groups/mock`) from ESM, CommonJS, tsc and an esbuild-bundled page. Prints
 // one line per check and a closing "package: N passed, N failed".
 import { execFileSync } from 'node:child_process';
-import { cpSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { launchOptions } from '../browser/chromium.mjs';
 import { startMock } from '../../scripts/with-mock.mjs';
+import { startRedis } from '../node/redis-server.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = (name) => join(root, 'node_modules/.bin', name);
@@ -175,6 +176,35 @@ try {
     const importLines = "import { AccountGroups, ProblemError } from 'upvest-account-groups';\nimport { createMock } from 'upvest-account-groups/mock';";
     // Served by the mock binary as static files; the page's API calls never leave the page.
     return runInPage('mock-page', `${MOCK_USAGE(importLines)}window.__result = result;\n`, 'mock/upvest_mock_bg.wasm');
+  });
+
+  await check('(h) upvest-account-groups/bullmq, ESM and CommonJS, on a real Redis: a delivery through the receiver becomes a job; its errors are the main entry\'s classes', async () => {
+    // bullmq as the project would have installed it (linked from the repository: no network).
+    symlinkSync(join(root, 'node_modules/bullmq'), join(project, 'node_modules/bullmq'));
+    const redis = await startRedis();
+    try {
+      const usage = (imports) => `${imports}
+const queue = new Queue('packaged-' + process.pid, { connection: { host: '127.0.0.1', port: ${redis.port} } });
+const store = new BullMQWebhookStore({ queue });
+const receiver = createWebhookReceiver({ verify: false, store });
+const id = crypto.randomUUID();
+const event = { id, created_at: '2026-12-01T00:00:00Z', type: 'SOMETHING.LATER', webhook_id: crypto.randomUUID(), object: {} };
+const response = await receiver.handle(new Request('http://127.0.0.1/hooks', { method: 'POST', body: JSON.stringify({ payload: [event] }) }));
+const job = await queue.getJob(id);
+let refused;
+try { new BullMQWebhookStore({}); } catch (error) { refused = error instanceof InvalidInputError && error.field; }
+await store.close();
+await queue.close();
+console.log(response.status + ' ' + job.name + ' ' + (job.id === id) + ' ' + refused);
+`;
+      writeFileSync(join(project, 'bullmq-esm.mjs'), usage("import { Queue } from 'bullmq';\nimport { createWebhookReceiver, InvalidInputError } from 'upvest-account-groups';\nimport { BullMQWebhookStore } from 'upvest-account-groups/bullmq';"));
+      writeFileSync(join(project, 'bullmq-cjs.cjs'), `(async () => {\n${usage("const { Queue } = require('bullmq');\nconst { createWebhookReceiver, InvalidInputError } = require('upvest-account-groups');\nconst { BullMQWebhookStore } = require('upvest-account-groups/bullmq');")}\n})().catch((e) => { console.error(e); process.exit(1); });`);
+      const [esm, cjs] = [run('bullmq-esm.mjs'), run('bullmq-cjs.cjs')];
+      for (const got of [esm, cjs]) if (got !== '200 SOMETHING.LATER true queue') throw new Error(`got ${got}`);
+      return `ESM: ${esm}; CJS: ${cjs}`;
+    } finally {
+      await redis.stop();
+    }
   });
 } catch (error) {
   results.push(false);
