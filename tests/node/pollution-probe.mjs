@@ -145,6 +145,11 @@ const created = Math.floor(Date.now() / 1000);
 const delivery = await signDelivery(webhookSigner, { created });
 const jwks = { keys: [webhookSigner.jwk] };
 const deliveredAt = created * 1000;
+// The requests a webhook receiver gets (undici's Request reads its init through the prototype:
+// the platform's, not the package's, so they are made before the pollution).
+const receiverRequests = [delivery, delivery, { ...delivery, headers: { 'content-type': 'application/json' } }].map(
+  ({ url, headers, body }) => new Request(`http://127.0.0.1${url}`, { method: 'POST', headers, body }),
+);
 const scratch = mkdtempSync(join(tmpdir(), 'upvest-probe-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 const emptyModuleFile = join(scratch, 'empty.mjs');
@@ -189,6 +194,13 @@ await scenario(results, 'webhook, deduplicated', async () => {
   const seen = new api.WebhookDeduplicator({ size: 10 });
   const events = await parse(delivery.headers);
   return [seen.filter(events).length, seen.filter(events).length];
+});
+await scenario(results, 'webhook receiver', async () => {
+  const store = new api.MemoryWebhookStore();
+  const receiver = api.createWebhookReceiver({ verify, store });
+  const statuses = [];
+  for (const request of receiverRequests) statuses.push((await receiver.handle(request)).status);
+  return [statuses, store.take().map((record) => record.type)];
 });
 
 clean();

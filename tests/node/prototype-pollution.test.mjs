@@ -110,7 +110,7 @@ test('the names: from the code, less those with which Node itself fails (each tr
   // package gives fetch). It stays a small part.
   assert.ok(Object.keys(breaking).length < names.length / 10, `${Object.keys(breaking).length} of ${names.length}`);
   const kept = names.filter((name) => !Object.hasOwn(breaking, name));
-  for (const name of ['fetch', 'signer', 'onRequest', 'onResponse', 'tokenProvider', 'verify', 'now', 'clockSkewSeconds', 'maxValiditySeconds', 'entries', 'payload', 'privateKey', 'access_token', 'expires_in', 'detail', 'requestId']) {
+  for (const name of ['fetch', 'signer', 'onRequest', 'onResponse', 'tokenProvider', 'verify', 'store', 'onError', 'storeTimeoutMs', 'now', 'clockSkewSeconds', 'maxValiditySeconds', 'entries', 'payload', 'privateKey', 'access_token', 'expires_in', 'detail', 'requestId']) {
     assert.ok(kept.includes(name), `${name} is polluted`);
   }
   writeFileSync(namesFile, JSON.stringify(kept));
@@ -124,6 +124,7 @@ test('a clean process: every scenario works, and a day-old delivery is refused',
   assert.match(dayLater.error, /WebhookVerificationError: .*expired/);
   assert.deepEqual(clean.results.webhook.value, ['ACCOUNT_GROUP.CREATED']);
   assert.deepEqual(clean.results['webhook, deduplicated'].value, [1, 0]);
+  assert.deepEqual(clean.results['webhook receiver'].value, [[200, 200, 401], ['ACCOUNT_GROUP.CREATED']]);
 });
 
 for (const mode of ['calls', 'reads']) {
