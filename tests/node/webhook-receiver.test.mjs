@@ -280,3 +280,28 @@ test('Express and Fastify, as the README mounts them: signed deliveries 200 (als
     await fastify.close();
   }
 });
+
+test('the in-process mock delivers to two receivers handle()s round-robin, with no network: each event recorded once in their shared store', async () => {
+  const { createMock } = await import('../../pkg/mock/index.mjs');
+  const mock = await createMock();
+  const store = new api.MemoryWebhookStore();
+  const reports = [];
+  const verify = api.createWebhookVerifier({ keys: async () => mock.verifyKeys() });
+  const replicas = [0, 1].map(() => api.createWebhookReceiver({ verify, store, onError: (error, context) => reports.push({ error, ...context }) }));
+  const calls = [0, 0];
+  const loop = mock.deliverWebhooks({ targets: replicas.map((replica, i) => (request) => (calls[i] += 1, replica.handle(request))), retryBaseMs: 20 });
+  try {
+    const client = new api.AccountGroups({ baseUrl: mock.url, fetch: mock.fetch, clientId, accessToken: 't' });
+    for (let i = 0; i < 3; i += 1) await client.create({ user_id: crypto.randomUUID(), type: 'PERSONAL' });
+    const events = [];
+    await within(10_000, 'six events recorded', () => {
+      events.push(...store.take());
+      return events.length >= 6;
+    });
+    assert.equal(new Set(events.map((r) => r.id)).size, 6);
+    assert.ok(calls[0] > 0 && calls[1] > 0, `both replicas took deliveries: ${calls}`);
+    assert.deepEqual(reports, []);
+  } finally {
+    await loop.stop();
+  }
+});
