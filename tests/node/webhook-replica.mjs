@@ -42,8 +42,7 @@ if (values.floor) {
   // A Queue re-emits its connection's errors; without a listener, Redis going away would end the process.
   queue.on('error', () => {});
   const verify = createWebhookVerifier({ keys: JSON.parse(process.env.UPVEST_TEST_JWKS) });
-  // BROKEN ON PURPOSE: no deduplication
-  const store = { record: async (events) => void (await queue.addBulk(events.map(({ type, event }) => ({ name: type, data: event, opts: { jobId: crypto.randomUUID() } })))), quarantine: async () => {} };
+  const store = new BullMQWebhookStore({ queue });
   const receiver = createWebhookReceiver({
     verify,
     store,
