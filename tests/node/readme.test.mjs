@@ -10,6 +10,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { packageUrl } from './fetch-package.mjs';
 
 const root = new URL('../../', import.meta.url);
 const readme = readFileSync(new URL('package/README.md', root), 'utf8');
@@ -28,7 +29,7 @@ function example(heading) {
 /** Runs an example as a module in a fresh folder; resolves with its stdout lines. */
 async function run(code, env = {}) {
   const resolved = code
-    .replaceAll("from 'upvest-account-groups'", `from '${new URL('pkg/node/index.mjs', root).href}'`)
+    .replaceAll("from 'upvest-account-groups'", `from '${packageUrl}'`)
     .replaceAll("from 'upvest-account-groups/mock'", `from '${new URL('pkg/mock/index.mjs', root).href}'`)
     .replaceAll("from 'undici'", `from '${import.meta.resolve('undici')}'`)
     .replace(/from '(@opentelemetry\/[\w-]+)'/g, (_, name) => `from '${import.meta.resolve(name)}'`);
@@ -122,7 +123,7 @@ test('the README proxy example sends its requests through HTTPS_PROXY', async ()
 
 test("the README's collect example runs as written: the 25 groups created last, from one request", async () => {
   const baseUrl = process.env.UPVEST_MOCK_URL;
-  const client = new (await import('../../pkg/node/index.mjs')).AccountGroups({ baseUrl, clientId: '363f3305-7ab0-4e82-a158-f9d382ad08b6', accessToken: 't' });
+  const client = new (await import(packageUrl)).AccountGroups({ baseUrl, clientId: '363f3305-7ab0-4e82-a158-f9d382ad08b6', accessToken: 't' });
   for (let i = 0; i < 30; i += 1) await client.create({ user_id: '413715f2-5401-4b97-8055-034a6b879f8c', type: 'PERSONAL' });
   const seen = async () => (await (await fetch(`${baseUrl}/__mock/stats`)).json()).requests_seen;
   const before = await seen();
