@@ -24,21 +24,33 @@ const EMPTY = new Uint8Array(0);
 
 // Node's types are not part of this program's (js/tsconfig.json: no `types`): its modules and
 // objects are typed loosely here.
-/** @typedef {{ http: any, https: any, zlib: any, agents: Record<string, object> }} Platform */
-/** @type {Platform | undefined} */
-let loaded;
+/** Node's built-in modules by name, and the agents made here by protocol, loaded and made on
+ * first use: loading the package costs nothing for them, a bundler follows no import of them,
+ * and node:https (with node:tls and node:crypto) and node:zlib load only when a request needs
+ * them. */
+const modules = /** @type {Record<string, any>} */ (Object.create(null));
+const agents = /** @type {Record<string, object>} */ (Object.create(null));
 
-/** node:http, node:https and node:zlib, loaded on the first request, not at import: loading
- * the package costs no more for them (and a bundler follows no import of them). */
-function platform() {
-  if (loaded) return loaded;
-  const load = /** @type {(id: string) => any} */ (/** @type {any} */ (globalThis).process.getBuiltinModule);
-  const http = load('node:http');
-  const https = load('node:https');
+/** @param {string} name */
+function builtin(name) {
+  return (modules[name] ??= /** @type {any} */ (globalThis).process.getBuiltinModule(name));
+}
+
+/** The agent of this module for `http:` or `https:`. @param {string} protocol */
+function agentFor(protocol) {
+  if (agents[protocol]) return agents[protocol];
   // No prototype: the Agent copies its options, and nothing may come from Object.prototype.
-  const options = () => bare({ keepAlive: true, maxSockets: MAX_SOCKETS, maxFreeSockets: MAX_FREE_SOCKETS, timeout: IDLE_MS, scheduling: /** @type {'lifo'} */ ('lifo') });
-  loaded = { http, https, zlib: load('node:zlib'), agents: bare({ 'http:': new http.Agent(options()), 'https:': new https.Agent(options()) }) };
-  return loaded;
+  const options = bare({ keepAlive: true, maxSockets: MAX_SOCKETS, maxFreeSockets: MAX_FREE_SOCKETS, timeout: IDLE_MS, scheduling: 'lifo' });
+  const agent = new (builtin(protocol === 'https:' ? 'node:https' : 'node:http').Agent)(options);
+  // Each socket's listeners are closed to Object.prototype as it is made, before the agent
+  // adds its own (see `closeEvents`).
+  const create = agent.createConnection;
+  agent.createConnection = function (/** @type {unknown[]} */ ...args) {
+    const socket = create.apply(this, args);
+    closeEvents(socket);
+    return socket;
+  };
+  return (agents[protocol] = agent);
 }
 
 /**
@@ -58,8 +70,8 @@ export function isNode() {
 export function nodeExchange({ agent }, method, url, headerList, body, timeoutMs, caller, maxBytes, wantsBody) {
   const result = emptyResult();
   if (caller?.aborted) return Promise.resolve(failed(result, caller, false, undefined));
-  const { http, https, zlib, agents } = platform();
-  const secure = url.startsWith('https:');
+  const protocol = url.startsWith('https:') ? 'https:' : 'http:';
+  const transport = builtin(protocol === 'https:' ? 'node:https' : 'node:http');
   /** @type {Record<string, string>} */
   const headers = Object.create(null);
   for (let i = 0; i < headerList.length; i += 2) headers[headerList[i]] = headerList[i + 1];
@@ -70,7 +82,7 @@ export function nodeExchange({ agent }, method, url, headerList, body, timeoutMs
   const safe = method === 'GET' || method === 'HEAD' || headers['idempotency-key'] !== undefined;
   // node:http merges these into the URL's options, an object without a prototype; so nothing
   // (`agent`, `lookup`, `createConnection`…) is read from Object.prototype.
-  const options = bare({ method, headers, agent: agent ?? agents[secure ? 'https:' : 'http:'] });
+  const options = bare({ method, headers, agent: agent ?? agentFor(protocol) });
   return new Promise((resolve) => {
     /** @type {any} the request in flight (node:http's ClientRequest) */
     let request;
@@ -90,7 +102,7 @@ export function nodeExchange({ agent }, method, url, headerList, body, timeoutMs
       /** The response, once its head arrived. @type {any} */
       let responded = { complete: false };
       try {
-        request = (secure ? https : http).request(url, options, (/** @type {any} */ response) => {
+        request = transport.request(url, options, (/** @type {any} */ response) => {
           responded = response;
           onResponse(request, response);
         });
@@ -112,6 +124,7 @@ export function nodeExchange({ agent }, method, url, headerList, body, timeoutMs
     };
     /** @param {any} sent the ClientRequest @param {any} response its IncomingMessage */
     const onResponse = (sent, response) => {
+      closeEvents(response);
       const fields = response.headers;
       /** @param {string} name */
       const header = (name) => {
@@ -127,7 +140,7 @@ export function nodeExchange({ agent }, method, url, headerList, body, timeoutMs
         else sent.destroy();
         return settle(next === SKIP ? { ...result, body: EMPTY } : { ...result, failure: 'too-large' });
       }
-      const decoder = decoderFor(zlib, header('content-encoding'));
+      const decoder = decoderFor(header('content-encoding'));
       const source = decoder ? response.pipe(decoder) : response;
       const gathered = new Gathered(maxBytes);
       source.on('data', (/** @type {Uint8Array} */ chunk) => {
@@ -151,13 +164,29 @@ export function nodeExchange({ agent }, method, url, headerList, body, timeoutMs
 }
 
 /**
+ * Node 20's streams keep their listeners in an object that has a prototype, so an event with no
+ * listener (`free`, which the agent emits on a socket it takes back while the socket still holds
+ * the request and its `authorization`; `resume`) calls what a polluted Object.prototype has under
+ * that name, with the socket as `this` (and adding a listener would only keep that function as
+ * the first one). The socket's and the response's listener objects are therefore given no
+ * prototype, as Node gives every other emitter's.
+ * @param {any} emitter
+ */
+function closeEvents(emitter) {
+  const events = own(emitter, '_events');
+  if (typeof events === 'object' && events !== null && Object.getPrototypeOf(events) !== null) Object.setPrototypeOf(events, null);
+}
+
+/**
  * A decoder for the body's `content-encoding`, as fetch decodes them; none for an encoding it
  * does not know (the body is then taken as sent, and found not to be JSON).
- * @param {any} zlib node:zlib
  * @param {string | undefined} encoding
  */
-function decoderFor(zlib, encoding) {
-  switch (encoding?.trim().toLowerCase()) {
+function decoderFor(encoding) {
+  const name = encoding?.trim().toLowerCase();
+  if (name === undefined || name === 'identity') return undefined;
+  const zlib = builtin('node:zlib');
+  switch (name) {
     case 'gzip':
     case 'x-gzip':
       return zlib.createGunzip(bare({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH }));
