@@ -235,6 +235,6 @@ console.log(lines.join('\n'));
 const result = { date: new Date().toISOString(), smoke, node: process.version, package: pkgDir, plan, rows };
 const out = process.env.UPVEST_BENCH_OUT ?? `${root}bench/results/${smoke ? 'smoke' : 'latest'}.json`;
 writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-writeFileSync(out.replace(/\.json$/, '.md'), lines.join('\n') + '\n');
+if (!smoke) writeFileSync(out.replace(/\.json$/, '.md'), lines.join('\n') + '\n');
 if (smoke) console.log(`bench: 1 passed, 0 failed (smoke run of ${rows.length} rows)`);
 }
