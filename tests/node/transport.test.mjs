@@ -131,6 +131,15 @@ for (const [name, transport] of Object.entries(transports)) {
     assert.equal(new Set(posts.map((p) => p.headers['idempotency-key'])).size, 1);
   });
 
+  test(`${name}: a close that gets no answer is not sent again (the server may have begun it): NetworkError, one DELETE`, async () => {
+    server.reset((request, socket) => (request.method === 'DELETE' ? socket.destroy() : socket.write(ok())));
+    const c = client({ maxRetries: 3 });
+    await c.get(groupId);
+    const error = await c.close(groupId).catch((e) => e);
+    assert.ok(error instanceof api.NetworkError, String(error));
+    assert.equal(server.requests.filter((r) => r.method === 'DELETE').length, 1);
+  });
+
   if (name === 'node:http') {
     // What node:http adds: the request is sent again at once, on a fresh connection, within the
     // attempt, so even with maxRetries 0 the call succeeds; a close (a POST without an
