@@ -1,6 +1,8 @@
-// The three contenders, each doing the same work over the same loopback server: the floor
-// (fetch + JSON.parse by hand), the peer (openapi-fetch over the contract's paths), and this
-// package. Each offers: get, a 1000-group page, and iterating every group page by page.
+// The contenders, each doing the same work over the same loopback server: the floor (fetch +
+// JSON.parse by hand), the peer (openapi-fetch over the contract's paths), this package, and, in
+// Node, the limit (node:http or node:https with a keep-alive agent + JSON.parse by hand: about
+// the least any client on Node's HTTP stack can do). Each offers: get, a 1000-group page, and
+// iterating every group page by page.
 import createClient from 'openapi-fetch';
 
 export const GROUP_ID = '0000002a-0000-4000-8000-00000000002a';
@@ -11,7 +13,8 @@ const headers = {
   'upvest-api-version': '1',
 };
 
-export function contenders(api, baseUrl) {
+/** The contenders against `baseUrl`; with `httpModule` (node:http or node:https), the limit too. */
+export function contenders(api, baseUrl, httpModule) {
   const floor = {
     name: 'fetch + JSON.parse (floor)',
     get: async () => (await fetch(`${baseUrl}/account_groups/${GROUP_ID}`, { headers })).json(),
@@ -48,5 +51,40 @@ export function contenders(api, baseUrl) {
       for await (const group of client.iterate({ pageSize })) onItem(group);
     },
   };
-  return [floor, peer, ours];
+  return httpModule ? [floor, peer, ours, limit(httpModule, baseUrl)] : [floor, peer, ours];
+}
+
+/** node:http(s) + a keep-alive agent + JSON.parse: no time limit, no checks, no size bound. */
+function limit(httpModule, baseUrl) {
+  const agent = new httpModule.Agent({ keepAlive: true, maxSockets: 128, maxFreeSockets: 64 });
+  const getJson = (url) =>
+    new Promise((resolve, reject) => {
+      httpModule
+        .get(url, { agent, headers }, (response) => {
+          const chunks = [];
+          response.on('data', (chunk) => chunks.push(chunk));
+          response.on('end', () => {
+            try {
+              resolve(JSON.parse(chunks.length === 1 ? chunks[0].toString() : Buffer.concat(chunks).toString()));
+            } catch (error) {
+              reject(error);
+            }
+          });
+          response.on('error', reject);
+        })
+        .on('error', reject);
+    });
+  return {
+    name: 'node:http + JSON.parse (limit)',
+    get: () => getJson(`${baseUrl}/account_groups/${GROUP_ID}`),
+    page: () => getJson(`${baseUrl}/account_groups?offset=0&limit=1000`),
+    async iterate(onItem, pageSize = 1000) {
+      for (let offset = 0; ; ) {
+        const page = await getJson(`${baseUrl}/account_groups?offset=${offset}&limit=${pageSize}`);
+        for (const group of page.data) onItem(group);
+        offset += page.meta.count;
+        if (page.meta.count === 0 || offset >= page.meta.total_count) return;
+      }
+    },
+  };
 }

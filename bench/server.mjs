@@ -1,7 +1,10 @@
 // The benchmark's server: fixed, contract-valid bytes, prepared before the first request, so
 // every contender pays the same server cost. Serves one group, pages of up to 1000 groups out of
 // 100,000, and (for the browser row) the package and the bench page. Prints its URL first.
+// With BENCH_TLS_KEY and BENCH_TLS_CERT (PEM files), it serves HTTPS instead; UPVEST_BENCH_PKG
+// serves another build of the package at /pkg/.
 import http from 'node:http';
+import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +38,8 @@ const one = Buffer.from(groups[42]);
 const headers = { 'content-type': 'application/json', 'upvest-request-id': '169ae4c7-ebd7-4041-94da-25369653eba7', 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-expose-headers': 'upvest-request-id' };
 const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.wasm': 'application/wasm' };
 
-const server = http.createServer((request, response) => {
+const tls = process.env.BENCH_TLS_KEY ? { key: readFileSync(process.env.BENCH_TLS_KEY), cert: readFileSync(process.env.BENCH_TLS_CERT) } : undefined;
+const handler = (request, response) => {
   const url = new URL(request.url, 'http://x');
   if (request.method === 'OPTIONS') return response.writeHead(204, { ...headers, 'access-control-allow-headers': request.headers['access-control-request-headers'] ?? '' }).end();
   if (url.pathname.startsWith('/account_groups/')) return response.writeHead(200, headers).end(one);
@@ -45,13 +49,15 @@ const server = http.createServer((request, response) => {
     return response.writeHead(200, headers).end(page(offset, limit));
   }
   // Static files for the browser row: the package, openapi-fetch and the bench page.
-  const file = normalize(join(root, url.pathname === '/' ? 'bench/browser.html' : url.pathname));
-  if (!file.startsWith(root) || !/^\/(pkg|bench|node_modules\/openapi-fetch)\//.test(url.pathname.replace(/^\/$/, '/bench/'))) return response.writeHead(404).end();
+  const pkgDir = process.env.UPVEST_BENCH_PKG;
+  const file = pkgDir && url.pathname.startsWith('/pkg/') ? normalize(join(pkgDir, url.pathname.slice(5))) : normalize(join(root, url.pathname === '/' ? 'bench/browser.html' : url.pathname));
+  if (!(file.startsWith(root) || (pkgDir && file.startsWith(pkgDir))) || !/^\/(pkg|bench|node_modules\/openapi-fetch)\//.test(url.pathname.replace(/^\/$/, '/bench/'))) return response.writeHead(404).end();
   try {
     response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   } catch {
     response.writeHead(404).end();
   }
-});
+};
+const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
 server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => console.log(`listening on http://127.0.0.1:${server.address().port}`));
+server.listen(0, '127.0.0.1', () => console.log(`listening on ${tls ? 'https' : 'http'}://127.0.0.1:${server.address().port}`));

@@ -13,11 +13,13 @@ import { TokenSource } from './tokens.js';
 import { CLIENT_HEADER_NAMES, checkedHeaders, headerList } from './headers.js';
 import { userAgentFor } from './user-agent.js';
 import { checkedTracer, logSink } from './observe.js';
+import { exchangeFor, hasNodeTransport } from './runtime.js';
 
 /** Options that are functions, read by the driver; the core only sees that they are there. */
 const TRANSPORT_FUNCTIONS = ['fetch', 'signer', 'onRequest', 'onResponse'];
-/** Options used as they are, not copied (a function or an object), checked in js/observe.js. */
-const TRANSPORT_OBJECTS = ['logger', 'tracer'];
+/** Options used as they are, not copied (a function or an object): the logger and tracer,
+ * checked in js/observe.js, and the Node transport's `agent`, checked here. */
+const TRANSPORT_OBJECTS = ['logger', 'tracer', 'agent'];
 
 /**
  * The transport of a client or a token provider: its function options, its logger and tracer,
@@ -30,6 +32,8 @@ const TRANSPORT_OBJECTS = ['logger', 'tracer'];
 function transportOf({ functions, objects }, tokens, userAgent) {
   return {
     fetch: /** @type {any} */ (functions.fetch),
+    exchange: exchangeFor(functions.fetch),
+    agent: checkedAgent(objects.agent, functions.fetch),
     signer: /** @type {any} */ (functions.signer),
     onRequest: /** @type {any} */ (functions.onRequest),
     onResponse: /** @type {any} */ (functions.onResponse),
@@ -38,6 +42,23 @@ function transportOf({ functions, objects }, tokens, userAgent) {
     tokens,
     userAgent,
   };
+}
+
+/**
+ * The `agent` option: an `http.Agent` or `https.Agent` (a proxy agent, one with a CA or a client
+ * certificate), for the Node transport; with a `fetch` option, or where there is no Node
+ * transport, it would be ignored, so it is refused.
+ * @param {unknown} agent
+ * @param {Function | undefined} fetchOption
+ */
+function checkedAgent(agent, fetchOption) {
+  if (agent === undefined) return undefined;
+  /** @param {import('./errors.js').InvalidInputCode} code @param {string} rule */
+  const invalid = (code, rule) => new InvalidInputError(`Invalid input: agent ${rule}`, { field: 'agent', code, rule });
+  if (typeof agent !== 'object' || agent === null || methodOf(agent, 'addRequest') === undefined) throw invalid('type', 'must be an http.Agent or https.Agent (node:http), such as a proxy agent');
+  if (fetchOption !== undefined) throw invalid('conflict', 'and fetch exclude each other: an agent is for the Node transport, used when no fetch is given');
+  if (!hasNodeTransport()) throw invalid('conflict', 'is for the Node transport (node:http), which this runtime does not use: give a fetch that uses it instead');
+  return agent;
 }
 
 /**

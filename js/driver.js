@@ -8,7 +8,7 @@ import { core } from './core.js';
 import { SignerError, TimeoutError, UpvestError } from './errors.js';
 import { bare, inherent, method as methodOf, own } from './plain.js';
 import { checkedHeaders, headerList } from './headers.js';
-import { exchange, settleFirst, sleep } from './runtime.js';
+import { settleFirst, sleep } from './runtime.js';
 import { callHook, watch } from './observe.js';
 
 /** What `CallCore.judge` answers (see src/wasm/call.rs). */
@@ -25,6 +25,9 @@ const utf8 = new TextDecoder();
  * How requests leave, shared by a client's calls (and the token request's).
  * @typedef {object} Transport
  * @property {((url: string, init: RequestInit) => Promise<Response>) | undefined} fetch
+ * @property {import('./runtime.js').Exchange} exchange how an attempt is made: over `fetch`, or
+ *   the Node transport (js/node-http.js)
+ * @property {unknown} agent the `agent` option, for the Node transport
  * @property {((request: object) => unknown) | undefined} signer
  * @property {((event: object) => unknown) | undefined} onRequest
  * @property {((event: object) => unknown) | undefined} onResponse
@@ -69,7 +72,7 @@ async function attempts(transport, call, signal, extra) {
     const lease = transport.tokens ? await transport.tokens.current(signal, call.timeLimit(Date.now())) : undefined;
     let headers = call.plan(lease?.token, Date.now()).concat(added);
     if (transport.signer) headers = headers.concat(await sign(transport.signer, { method, url, headers, body }, signal, call.timeLimit(Date.now())));
-    const send = () => exchange(transport.fetch, method, url, headers, body, call.attemptTimeoutMs, signal, maxResponseBytes, (status, contentType) => call.wantsBody(status, contentType));
+    const send = () => transport.exchange(transport, method, url, headers, body, call.attemptTimeoutMs, signal, maxResponseBytes, (status, contentType) => call.wantsBody(status, contentType));
     /** @type {ReturnType<typeof watch<import('./runtime.js').AttemptResult>> | undefined} */
     let watcher;
     if (watched) {
@@ -168,8 +171,9 @@ function networkMessage(error) {
   try {
     const text = inherent(error, 'message');
     const message = typeof text === 'string' ? text : typeof error === 'string' ? error : 'fetch failed';
-    const code = inherent(own(error, 'cause'), 'code');
-    return typeof code === 'string' ? `${message} (${code})` : message;
+    // Node's errors carry their code; its fetch's, on their cause.
+    const code = [error, own(error, 'cause')].map((at) => own(at, 'code')).find((found) => typeof found === 'string');
+    return code === undefined ? message : `${message} (${code})`;
   } catch {
     return 'fetch failed';
   }

@@ -66,11 +66,15 @@ export class InvalidInputError extends UpvestError {
   rule: string;
 }
 
-/** No response arrived (connection refused or reset, DNS, CORS). `cause` holds the platform's error. */
+/** No response arrived (connection refused or reset, DNS, TLS, CORS). `cause` holds the platform's error. */
 export class NetworkError extends UpvestError {
   name: 'NetworkError';
   /** @internal */
   constructor(message: string, fields?: { cause?: unknown });
+  /** The platform's code for the failure, when it gives one: `ECONNREFUSED`, `ECONNRESET`,
+   * `ENOTFOUND`, a TLS code such as `DEPTH_ZERO_SELF_SIGNED_CERT` or
+   * `ERR_TLS_CERT_ALTNAME_INVALID`, undici's `UND_ERR_SOCKET`. */
+  code: string | undefined;
 }
 
 /** An attempt took longer than `timeoutMs`. */

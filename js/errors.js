@@ -115,7 +115,22 @@ export class InvalidInputError extends UpvestError {
   }
 }
 
-/** No response arrived: connection refused or reset, DNS failure, or CORS in a browser. */
+/**
+ * The platform's code for a network failure (`ECONNREFUSED`, `ECONNRESET`,
+ * `DEPTH_ZERO_SELF_SIGNED_CERT`, `UND_ERR_SOCKET`…): the error's own `code`, or its cause's
+ * (Node's fetch puts it there), read as own members only.
+ * @param {unknown} error
+ * @returns {string | undefined}
+ */
+export function errorCode(error) {
+  for (let at = error, depth = 0; depth < 2 && typeof at === 'object' && at !== null; at = Object.hasOwn(at, 'cause') ? /** @type {any} */ (at).cause : undefined, depth += 1) {
+    const code = Object.hasOwn(at, 'code') ? /** @type {any} */ (at).code : undefined;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+/** No response arrived: connection refused or reset, DNS failure, TLS, or CORS in a browser. */
 export class NetworkError extends UpvestError {
   /**
    * @param {string} message
@@ -124,6 +139,8 @@ export class NetworkError extends UpvestError {
   constructor(message, fields = {}) {
     fields = ownFields(fields);
     super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    /** The platform's code for the failure, when it gave one. */
+    this.code = errorCode(fields.cause);
   }
 }
 

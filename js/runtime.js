@@ -24,33 +24,148 @@ const ONCE = Object.freeze(bare({ once: true }));
  */
 
 /**
- * One HTTP attempt, bounded by `timeoutMs` and the caller's signal; the body is read as a stream
- * and the read stops (and the connection is cancelled) as soon as more than `maxBytes` arrived
- * (counted after decompression). Never rejects.
- * @param {((url: string, init: RequestInit) => Promise<Response>) | undefined} fetchImpl
- * @param {string} method
- * @param {string} url
- * @param {string[]} headerList `[name, value, …]`
- * @param {string | undefined} body
+ * How one attempt is made: `exchange` over `fetch`, or the Node transport (js/node-http.js).
+ * @typedef {(transport: { fetch: ((url: string, init: RequestInit) => Promise<Response>) | undefined, agent: unknown }, method: string, url: string, headerList: string[], body: string | undefined, timeoutMs: number, caller: AbortSignal | undefined, maxBytes: number, wantsBody: (status: number, contentType: string | undefined) => boolean) => Promise<AttemptResult>} Exchange
+ */
+
+/** The transport used when the caller gives no `fetch`: the Node entry binds the one on
+ * node:http (js/node-http.js); the web and Workers entries bind none, so `fetch` is used. */
+let defaultExchange = /** @type {Exchange | undefined} */ (undefined);
+
+/** @param {Exchange} exchange */
+export function bindDefaultExchange(exchange) {
+  defaultExchange = exchange;
+}
+
+/** Whether this runtime has a default transport other than fetch (then `agent` applies). */
+export const hasNodeTransport = () => defaultExchange !== undefined;
+
+/**
+ * The exchange a client's calls use: its `fetch` option's (the global `fetch` given as the
+ * option is the same as none), else the runtime's default.
+ * @param {unknown} fetchOption
+ * @returns {Exchange}
+ */
+export function exchangeFor(fetchOption) {
+  return fetchOption === undefined && defaultExchange !== undefined ? defaultExchange : exchange;
+}
+
+/** An attempt's result before anything arrived. @returns {AttemptResult} */
+export const emptyResult = () => ({ failure: '', status: 0, requestId: undefined, contentType: undefined, retryAfter: undefined, body: undefined, error: undefined, headers: undefined });
+
+/**
+ * What a failed attempt was, by one rule for every transport: the caller's abort, else the
+ * attempt's time limit, else the network (`error` is what the platform said).
+ * @param {AttemptResult} result
+ * @param {AbortSignal | undefined} caller
+ * @param {boolean} timedOut
+ * @param {unknown} error
+ * @returns {AttemptResult}
+ */
+export function failed(result, caller, timedOut, error) {
+  if (caller?.aborted) return { ...result, failure: 'aborted', error: caller.reason };
+  if (timedOut) return { ...result, failure: 'timeout' };
+  return { ...result, failure: 'network', error };
+}
+
+/**
+ * The attempt's limits, one timer and one listener: `stop(reason)` is called once, when
+ * `timeoutMs` passes (`timedOut()` is then true) or the caller's signal aborts; `clear()` ends
+ * both. No `AbortSignal` is made here.
  * @param {number} timeoutMs
  * @param {AbortSignal | undefined} caller
- * @param {number} maxBytes
- * @param {(status: number, contentType: string | undefined) => boolean} wantsBody whether the
- *   body will be used; one that will not is cancelled unread
- * @returns {Promise<AttemptResult>}
+ * @param {(reason: unknown) => void} stop
  */
-export async function exchange(fetchImpl, method, url, headerList, body, timeoutMs, caller, maxBytes, wantsBody) {
-  const result = /** @type {AttemptResult} */ ({ failure: '', status: 0, requestId: undefined, contentType: undefined, retryAfter: undefined, body: undefined, error: undefined, headers: undefined });
-  if (caller?.aborted) return { ...result, failure: 'aborted', error: caller.reason };
-  const controller = new AbortController();
-  const { signal } = controller;
+export function attemptLimits(timeoutMs, caller, stop) {
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    controller.abort(new DOMException(`the attempt took longer than ${timeoutMs} ms`, 'TimeoutError'));
+    stop(new DOMException(`the attempt took longer than ${timeoutMs} ms`, 'TimeoutError'));
   }, timeoutMs);
-  const onAbort = () => controller.abort(caller?.reason);
+  const onAbort = () => stop(caller?.reason);
   caller?.addEventListener('abort', onAbort, ONCE);
+  return {
+    timedOut: () => timedOut,
+    clear() {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** What to do with a response's body, given its head. */
+export const SKIP = 0;
+export const TOO_LARGE = 1;
+export const READ = 2;
+
+/**
+ * Fills `result` from a response's status and headers (`header(name)` gives a header's value
+ * or `undefined`), and says what to do with its body: `SKIP` a body that will not be used
+ * (dropped unread, whatever its size or pace), `TOO_LARGE` one that declares more than
+ * `maxBytes`, else `READ`.
+ * @param {AttemptResult} result
+ * @param {number} status
+ * @param {(name: string) => string | undefined} header
+ * @param {number} maxBytes
+ * @param {(status: number, contentType: string | undefined) => boolean} wantsBody
+ */
+export function readHead(result, status, header, maxBytes, wantsBody) {
+  result.status = status;
+  result.requestId = header('upvest-request-id');
+  result.contentType = header('content-type');
+  result.retryAfter = header('retry-after');
+  if (!wantsBody(status, result.contentType)) return SKIP;
+  return Number(header('content-length')) > maxBytes ? TOO_LARGE : READ;
+}
+
+/** A body's chunks, gathered up to a limit. */
+export class Gathered {
+  /** @param {number} maxBytes */
+  constructor(maxBytes) {
+    this.maxBytes = maxBytes;
+    this.length = 0;
+    /** @type {Uint8Array[]} */
+    this.chunks = [];
+  }
+
+  /** Adds a chunk; false (and nothing kept) once the body is past the limit.
+   * @param {Uint8Array} chunk */
+  add(chunk) {
+    this.length += chunk.length;
+    if (this.length > this.maxBytes) {
+      this.chunks = [];
+      return false;
+    }
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  /** The body, one array. */
+  bytes() {
+    const { chunks } = this;
+    if (chunks.length === 1) return chunks[0];
+    const bytes = new Uint8Array(this.length);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return bytes;
+  }
+}
+
+/**
+ * One HTTP attempt over `fetch`, bounded by `timeoutMs` and the caller's signal; the body is
+ * read as a stream and the read stops (and the connection is cancelled) as soon as more than
+ * `maxBytes` arrived (counted after decompression). Never rejects.
+ * @type {Exchange}
+ */
+export async function exchange({ fetch: fetchImpl }, method, url, headerList, body, timeoutMs, caller, maxBytes, wantsBody) {
+  const result = emptyResult();
+  if (caller?.aborted) return failed(result, caller, false, undefined);
+  const controller = new AbortController();
+  const { signal } = controller;
+  const limits = attemptLimits(timeoutMs, caller, (reason) => controller.abort(reason));
   // A Headers object, as callers' own fetch functions may expect one (and set headers on it).
   const headers = new Headers();
   for (let i = 0; i < headerList.length; i += 2) headers.append(headerList[i], headerList[i + 1]);
@@ -76,18 +191,11 @@ export async function exchange(fetchImpl, method, url, headerList, body, timeout
       const value = get.call(responseHeaders, name);
       return value == null ? undefined : String(value);
     };
-    result.status = status;
     result.headers = responseHeaders;
-    result.requestId = header('upvest-request-id');
-    result.contentType = header('content-type');
-    result.retryAfter = header('retry-after');
-    if (!wantsBody(result.status, result.contentType)) {
+    const next = readHead(result, status, header, maxBytes, wantsBody);
+    if (next !== READ) {
       cancel(response);
-      return { ...result, body: new Uint8Array(0) };
-    }
-    if (Number(header('content-length')) > maxBytes) {
-      cancel(response);
-      return { ...result, failure: 'too-large' };
+      return next === SKIP ? { ...result, body: new Uint8Array(0) } : { ...result, failure: 'too-large' };
     }
     // A body whose length is declared, within the limit and not compressed cannot grow past what
     // it declared (fetch enforces it): read whole, which costs less than a stream. Any other is
@@ -97,12 +205,9 @@ export async function exchange(fetchImpl, method, url, headerList, body, timeout
     const bytes = await bounded(whole ? response.arrayBuffer().then((buffer) => new Uint8Array(buffer)) : readBody(response, maxBytes));
     return bytes === undefined || bytes.length > maxBytes ? { ...result, failure: 'too-large' } : { ...result, body: bytes };
   } catch (error) {
-    if (caller?.aborted) return { ...result, failure: 'aborted', error: caller.reason };
-    if (timedOut) return { ...result, failure: 'timeout' };
-    return { ...result, failure: 'network', error };
+    return failed(result, caller, limits.timedOut(), error);
   } finally {
-    clearTimeout(timer);
-    caller?.removeEventListener('abort', onAbort);
+    limits.clear();
   }
 }
 
@@ -122,27 +227,15 @@ async function readBody(response, maxBytes) {
     return whole.length > maxBytes ? undefined : whole;
   }
   const reader = stream.getReader();
-  /** @type {Uint8Array[]} */
-  const chunks = [];
-  let length = 0;
+  const gathered = new Gathered(maxBytes);
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) break;
-    length += value.length;
-    if (length > maxBytes) {
+    if (done) return gathered.bytes();
+    if (!gathered.add(value)) {
       reader.cancel().catch(() => {});
       return undefined;
     }
-    chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0];
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
 }
 
 /** Cancels a body that will not be read; a body that cannot be cancelled is left to be dropped.

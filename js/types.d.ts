@@ -169,10 +169,28 @@ export interface TracerLike {
   startSpan(name: string, options: SpanStartOptions): SpanLike;
 }
 
+/** An `http.Agent` or `https.Agent` from `node:http`/`node:https`, or a subclass (proxy agents);
+ * declared by the one method the package checks, so that no Node types are needed. */
+export interface AgentLike {
+  addRequest(...args: any[]): unknown;
+}
+
 /** Options shared by the client and `clientCredentials`. */
 interface TransportOptions {
-  /** A fetch implementation to use instead of the global one. */
+  /**
+   * A fetch implementation to use. Without one, Node sends requests over `node:http` and
+   * `node:https` (keep-alive, at most 128 sockets per host), and every other runtime (browsers,
+   * Workers, Deno, Bun) over the global `fetch`. Pass `fetch: globalThis.fetch` to use Node's
+   * fetch (undici) instead.
+   */
   fetch?: FetchLike | undefined;
+  /**
+   * Node only: the `http.Agent` or `https.Agent` requests go through (a proxy agent such as
+   * `https-proxy-agent`'s, or `new https.Agent({ ca, cert, key })` for a private CA or a client
+   * certificate). Refused with `fetch` and outside Node. Keep-alive and socket limits are then
+   * the agent's own.
+   */
+  agent?: AgentLike | undefined;
   /** Signs every request (see `createUpvestSigner` for Upvest's scheme). */
   signer?: Signer | undefined;
   /** Called before each attempt; what it throws is ignored. */

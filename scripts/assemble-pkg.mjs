@@ -116,6 +116,10 @@ await bundle(
   'index.cjs',
   `'use strict';\n` +
     `require('${glueModule('node', 'core.js')}').bindCore(require('./upvest_account_groups.js'));\n` +
+    // The transport on node:http, in Node only (Bun and Deno, which also read this entry, keep
+    // fetch: README, Decisions); the web and Workers entries never import it.
+    `const nodeHttp = require('${glueModule('node', 'node-http.js')}');\n` +
+    `if (nodeHttp.isNode()) require('${glueModule('node', 'runtime.js')}').bindDefaultExchange(nodeHttp.nodeExchange);\n` +
     `const api = require('${glueModule('node', 'index.js')}');\n` +
     `module.exports = {\n${publicNames.map((n) => `  ${n}: api.${n},\n`).join('')}` +
     `${constantNames.map((n) => `  ${n}: ${JSON.stringify(constants[n])},\n`).join('')}};\n`,

@@ -42,7 +42,7 @@ for target in nodejs web; do
     --no-typescript --remove-name-section --remove-producers-section "$wasm"
   # The features rustc enables for wasm32 (reference types among them) must stay enabled.
   wasm-opt -Oz --converge --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
-    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue --enable-simd \
     -o "$dir/upvest_account_groups_bg.wasm" "$dir/upvest_account_groups_bg.wasm"
 done
 wasm-bindgen --target web --out-dir pkg/mock --out-name upvest_mock --no-typescript \

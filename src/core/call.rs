@@ -218,6 +218,12 @@ impl Call {
             self.refreshed = true;
             return Verdict::RefreshToken;
         }
+        // A request that got no answer may have been received: it is sent again only when a
+        // second copy is harmless (a read, a create with its idempotency key, a token request),
+        // never a close, which the server may already have begun.
+        if failure == AttemptFailure::Network && !self.repeatable() {
+            return fail(error, problem_body);
+        }
         // A wait that would end past the deadline is not begun: the call fails with what it has.
         let within_deadline = |after_ms: u32| self.deadline_at.is_none_or(|at| now_ms + f64::from(after_ms) < at);
         match self.policy.delay_after(&failure, self.retries, random, now_ms).filter(|after_ms| within_deadline(*after_ms)) {
@@ -227,6 +233,12 @@ impl Call {
             }
             None => fail(error, problem_body),
         }
+    }
+
+    /// Whether the request may reach the server twice without harm: anything but a `DELETE`
+    /// (a close) that carries no idempotency key.
+    pub fn repeatable(&self) -> bool {
+        self.request.method != Method::Delete || self.request.idempotency_key.is_some()
     }
 
     /// A response's meaning: the verdict on success, or the error. The body is checked against
@@ -317,6 +329,25 @@ mod tests {
         let mut call = Call::new(request::get(Some(&json!("9d95820d-4333-46b6-98de-04ab7512e76f")), None).unwrap(), &route(), Expected::Group, policy, false);
         call.plan(Some("t"), 0.0);
         assert!(matches!(call.judge(busy, 1_400.0, 0.9), Verdict::Fail { .. }), "a wait past the deadline is not begun");
+    }
+
+    #[test]
+    fn a_network_error_is_retried_only_where_a_second_copy_is_harmless() {
+        let reset = || Outcome::Network("socket hang up (ECONNRESET)");
+        let mut get = get_call(false);
+        get.plan(Some("t"), 0.0);
+        assert!(matches!(get.judge(reset(), 0.0, 0.5), Verdict::Retry { .. }), "a read");
+        let create = request::create(Some(&json!({ "user_id": "413715f2-5401-4b97-8055-034a6b879f8c", "type": "PERSONAL" })), None, "5f7c3f8e-3c44-4d2a-9a55-0d4c7e9b2a11").unwrap();
+        let mut create = Call::new(create, &route(), Expected::Group, RetryPolicy::default(), false);
+        create.plan(Some("t"), 0.0);
+        assert!(matches!(create.judge(reset(), 0.0, 0.5), Verdict::Retry { .. }), "a create, with its idempotency key");
+        let close = request::close(Some(&json!("9d95820d-4333-46b6-98de-04ab7512e76f")), None, None).unwrap();
+        let mut close = Call::new(close, &route(), Expected::Accepted, RetryPolicy::default(), false);
+        close.plan(Some("t"), 0.0);
+        assert!(matches!(close.judge(reset(), 0.0, 0.5), Verdict::Fail { error: ClientError::Network(_), .. }), "a close may have been received");
+        close.plan(Some("t"), 0.0);
+        let busy = response(503, "application/problem+json", r#"{"type":"x","status":503}"#);
+        assert!(matches!(close.judge(busy, 0.0, 0.5), Verdict::Retry { .. }), "a close the server answered 503 is retried");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::validate::{describe, member, options_object, quote, uuid_field};
 use super::text::{cat, find_ascii, parse_unsigned, rfind_ascii, split_ascii, split_once_ascii, trim_end_ascii};
 
 /// Every option the constructor accepts. Function-valued ones (`fetch`, `tokenProvider`,
-/// `signer`, the hooks) and the `logger` and `tracer` are read by the wasm layer; listing them
+/// `signer`, the hooks), the `logger`, `tracer` and `agent` are read by the wasm layer; listing them
 /// here lets the typo check pass them.
 pub const OPTION_NAMES: &[&str] = &[
     "baseUrl",
@@ -29,6 +29,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "userAgent",
     "logger",
     "tracer",
+    "agent",
 ];
 
 /// Checked constructor options.

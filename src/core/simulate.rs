@@ -191,6 +191,7 @@ fn schedule(seed: u64, tally: &mut Tally) {
                     fail("more retries than maxRetries");
                 }
                 match (&event, status) {
+                    (Event::Network, _) if !call.repeatable() => fail("a close retried after no answer (the server may have begun it)"),
                     (Event::Network, _) => {}
                     (_, Some(429 | 500 | 502 | 503 | 504 | 408)) => {}
                     (Event::Timeout, _) => fail("a timed-out attempt was retried"),

@@ -68,7 +68,7 @@ pub struct ClientCredentials {
 /// The options `clientCredentials` accepts (the functions, `signer`, `fetch` and the hooks, and
 /// `logger` and `tracer`, are read by the JavaScript driver).
 pub const CLIENT_CREDENTIALS_OPTION_NAMES: &[&str] =
-    &["tokenUrl", "clientId", "clientSecret", "scopes", "signer", "fetch", "onRequest", "onResponse", "logger", "tracer"];
+    &["tokenUrl", "clientId", "clientSecret", "scopes", "signer", "fetch", "onRequest", "onResponse", "logger", "tracer", "agent"];
 
 impl ClientCredentials {
     /// Checks the options of `clientCredentials`.

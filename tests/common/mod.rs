@@ -140,6 +140,25 @@ pub async fn reports_an_unknown_group_as_a_problem() {
     assert_eq!(text(&error, "requestId").len(), 36);
 }
 
+/// The quick check's string scan as the wasm runs it (sixteen bytes at a time with `simd128`),
+/// held to the native one (`plain_run_end_words`) at every length, stop and start.
+pub async fn scans_plain_runs_with_simd_as_without() {
+    use upvest_quick_check::lex::{plain_run_end, plain_run_end_words};
+    for len in 0..70 {
+        for stop in [b'"', b'\\', 0x00, 0x1f] {
+            let mut bytes = vec![b'a'; len];
+            bytes.extend([stop, b'"', b'x']);
+            for from in 0..=len {
+                assert_eq!(plain_run_end(&bytes, from), Some(len), "{len} {stop} {from}");
+                assert_eq!(plain_run_end(&bytes, from), plain_run_end_words(&bytes, from));
+            }
+        }
+        for plain in [0x20, 0x7f, 0x80, 0xe9, 0xff] {
+            assert_eq!(plain_run_end(&vec![plain; len], 0), None, "{plain} is plain");
+        }
+    }
+}
+
 /// Declares one wasm-bindgen test per shared body in the file that invokes it, so that the Node
 /// and the browser suites always run the same list.
 #[macro_export]
@@ -150,6 +169,7 @@ macro_rules! shared_suite {
             creates_a_business_group,
             rejects_bad_input_before_sending,
             reports_an_unknown_group_as_a_problem,
+            scans_plain_runs_with_simd_as_without,
         );
     };
     (@each $($name:ident),* $(,)?) => {

@@ -10,6 +10,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { packageUrl, transport } from './fetch-package.mjs';
 
 const root = new URL('../../', import.meta.url);
 const readme = readFileSync(new URL('package/README.md', root), 'utf8');
@@ -28,9 +29,10 @@ function example(heading) {
 /** Runs an example as a module in a fresh folder; resolves with its stdout lines. */
 async function run(code, env = {}) {
   const resolved = code
-    .replaceAll("from 'upvest-account-groups'", `from '${new URL('pkg/node/index.mjs', root).href}'`)
+    .replaceAll("from 'upvest-account-groups'", `from '${packageUrl}'`)
     .replaceAll("from 'upvest-account-groups/mock'", `from '${new URL('pkg/mock/index.mjs', root).href}'`)
     .replaceAll("from 'undici'", `from '${import.meta.resolve('undici')}'`)
+    .replaceAll("from 'https-proxy-agent'", `from '${import.meta.resolve('https-proxy-agent')}'`)
     .replace(/from '(@opentelemetry\/[\w-]+)'/g, (_, name) => `from '${import.meta.resolve(name)}'`);
   const dir = mkdtempSync(join(tmpdir(), 'readme-'));
   try {
@@ -108,21 +110,31 @@ async function startProxy() {
   };
 }
 
-test('the README proxy example sends its requests through HTTPS_PROXY', async () => {
+/** Runs a proxy example with HTTPS_PROXY set and checks that every request went through it. */
+async function throughProxy(code) {
   const proxy = await startProxy();
   try {
-    const lines = await run(example('## The `fetch` option and proxies'), { HTTPS_PROXY: proxy.url });
+    const lines = await run(code, { HTTPS_PROXY: proxy.url });
     assert.match(lines[0], /^\d+ [0-9a-f-]{36}$/, 'the call succeeded through the proxy');
     assert.ok(proxy.connects.length >= 1, 'the proxy saw a CONNECT');
     assert.deepEqual([...new Set(proxy.connects)], [new URL(process.env.UPVEST_MOCK_URL).host], "every CONNECT went to the mock's host:port");
   } finally {
     proxy.stop();
   }
+}
+
+// The agent is for the Node transport: over fetch (UPVEST_TRANSPORT=fetch) it is refused.
+test('the README proxy example (an agent) sends its requests through HTTPS_PROXY', { skip: transport === 'fetch' && 'the agent option is for the node:http transport' }, async () => {
+  await throughProxy(example('## The `fetch` option and proxies'));
+});
+
+test('the README proxy example with a fetch of your own (undici) sends its requests through HTTPS_PROXY', async () => {
+  await throughProxy(example('### A `fetch` of your own'));
 });
 
 test("the README's collect example runs as written: the 25 groups created last, from one request", async () => {
   const baseUrl = process.env.UPVEST_MOCK_URL;
-  const client = new (await import('../../pkg/node/index.mjs')).AccountGroups({ baseUrl, clientId: '363f3305-7ab0-4e82-a158-f9d382ad08b6', accessToken: 't' });
+  const client = new (await import(packageUrl)).AccountGroups({ baseUrl, clientId: '363f3305-7ab0-4e82-a158-f9d382ad08b6', accessToken: 't' });
   for (let i = 0; i < 30; i += 1) await client.create({ user_id: '413715f2-5401-4b97-8055-034a6b879f8c', type: 'PERSONAL' });
   const seen = async () => (await (await fetch(`${baseUrl}/__mock/stats`)).json()).requests_seen;
   const before = await seen();

@@ -1,10 +1,13 @@
 // The shared reliability cases (tests/shared/reliability-cases.mjs) in Node, plus what only Node
-// can set up: a redirecting server on loopback.
+// can set up: a redirecting server on loopback. Over node:http, and over fetch with
+// UPVEST_TRANSPORT=fetch (tests/node/fetch-transport.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import * as api from '../../pkg/node/index.mjs';
+import { packageUrl } from './fetch-package.mjs';
 import { reliabilityCases } from '../shared/reliability-cases.mjs';
+
+const api = await import(packageUrl);
 
 for (const { name, run } of reliabilityCases(api, process.env.UPVEST_MOCK_URL)) {
   test(name, run);

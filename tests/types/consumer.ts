@@ -62,6 +62,11 @@ export async function webhooks(raw: Uint8Array): Promise<string[]> {
 }
 
 const client = new AccountGroups({ baseUrl: SANDBOX_BASE_URL, clientId: 'c', accessToken: 't', apiVersion: '1', fetch: globalThis.fetch });
+// The Node transport's agent: anything with an http.Agent's `addRequest` (no Node types needed).
+const agent = { addRequest(request: unknown, options: unknown) { return [request, options]; } };
+new AccountGroups({ clientId: 'c', accessToken: 't', agent });
+// @ts-expect-error an agent is an http.Agent, not a URL
+new AccountGroups({ clientId: 'c', accessToken: 't', agent: 'http://proxy:8080' });
 
 // A receiver as Node hands it a request: headers with string or string[] values.
 export async function verifiedWebhooks(raw: Uint8Array, headers: Record<string, string | string[] | undefined>): Promise<string> {
@@ -233,7 +238,8 @@ export async function everyError(): Promise<string> {
     if (error instanceof InvalidInputError) return `${error.field} ${error.rule}`;
     if (error instanceof ResponseError) return `${error.status} ${error.requestId}`;
     if (error instanceof TimeoutError) return `${error.timeoutMs}`;
-    if (error instanceof NetworkError || error instanceof SignerError) return String(error.cause);
+    if (error instanceof NetworkError) return `${error.code ?? 'no code'} ${String(error.cause)}`;
+    if (error instanceof SignerError) return String(error.cause);
     if (error instanceof UpvestError) return error.name;
   }
   return '';
