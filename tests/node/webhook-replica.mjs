@@ -39,7 +39,7 @@ if (values.floor) {
   // Reconnect every 100 ms (BullMQ's default waits at least 1 s), so a restarted Redis is found soon.
   const connection = { host: '127.0.0.1', port: Number(values['redis-port']), retryStrategy: () => 100 };
   queue = new Queue(values.queue, { connection });
-  // A Queue re-emits its connection's errors; without a listener, Redis going away would end the process.
+  // A Queue re-emits its connection's errors (Redis going away); without a listener BullMQ prints each.
   queue.on('error', () => {});
   const verify = createWebhookVerifier({ keys: JSON.parse(process.env.UPVEST_TEST_JWKS) });
   const store = new BullMQWebhookStore({ queue });
