@@ -6,6 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMock } from '../../scripts/with-mock.mjs';
 
+/** A valid account group (the shape of tests/shared/client-cases.mjs), under any id. */
+export const accountGroup = (id, extra = {}) => ({
+  id,
+  created_at: '2020-08-24T14:15:22Z',
+  updated_at: '2020-08-24T14:15:22Z',
+  type: 'PERSONAL',
+  status: 'ACTIVE',
+  users: [{ id: '413715f2-5401-4b97-8055-034a6b879f8c', type: 'OWNER' }],
+  securities_account_number: '123456789',
+  ...extra,
+});
+
 /** Resolves with `check()`'s first truthy value, polled every 20 ms; rejects after `ms`. */
 export const within = (ms, what, check) =>
   new Promise((resolve, reject) => {

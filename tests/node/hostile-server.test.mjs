@@ -14,6 +14,7 @@ import net from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
+import { accountGroup } from './fixtures.mjs';
 import vm from 'node:vm';
 import zlib from 'node:zlib';
 
@@ -61,17 +62,7 @@ const later = (fn, ms) => {
 };
 const pause = (ms) => new Promise((resolve) => later(resolve, ms));
 
-/** A valid account group (the shape of tests/shared/client-cases.mjs), under any id. */
-const group = (id = groupId, extra = {}) => ({
-  id,
-  created_at: '2020-08-24T14:15:22Z',
-  updated_at: '2020-08-24T14:15:22Z',
-  type: 'PERSONAL',
-  status: 'ACTIVE',
-  users: [{ id: '413715f2-5401-4b97-8055-034a6b879f8c', type: 'OWNER' }],
-  securities_account_number: '123456789',
-  ...extra,
-});
+const group = (id = groupId, extra = {}) => accountGroup(id, extra);
 const idAt = (n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 /** A response's head, raw: every response closes its connection, so none is reused. */

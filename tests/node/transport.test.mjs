@@ -12,18 +12,11 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as api from '../../pkg/node/index.mjs';
+import { accountGroup } from './fixtures.mjs';
 
 const clientId = '363f3305-7ab0-4e82-a158-f9d382ad08b6';
 const groupId = '9d95820d-4333-46b6-98de-04ab7512e76f';
-const group = {
-  id: groupId,
-  created_at: '2020-08-24T14:15:22Z',
-  updated_at: '2020-08-24T14:15:22Z',
-  type: 'PERSONAL',
-  status: 'ACTIVE',
-  users: [{ id: '413715f2-5401-4b97-8055-034a6b879f8c', type: 'OWNER' }],
-  securities_account_number: '123456789',
-};
+const group = accountGroup(groupId);
 const body = JSON.stringify(group);
 const ok = (extra = '') => `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nkeep-alive: timeout=60\r\n${extra}\r\n${body}`;
 
