@@ -3,7 +3,7 @@
 //! time; they are not listed here, so that a misspelt field name is a compile error in
 //! TypeScript.
 
-use crate::typescript::{Declaration, Declared, TypeScript};
+use crate::declaration::{Declaration, Declared, TypeScript};
 use crate::vocabulary::*;
 
 /// Whether a field's value is absent (left out of the JSON): `None`, for an optional field.

@@ -7,6 +7,7 @@
 #[macro_use]
 mod macros;
 pub mod data;
+pub mod declaration;
 pub mod typescript;
 pub mod vocabulary;
 

@@ -99,15 +99,15 @@ macro_rules! api_enum {
             }
         }
 
-        impl crate::typescript::TypeScript for $name {
+        impl crate::declaration::TypeScript for $name {
             fn ts_type() -> String {
                 stringify!($name).to_owned()
             }
         }
 
-        impl crate::typescript::Declared for $name {
-            fn declaration() -> crate::typescript::Declaration {
-                crate::typescript::Declaration::Enum {
+        impl crate::declaration::Declared for $name {
+            fn declaration() -> crate::declaration::Declaration {
+                crate::declaration::Declaration::Enum {
                     name: stringify!($name),
                     doc: &[$($doc),*],
                     values: $name::NAMES,
@@ -150,20 +150,20 @@ macro_rules! api_object {
             }
         }
 
-        impl crate::typescript::TypeScript for $name {
+        impl crate::declaration::TypeScript for $name {
             fn ts_type() -> String {
                 stringify!($name).to_owned()
             }
         }
 
-        impl crate::typescript::Declared for $name {
-            fn declaration() -> crate::typescript::Declaration {
-                use crate::typescript::TypeScript;
-                crate::typescript::Declaration::Object {
+        impl crate::declaration::Declared for $name {
+            fn declaration() -> crate::declaration::Declaration {
+                use crate::declaration::TypeScript;
+                crate::declaration::Declaration::Object {
                     name: stringify!($name),
                     doc: &[$($doc),*],
-                    input: crate::typescript::is_input(stringify!($kind)),
-                    fields: vec![$(crate::typescript::Field {
+                    input: crate::declaration::is_input(stringify!($kind)),
+                    fields: vec![$(crate::declaration::Field {
                         name: stringify!($field).trim_start_matches("r#"),
                         doc: &[$($fdoc),*],
                         ts_type: <$type>::ts_type(),
