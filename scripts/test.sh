@@ -72,12 +72,13 @@ suite package 'package: [0-9]+ passed' node tests/package/run.mjs
 suite environments 'environments: [0-9]+ passed' node tests/environments/run.mjs
 suite bench-smoke 'bench: [0-9]+ passed' node --expose-gc bench/run.mjs --smoke
 # The declarations against the OpenAPI contract: openapi-typescript's types for each operation
-# and ours must be assignable both ways (tests/contract-types/check.ts).
+# and ours must be assignable both ways (tests/contract-types/check.ts). The admin page (www/,
+# JavaScript typed in JSDoc) is checked against the package's declarations as well.
 # Each check prints its line only once it has passed; the count is of those lines.
 suite types 'lines:^types: passed' bash -c '
   checked() { "$@" && echo "types: passed: $*"; }
   checked tsc -p tests/types && checked tsc -p tests/types/tsconfig.node.json && checked tsc -p js && checked tsc -p js/mock \
-    && node scripts/contract-types.mjs && checked tsc -p tests/contract-types'
+    && checked tsc -p www && node scripts/contract-types.mjs && checked tsc -p tests/contract-types'
 # The declarations as published: resolvable under every TypeScript module resolution
 # (arethetypeswrong on the packed package; the .wasm subpath is an asset, not a module), and an
 # API reference generated from them by TypeDoc with warnings as errors.

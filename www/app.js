@@ -12,16 +12,28 @@ import { clearProblem, showProblem } from './problem.js';
 import { PAGE_SIZES, formatView, parseView, sameList } from './state.js';
 import { $, badge, el, fieldMessage, fillSelect, isUuid, owner, when } from './view.js';
 
+/** @typedef {import('/pkg/web/index.js').AccountGroup} AccountGroup */
+/** @typedef {import('./state.js').View} View */
+/** Connection settings. @typedef {{ baseUrl: string, clientId: string, token: string }} Settings */
+/**
+ * How `show` shows a view: `reload` the list even if its part is unchanged, `focus` the detail
+ * view, `group` already fetched (not fetched again).
+ * @typedef {{ reload?: boolean, focus?: boolean, group?: import('/pkg/web/index.js').WithResponse<AccountGroup> | undefined }} ShowOptions
+ */
+
+/** @type {Settings} */
 const settings = {
   baseUrl: localStorage.getItem('upvest-admin.baseUrl') ?? location.origin,
   clientId: localStorage.getItem('upvest-admin.clientId') ?? '363f3305-7ab0-4e82-a158-f9d382ad08b6',
   token: 'admin-page-token',
 };
+/** @type {AccountGroups} */
 let client;
 /** The view shown: what the URL holds (see state.js). */
 let view = parseView(location.search);
 const getClient = () => client;
 
+/** @param {Settings} settings */
 function connect({ baseUrl, clientId, token }) {
   client = new AccountGroups({ baseUrl, clientId, accessToken: token, maxRetries: 1, timeoutMs: 15000 });
 }
@@ -67,8 +79,14 @@ async function load() {
   }
 }
 
+/** @param {AccountGroup} group */
 function row(group) {
   // data-label names each cell where narrow screens show rows as cards (see style.css).
+  /**
+   * @param {string} label
+   * @param {import('./view.js').Child} content
+   * @param {import('./view.js').Attributes} [attributes]
+   */
   const cell = (label, content, attributes = {}) => el('td', { 'data-label': label, ...attributes }, content);
   return el(
     'tr',
@@ -103,6 +121,8 @@ function syncControls() {
 /**
  * Shows a view: the list when its part changed (or `reload`), the detail view when the open
  * group changed (or `group`, already fetched, is given).
+ * @param {View} next
+ * @param {ShowOptions} [options]
  */
 async function show(next, { reload = false, focus = false, group } = {}) {
   const previous = view;
@@ -115,21 +135,29 @@ async function show(next, { reload = false, focus = false, group } = {}) {
   markOpenRow();
 }
 
-/** Moves to a view with these changes: a new history entry (unless `replace`), then shown. */
+/**
+ * Moves to a view with these changes: a new history entry (unless `replace`), then shown.
+ * @param {Partial<View>} changes
+ * @param {ShowOptions & { replace?: boolean }} [options]
+ */
 function navigate(changes, options = {}) {
   const next = { ...view, ...changes };
   if (formatView(next) !== formatView(view)) history[options.replace ? 'replaceState' : 'pushState'](null, '', `${location.pathname}${formatView(next)}`);
   return show(next, options);
 }
 
+/** @param {Event} [event] the form's submit or a control's change; none from "Clear filter" */
 function applyControls(event) {
   event?.preventDefault();
   const user = $('filter-user').value.trim();
   if (!fieldMessage($('filter-user'), $('filter-error'), user === '' || isUuid(user) ? null : 'Must be a UUID.')) return;
-  navigate({ user, sort: $('sort').value, order: $('order').value, size: Number($('page-size').value), page: 1 });
+  navigate({ user, sort: /** @type {View['sort']} */ ($('sort').value), order: /** @type {View['order']} */ ($('order').value), size: Number($('page-size').value), page: 1 });
 }
 
-/** Opens a group by id; the client refuses a malformed id before anything is sent. */
+/**
+ * Opens a group by id; the client refuses a malformed id before anything is sent.
+ * @param {SubmitEvent} event
+ */
 async function lookUp(event) {
   event.preventDefault();
   const input = $('lookup-id');
@@ -144,6 +172,7 @@ async function lookUp(event) {
   }
 }
 
+/** @param {SubmitEvent} event */
 function applySettings(event) {
   event.preventDefault();
   const next = { baseUrl: $('base-url').value.trim(), clientId: $('client-id').value.trim(), token: $('token').value };
@@ -171,7 +200,7 @@ $('token').value = settings.token;
 $('settings-form').addEventListener('submit', applySettings);
 $('lookup-form').addEventListener('submit', lookUp);
 $('list-controls').addEventListener('submit', applyControls);
-for (const id of ['sort', 'order', 'page-size']) $(id).addEventListener('change', applyControls);
+for (const id of /** @type {const} */ (['sort', 'order', 'page-size'])) $(id).addEventListener('change', applyControls);
 $('clear-filter').addEventListener('click', () => {
   $('filter-user').value = '';
   applyControls();
@@ -191,7 +220,7 @@ const detail = createDetail({
   onDismiss: async () => {
     const id = detail.shown();
     await navigate({ group: '' });
-    document.querySelector(`tr[data-id="${CSS.escape(id)}"] button`)?.focus();
+    /** @type {HTMLButtonElement | null} */ (document.querySelector(`tr[data-id="${CSS.escape(id)}"] button`))?.focus();
   },
 });
 createExport(getClient, () => ({ user: view.user, sort: view.sort, order: view.order }));

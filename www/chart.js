@@ -15,6 +15,8 @@ const LONGEST_LABEL = 18;
 /**
  * A figure: caption, bars and the same numbers as a table. `rows` is [{ label, value }];
  * `heading` names the label column of the table.
+ * @param {{ id: string, caption: string, heading: string, rows: readonly import('./tally.js').Row[] }} chart
+ * @returns {HTMLElement}
  */
 export function barChart({ id, caption, heading, rows }) {
   const largest = Math.max(1, ...rows.map((r) => r.value));

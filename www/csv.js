@@ -27,6 +27,13 @@
 // - Separators picked by hand in an import dialog (tab, space): covering them would change text.
 // Safe values (ids, timestamps, enum values, account numbers) come out byte for byte.
 
+/**
+ * A group of either kind, as the export reads it: the other kind's owner field may be read too,
+ * and is absent (`business_id` of a user's group, `users` of a business's).
+ * @typedef {(import('/pkg/web/index.js').UserAccountGroup & { business_id?: undefined })
+ *   | (import('/pkg/web/index.js').BusinessAccountGroup & { users?: undefined })} AnyGroup
+ */
+
 /** The columns, named as the API names the fields; a group's users flattened into two. */
 export const CSV_COLUMNS = ['id', 'type', 'status', 'created_at', 'updated_at', 'securities_account_number', 'business_id', 'users.id', 'users.type'];
 
@@ -39,12 +46,20 @@ const FIRST_SEEN = /^[\s\p{Cc}\p{Cf}"]*([^\s\p{Cc}\p{Cf}"])/u;
 /** Lines of a value, each with its line break (CRLF, CR or LF) at its end. */
 const AFTER_LINE_BREAK = /(?<=\n|\r(?!\n))/;
 
-/** Whether a cell with this first seen character would be read as a formula. */
+/**
+ * Whether a cell with this first seen character would be read as a formula.
+ * @param {string | undefined} char
+ */
 const isFormulaStart = (char) => char !== undefined && '=+-@'.includes(char.normalize('NFKC')[0]);
 
-/** One `;`-separated part of a value, with an apostrophe before each line that could start a formula. */
+/**
+ * One `;`-separated part of a value, with an apostrophe before each line that could start a formula.
+ * @param {string} part
+ * @returns {string}
+ */
 function neutralisedPart(part) {
   const lines = part.split(AFTER_LINE_BREAK);
+  /** @type {string | undefined} */
   let seen; // the first character seen from this line on, within the part
   for (let i = lines.length - 1; i >= 0; i -= 1) {
     seen = FIRST_SEEN.exec(lines[i])?.[1] ?? seen;
@@ -53,29 +68,54 @@ function neutralisedPart(part) {
   return lines.join('');
 }
 
-/** A value with every place where a cell can start (see above) made inert. */
+/**
+ * A value with every place where a cell can start (see above) made inert.
+ * @param {string} text
+ * @returns {string}
+ */
 const neutralised = (text) => text.split(LIST_SEPARATOR).map(neutralisedPart).join(LIST_SEPARATOR);
 
-/** One field: neutralised against formulas, then quoted when RFC 4180 requires it. */
+/**
+ * One field: neutralised against formulas, then quoted when RFC 4180 requires it. Objects are
+ * written as JSON, null and undefined as an empty field.
+ * @param {unknown} value
+ * @returns {string}
+ */
 export function csvField(value) {
   const text = neutralised(value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** One record, CRLF-terminated. */
+/**
+ * One record, CRLF-terminated.
+ * @param {readonly unknown[]} values
+ * @returns {string}
+ */
 export function csvRecord(values) {
   return `${values.map(csvField).join(',')}\r\n`;
 }
 
-/** A group's values in the order of CSV_COLUMNS; csvField neutralises each user's part. */
+/**
+ * A group's values in the order of CSV_COLUMNS; csvField neutralises each user's part.
+ * @param {AnyGroup} group
+ * @returns {(string | undefined)[]}
+ */
 export function groupValues(group) {
   const users = Array.isArray(group.users) ? group.users : [];
+  /** @param {keyof import('/pkg/web/index.js').AccountGroupUser} field */
   const each = (field) => users.map((u) => u?.[field] ?? '').join(LIST_SEPARATOR);
   return [group.id, group.type, group.status, group.created_at, group.updated_at, group.securities_account_number, group.business_id, each('id'), each('type')];
 }
 
-/** The header record. */
+/**
+ * The header record.
+ * @returns {string}
+ */
 export const csvHeader = () => csvRecord(CSV_COLUMNS);
 
-/** A group's record. */
+/**
+ * A group's record.
+ * @param {AnyGroup} group
+ * @returns {string}
+ */
 export const groupRecord = (group) => csvRecord(groupValues(group));

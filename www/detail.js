@@ -7,7 +7,20 @@ import { pollUntil } from './poll.js';
 import { clearProblem, describe, isCancellation, showProblem } from './problem.js';
 import { $, badge, el, fillSelect, owner, when } from './view.js';
 
-/** Asks before an irreversible step; resolves true when confirmed. */
+/** @typedef {import('/pkg/web/index.js').AccountGroup} AccountGroup */
+/** @typedef {import('/pkg/web/index.js').WithResponse<AccountGroup>} FetchedGroup */
+
+/**
+ * The group a detail view shows: its id, the controller that stops what the view started, and
+ * the status last shown (null until the group is shown).
+ * @typedef {{ id: string, controller: AbortController, status: import('/pkg/web/index.js').AccountGroupStatus | null }} Opened
+ */
+
+/**
+ * Asks before an irreversible step; resolves true when confirmed.
+ * @param {string} text
+ * @returns {Promise<boolean>}
+ */
 function confirmStep(text) {
   const dialog = $('confirm');
   $('confirm-text').textContent = text;
@@ -21,11 +34,21 @@ function confirmStep(text) {
  * The detail view's behaviour. `getClient` gives the current client; `onChanged(group)` hears of
  * a change made or seen here (the list and the overview then catch up); `onDismiss` is the
  * "Back to the list" button.
+ * @param {{
+ *   getClient: () => import('/pkg/web/index.js').AccountGroups;
+ *   onChanged: (group: FetchedGroup | null) => unknown;
+ *   onDismiss: () => unknown;
+ * }} hooks
  */
 export function createDetail({ getClient, onChanged, onDismiss }) {
   const section = $('detail');
+  /** @type {Opened | null} */
   let opened = null; // { id, controller, status } of the group shown, while it is
 
+  /**
+   * Shows a group's fields in the view opened for it.
+   * @param {FetchedGroup} group
+   */
   function render(group) {
     const fields = [
       ['Type', group.type],
@@ -38,10 +61,13 @@ export function createDetail({ getClient, onChanged, onDismiss }) {
     ];
     $('detail-fields').replaceChildren(...fields.flatMap(([name, value]) => [el('dt', {}, name), el('dd', {}, value)]));
     $('close-form').hidden = group.status !== ACTIVE;
-    opened.status = group.status;
+    /** @type {Opened} */ (opened).status = group.status;
   }
 
-  /** Polls a CLOSING group until its status changes; the live region says what happened. */
+  /**
+   * Polls a CLOSING group until its status changes; the live region says what happened.
+   * @param {Opened} current
+   */
   function watch(current) {
     const live = $('detail-live');
     live.textContent = 'Closing: the status is checked again until the closure completes.';
@@ -81,9 +107,13 @@ export function createDetail({ getClient, onChanged, onDismiss }) {
   /**
    * Shows a group: fetched, unless `group` is given already. Resolves true when shown; on a
    * failure the problem box says why and the view stays closed.
+   * @param {string} id
+   * @param {{ group?: FetchedGroup | undefined, focus?: boolean }} [options]
+   * @returns {Promise<boolean>}
    */
   async function open(id, { group, focus = false } = {}) {
     stop();
+    /** @type {Opened} */
     const current = { id, controller: new AbortController(), status: null };
     opened = current;
     section.setAttribute('aria-busy', 'true');
@@ -112,11 +142,12 @@ export function createDetail({ getClient, onChanged, onDismiss }) {
     }
   }
 
+  /** @param {SubmitEvent} event */
   async function closeGroup(event) {
     event.preventDefault();
     const id = opened?.id;
     if (!id) return;
-    const closureReason = $('closure-reason').value;
+    const closureReason = /** @type {import('/pkg/web/index.js').ClosureReason | ''} */ ($('closure-reason').value);
     const notificationOnly = $('notification-only').checked;
     const what = notificationOnly ? 'Announce a future closure of' : 'Close';
     if (!(await confirmStep(`${what} account group ${id}? This cannot be undone.`))) return;

@@ -8,12 +8,23 @@ import { Task } from './progress.js';
 import { readInto } from './reader.js';
 import { $ } from './view.js';
 
-/** The file name: when, and whose groups. */
+/** @typedef {import('/pkg/web/index.js').AccountGroups} AccountGroups */
+
+/**
+ * The file name: when, and whose groups.
+ * @param {string | undefined} user
+ * @returns {string}
+ */
 function fileName(user) {
   const stamp = new Date().toISOString().slice(0, 19).replaceAll(':', '');
   return `account-groups${user ? `-user-${user}` : ''}-${stamp}Z.csv`;
 }
 
+/**
+ * Saves a file through a download link.
+ * @param {Blob} blob
+ * @param {string} name
+ */
 function save(blob, name) {
   const url = URL.createObjectURL(blob);
   const link = Object.assign(document.createElement('a'), { href: url, download: name });
@@ -22,7 +33,11 @@ function save(blob, name) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** The export's behaviour; `getFilter` gives { user, sort, order } of the list shown. */
+/**
+ * The export's behaviour; `getFilter` gives { user, sort, order } of the list shown.
+ * @param {() => AccountGroups} getClient
+ * @param {() => import('./reader.js').Filter} getFilter
+ */
 export function createExport(getClient, getFilter) {
   const task = new Task({ region: $('export'), progress: $('export-progress'), count: $('export-count'), status: $('export-status'), cancel: $('export-cancel'), start: $('export-start') });
 

@@ -10,11 +10,15 @@ import { readInto } from './reader.js';
 import { Tally } from './tally.js';
 import { $ } from './view.js';
 
-/** The Overview region's behaviour; `getClient` gives the client of the current connection. */
+/**
+ * The Overview region's behaviour; `getClient` gives the client of the current connection.
+ * @param {() => import('/pkg/web/index.js').AccountGroups} getClient
+ */
 export function createOverview(getClient) {
   const region = $('overview');
   const task = new Task({ region, progress: $('overview-progress'), count: $('overview-count'), status: $('overview-status'), cancel: $('overview-cancel'), start: $('overview-refresh') });
 
+  /** @param {import('./tally.js').Summary} summary */
   function draw({ total, byStatus, byType, created }) {
     $('overview-charts').replaceChildren(
       barChart({ id: 'chart-status', caption: 'Groups by status', heading: 'Status', rows: byStatus }),

@@ -3,10 +3,33 @@
 // the task again cancels the run under way, so two runs never write over each other.
 import { isCancellation } from './problem.js';
 
+/**
+ * A task's elements: its region (`aria-busy`, `data-state`), the <progress>, the count beside
+ * it, the status line, the Cancel button and the button that starts the task.
+ * @typedef {{
+ *   region: HTMLElement;
+ *   progress: HTMLProgressElement;
+ *   count: HTMLElement;
+ *   status: HTMLElement;
+ *   cancel: HTMLButtonElement;
+ *   start: HTMLElement;
+ * }} TaskParts
+ */
+
+/**
+ * What a task's work is given: the signal that cancels it, and `report(read, total)` for the
+ * progress bar.
+ * @typedef {{ signal: AbortSignal, report: (read: number, total: number) => void }} TaskContext
+ */
+
 export class Task {
+  /** The run under way's, while there is one. @type {AbortController | null} */
   #controller = null;
 
-  /** `parts`: { region, progress, count, status, cancel, start } elements. */
+  /**
+   * `parts`: { region, progress, count, status, cancel, start } elements.
+   * @param {TaskParts} parts
+   */
   constructor(parts) {
     this.parts = parts;
     parts.cancel.disabled = true;
@@ -17,7 +40,10 @@ export class Task {
     this.#controller?.abort(new DOMException('Cancelled by the operator', 'AbortError'));
   }
 
-  /** Shows a message in the task's status line (a polite live region). */
+  /**
+   * Shows a message in the task's status line (a polite live region).
+   * @param {string} message
+   */
   say(message) {
     this.parts.status.textContent = message;
   }
@@ -26,6 +52,9 @@ export class Task {
    * Runs `work({ signal, report })`; resolves with what it returns, or with null when cancelled
    * (the status line then says how far it got) or overtaken by a newer run. Other failures
    * reject.
+   * @template T
+   * @param {(context: TaskContext) => Promise<T>} work
+   * @returns {Promise<T | null>}
    */
   async run(work) {
     this.cancel();
@@ -33,7 +62,8 @@ export class Task {
     this.#controller = controller;
     const current = () => controller === this.#controller;
     const { region, cancel } = this.parts;
-    let progress = null; // [read, total] once the total is known
+    let progress = /** @type {[number, number] | null} */ (null); // [read, total] once the total is known
+    /** @type {TaskContext['report']} */
     const report = (read, total) => {
       progress = [read, total];
       if (current()) this.#show(read, total);
@@ -67,6 +97,10 @@ export class Task {
     }
   }
 
+  /**
+   * @param {number} read
+   * @param {number} total
+   */
   #show(read, total) {
     const { progress, count } = this.parts;
     progress.max = Math.max(total, 1);

@@ -4,9 +4,25 @@
 
 const PAGE_SIZE = 1000; // the API's largest page: the fewest requests for a whole list
 
+/** @typedef {import('/pkg/web/index.js').AccountGroup} AccountGroup */
+/** @typedef {import('/pkg/web/index.js').AccountGroups} AccountGroups */
+
+/**
+ * Which groups to read, in which order: one user's (`user`, when given and not empty) or all.
+ * @typedef {{
+ *   user?: string | undefined;
+ *   sort: import('/pkg/web/index.js').SortField;
+ *   order: import('/pkg/web/index.js').SortOrder;
+ * }} Filter
+ */
+
 /**
  * Yields every group of `filter` ({ user?, sort, order }), calling `report(read, total)` as it
  * goes. Aborting `signal` cancels the request under way and rejects with the signal's reason.
+ * @param {AccountGroups} client
+ * @param {Filter} filter
+ * @param {import('./progress.js').TaskContext} context
+ * @returns {AsyncGenerator<AccountGroup, void, undefined>}
  */
 async function* readAll(client, { user, sort, order }, { signal, report }) {
   const head = await (user ? client.listForUser(user, { sort, order, limit: 1 }, { signal }) : client.list({ sort, order, limit: 1 }, { signal }));
@@ -28,9 +44,14 @@ async function* readAll(client, { user, sort, order }, { signal, report }) {
 /**
  * Reads every group of `filter` as `task` (a Task: progress, Cancel), handing each to `onGroup`.
  * Resolves true when the list was read to its end, null when cancelled.
+ * @param {import('./progress.js').Task} task
+ * @param {AccountGroups} client
+ * @param {Filter} filter
+ * @param {(group: AccountGroup) => unknown} onGroup
+ * @returns {Promise<true | null>}
  */
 export function readInto(task, client, filter, onGroup) {
-  return task.run(async ({ signal, report }) => {
+  return task.run(/** @returns {Promise<true>} */ async ({ signal, report }) => {
     for await (const group of readAll(client, filter, { signal, report })) onGroup(group);
     return true;
   });
