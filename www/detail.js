@@ -48,8 +48,9 @@ export function createDetail({ getClient, onChanged, onDismiss }) {
   /**
    * Shows a group's fields in the view opened for it.
    * @param {FetchedGroup} group
+   * @param {Opened} view the view it was fetched for
    */
-  function render(group) {
+  function render(group, view) {
     const fields = [
       ['Type', group.type],
       ['Status', badge(group.status)],
@@ -61,7 +62,7 @@ export function createDetail({ getClient, onChanged, onDismiss }) {
     ];
     $('detail-fields').replaceChildren(...fields.flatMap(([name, value]) => [el('dt', {}, name), el('dd', {}, value)]));
     $('close-form').hidden = group.status !== ACTIVE;
-    /** @type {Opened} */ (opened).status = group.status;
+    view.status = group.status;
   }
 
   /**
@@ -80,8 +81,10 @@ export function createDetail({ getClient, onChanged, onDismiss }) {
         live.textContent = `The status could not be checked (${describe(error)}); trying again.`;
         return false;
       }
+      // The view moved on while the answer was on its way: it is no longer this group's.
+      if (opened !== current) return true;
       if (group.status === current.status) return false;
-      render(group);
+      render(group, current);
       live.textContent = `Account group ${current.id} is now ${group.status}.`;
       onChanged(group);
       return group.status !== CLOSING;
@@ -122,7 +125,7 @@ export function createDetail({ getClient, onChanged, onDismiss }) {
       if (opened !== current) return false;
       $('detail-id').textContent = id;
       $('detail-live').textContent = '';
-      render(shown);
+      render(shown, current);
       section.dataset.id = id;
       section.hidden = false;
       clearProblem('detail', 'action');

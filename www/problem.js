@@ -29,10 +29,11 @@ export function clearProblem(...topics) {
 
 /**
  * Shows an error in the problem box; `topic` is 'list', 'detail' or 'action'.
- * @param {unknown} error what a call rejected with, read as a Failure
+ * @param {unknown} thrown what a call rejected with, read as a Failure
  * @param {Topic} topic
  */
-export function showProblem(error, topic) {
+export function showProblem(thrown, topic) {
+  const error = asFailure(thrown);
   const box = $('problem');
   shownFor = topic;
   const problem = error instanceof ProblemError;
@@ -46,12 +47,23 @@ export function showProblem(error, topic) {
 
 /**
  * An error in one line, with its request id when the API answered.
- * @param {unknown} error what a call rejected with, read as a Failure
+ * @param {unknown} thrown what a call rejected with, read as a Failure
  * @returns {string}
  */
-export function describe(error) {
+export function describe(thrown) {
+  const error = asFailure(thrown);
   const what = error instanceof ProblemError ? `${error.title ?? 'HTTP error'} (HTTP ${error.status})` : `${/** @type {Failure} */ (error).name ?? 'Error'}: ${/** @type {Failure} */ (error).message}`;
   return /** @type {Failure} */ (error).requestId ? `${what}, request id ${/** @type {Failure} */ (error).requestId}` : what;
+}
+
+/**
+ * What a call rejected with, as an object to read: a rejection with `undefined`, a string or a
+ * number becomes an `Error` saying so.
+ * @param {unknown} error
+ * @returns {unknown}
+ */
+function asFailure(error) {
+  return typeof error === 'object' && error !== null ? error : new Error(`rejected with ${String(error)}`);
 }
 
 /**
