@@ -552,7 +552,7 @@ export interface WebhookReceiverOptions {
   /**
    * Required: `createWebhookVerifier(…)` (its signature check runs before the body is read, so
    * an unsigned request is refused unread), any other check of the whole request, or `false` to
-   * accept deliveries unchecked (tests only).
+   * accept deliveries unchecked (tests only; with `NODE_ENV=production` it warns once).
    */
   verify: WebhookVerifier | ((request: WebhookRequest) => Promise<void> | void) | false;
   /** Where deliveries are recorded: a `MemoryWebhookStore`, a `BullMQWebhookStore`
@@ -564,7 +564,7 @@ export interface WebhookReceiverOptions {
   /** The largest body read before anything vouched for it (a `verify` that needs the body, or
    * `false`); default 1 MiB. */
   maxUnverifiedBodyBytes?: number | undefined;
-  /** How long the store may take, 1 to 600,000 ms; default 10,000. Longer is answered 503 (and
+  /** How long the store may take, 1 to 600,000 ms; default 5,000. Longer is answered 503 (and
    * the store's `signal` aborts): Upvest delivers again, and nothing is lost. */
   storeTimeoutMs?: number | undefined;
   /** Told of every delivery answered with an error, and of each one quarantined; what it throws
@@ -596,8 +596,10 @@ export interface WebhookReceiver {
   /** For `node:http` (`http.createServer(receiver.listener)`) and Express. */
   listener(request: NodeWebhookRequest, response: NodeWebhookResponse): Promise<void>;
   /** Records a body as a verified delivery would be (a quarantined one, once the code that
-   * refused it is mended); resolves with the status and body a delivery would be answered with. */
-  replay(body: Uint8Array | string): Promise<{ status: number; body: unknown }>;
+   * refused it is mended): the body itself, or a quarantine record as a store keeps it
+   * (`MemoryWebhookStore`'s, or a BullMQ quarantine job's `data`, base64 bodies decoded);
+   * resolves with the status and body a delivery would be answered with. */
+  replay(delivery: Uint8Array | string | { body: Uint8Array | string; encoding?: 'utf8' | 'base64' | undefined }): Promise<{ status: number; body: unknown }>;
 }
 
 /**

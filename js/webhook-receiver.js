@@ -5,7 +5,7 @@
 // cannot read as events is kept whole, in quarantine, and acknowledged. Processing happens later,
 // from the store (a BullMQ queue, say), never before the answer.
 import { core } from './core.js';
-import { digest } from './crypto.js';
+import { digest, fromBase64 } from './crypto.js';
 import { describeThrown } from './driver.js';
 import { WebhookVerificationError } from './errors.js';
 import { bare, method, own } from './members.js';
@@ -22,8 +22,9 @@ const OPTION_NAMES = ['verify', 'store', 'maxBodyBytes', 'maxUnverifiedBodyBytes
 const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** A delivery read before anything vouches for it (a `verify` that needs the body, or none). */
 const DEFAULT_MAX_UNVERIFIED_BODY_BYTES = 1024 * 1024;
-/** Long enough for a store under load, short enough to answer before the sender gives up. */
-const DEFAULT_STORE_TIMEOUT_MS = 10_000;
+/** Long enough for a store under load (100 jobs take Redis a few ms), short enough to answer
+ * well before a sender's own limit (upvest-mock's is 10 s; Upvest's is not published). */
+const DEFAULT_STORE_TIMEOUT_MS = 5_000;
 const MAX_TIMEOUT_MS = 600_000;
 
 /** @typedef {{ status: number, headers: Record<string, string>, body: string }} Answer */
@@ -70,16 +71,35 @@ export function createWebhookReceiver(options) {
     },
     /**
      * Records a body again, as a verified delivery would be: for a quarantined delivery, once the
-     * code that refused it is mended. Resolves with what a delivery would have been answered.
-     * @param {Uint8Array | string} body
+     * code that refused it is mended. Takes the body (bytes or text) or a quarantine record as a
+     * store keeps it: `MemoryWebhookStore`'s (`body` bytes) or a BullMQ quarantine job's `data`
+     * (`body` text, `encoding` `utf8` or `base64`). Resolves with what a delivery would have been
+     * answered.
+     * @param {unknown} delivery
      */
-    async replay(body) {
-      const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body instanceof Uint8Array ? new Uint8Array(body) : body;
-      if (!(bytes instanceof Uint8Array)) throw invalid('body', 'type', 'must be a Uint8Array or a string');
-      const answer = await record(settings, bytes);
+    async replay(delivery) {
+      const answer = await record(settings, replayedBytes(delivery));
       return { status: answer.status, body: JSON.parse(answer.body) };
     },
   };
+}
+
+/** The bytes of what `replay` was given (see there).
+ * @param {unknown} delivery @returns {Uint8Array<ArrayBuffer>} */
+function replayedBytes(delivery) {
+  if (typeof delivery === 'string') return new TextEncoder().encode(delivery);
+  if (delivery instanceof Uint8Array) return new Uint8Array(delivery);
+  const [body, encoding] = [member(delivery, 'body', 'body'), member(delivery, 'encoding', 'encoding')];
+  if (body instanceof Uint8Array) return new Uint8Array(body);
+  if (typeof body === 'string' && (encoding === undefined || encoding === 'utf8')) return new TextEncoder().encode(body);
+  if (typeof body === 'string' && encoding === 'base64') {
+    try {
+      return fromBase64(body);
+    } catch (error) {
+      throw invalid('body', 'format', 'must be base64 when encoding is base64');
+    }
+  }
+  throw invalid('delivery', 'type', 'must be a body (a Uint8Array or a string) or a quarantine record { body, encoding? }');
 }
 
 /**
@@ -91,6 +111,15 @@ export function createWebhookReceiver(options) {
  * @property {number} storeTimeoutMs
  * @property {(error: unknown, context: { status: number, stage: string }) => void} onError
  */
+
+/** `verify: false` is for tests; in a process that says it is production, it is said once, loudly
+ * (an accident there accepts forged events). */
+function warnIfProduction() {
+  const env = /** @type {{ process?: { env?: Record<string, string | undefined> } }} */ (globalThis).process?.env;
+  if (env?.NODE_ENV === 'production') {
+    console.warn('upvest-account-groups: createWebhookReceiver({ verify: false }) with NODE_ENV=production: deliveries are accepted without checking that Upvest signed them');
+  }
+}
 
 /** @param {ReceiverSettings} settings @param {Incoming} incoming @returns {Promise<Answer>} */
 async function receiveDelivery(settings, incoming) {
@@ -214,6 +243,7 @@ function readOptions(options) {
   knownOptions(options, OPTION_NAMES, 'createWebhookReceiver', false);
   const checked = /** @type {object} */ (options);
   const verify = checkedVerify(options);
+  if (verify === false) warnIfProduction();
   const store = member(options, 'store', 'store');
   const record = method(store, 'record');
   const quarantine = method(store, 'quarantine');

@@ -108,7 +108,7 @@ export function createWebhookVerifier(options) {
     } catch {
       // A platform that cannot check it has not shown it valid.
     }
-    if (!valid) throw refuse('bad-signature', 'the signature does not match the request (or was not made by the key of its keyid)');
+    if (!valid) throw refuse('bad-signature', 'the signature does not match the request (its method, path, query, a covered header or the body differ from what was signed, or another key made it; behind a proxy that rewrites the path, give the check the URL Upvest posted to)');
   }
   /** @param {unknown} request a `WebhookRequest`, read as given */
   const verifyWebhookSignature = (request) => check(request, true);

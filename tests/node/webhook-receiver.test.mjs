@@ -305,3 +305,36 @@ test('the in-process mock delivers to two receivers handle()s round-robin, with 
     await loop.stop();
   }
 });
+
+test('replay takes a quarantine record as the stores keep it: bytes, text, or base64; a bad one is InvalidInputError', async () => {
+  const { receiver, store } = await setup({ verify: false });
+  const body = freshBody();
+  const bytes = new TextEncoder().encode(body);
+  const b64 = btoa(String.fromCharCode(...bytes));
+  for (const record of [{ body: bytes }, { body, encoding: 'utf8' }, { body: b64, encoding: 'base64' }]) {
+    assert.deepEqual(await receiver.replay(record), { status: 200, body: { received: 1 } }, JSON.stringify(record).slice(0, 40));
+  }
+  assert.equal(store.take().length, 1, 'the same event, recorded once');
+  for (const bad of [{ body: '%%%', encoding: 'base64' }, { body: 1 }, 42, null]) {
+    await assert.rejects(receiver.replay(bad), (e) => e instanceof api.InvalidInputError, JSON.stringify(bad));
+  }
+});
+
+test('verify: false under NODE_ENV=production warns once, at creation', async () => {
+  const warned = [];
+  const { warn } = console;
+  const before = process.env.NODE_ENV;
+  console.warn = (line) => warned.push(line);
+  try {
+    process.env.NODE_ENV = 'production';
+    api.createWebhookReceiver({ verify: false, store: new api.MemoryWebhookStore() });
+    process.env.NODE_ENV = 'test';
+    api.createWebhookReceiver({ verify: false, store: new api.MemoryWebhookStore() });
+  } finally {
+    console.warn = warn;
+    if (before === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = before;
+  }
+  assert.equal(warned.length, 1);
+  assert.match(warned[0], /verify: false.*NODE_ENV=production/);
+});
