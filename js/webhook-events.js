@@ -8,7 +8,7 @@ import { core } from './core.js';
 import { InvalidInputError } from './errors.js';
 import { signerFailure } from './driver.js';
 import { member, plain, splitOptions } from './plain.js';
-import { checkWebhookBodySize, parseWebhookBody } from './runtime.js';
+import { checkWebhookBodySize, parseWebhookBody } from './webhook-body.js';
 
 /**
  * Checks a webhook delivery and resolves with its events.

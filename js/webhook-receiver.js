@@ -12,7 +12,7 @@ import { bare, method, own } from './members.js';
 import { invalidInput as invalid, knownOptions, wholeOption } from './option-checks.js';
 import { member } from './plain.js';
 import { BodyAlreadyParsedError, readIncomingBody, readRequestBody, TOO_LARGE } from './request-body.js';
-import { parseWebhookBody } from './runtime.js';
+import { parseWebhookBody } from './webhook-body.js';
 import { checkedVerify } from './webhook-events.js';
 import { signatureFirst } from './webhook-verifier.js';
 
