@@ -252,7 +252,7 @@ async function withMock(flags, use) {
 // ---- the checks' ends: a script's output, a server's JSON, a page's #result -----------------
 
 function describe(summary) {
-  return `iterated ${summary.iterated} of total_count ${summary.total} over ${summary.pages} pages, 404 as ProblemError`;
+  return `iterated ${summary.iterated} of total_count ${summary.total} over ${summary.pages} pages, 404 as ProblemError, a webhook receiver recorded ${summary.webhooks?.recorded} and quarantined ${summary.webhooks?.quarantined}`;
 }
 
 function lastJsonLine(output) {

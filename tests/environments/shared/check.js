@@ -1,6 +1,7 @@
 // The checks every environment runs, in Node, Bun, Deno, a browser page, a Next.js route and a
-// Cloudflare Worker alike: create a group, read it back, list, iterate over every page, and a
-// 404 caught with `instanceof ProblemError`. Plain ES2022 with no imports, so that every bundler
+// Cloudflare Worker alike: create a group, read it back, list, iterate over every page, a 404
+// caught with `instanceof ProblemError`, and a webhook receiver's `handle` (a Fetch-API Request
+// in, a Response out) recording a delivery once and keeping one that is not events. Plain ES2022 with no imports, so that every bundler
 // and runtime takes it as it is. Resolves with a small summary; throws on the first failed check.
 // Meant for a mock started with `--seed N` (N > 7, so that iterating crosses pages).
 
@@ -13,7 +14,7 @@ function expect(condition, message) {
   if (!condition) throw new Error(`check failed: ${message}`);
 }
 
-export async function runChecks({ AccountGroups, ProblemError }, baseUrl) {
+export async function runChecks({ AccountGroups, ProblemError, createWebhookReceiver, MemoryWebhookStore }, baseUrl) {
   expect(typeof AccountGroups === 'function', `AccountGroups is a ${typeof AccountGroups}`);
   expect(typeof ProblemError === 'function', `ProblemError is a ${typeof ProblemError}`);
   expect(typeof baseUrl === 'string' && baseUrl !== '', `no mock URL given (${baseUrl})`);
@@ -52,7 +53,10 @@ export async function runChecks({ AccountGroups, ProblemError }, baseUrl) {
   expect(missing instanceof ProblemError, `get(missing) gave ${missing === undefined ? 'no error' : `${missing?.name}: ${missing?.message}`}, not a ProblemError`);
   expect(missing.status === 404, `get(missing) gave status ${missing.status}`);
 
+  const webhooks = await receiverChecks({ createWebhookReceiver, MemoryWebhookStore }, created);
+
   return {
+    webhooks,
     created: created.id,
     listed: page.data.length,
     total,
@@ -61,6 +65,26 @@ export async function runChecks({ AccountGroups, ProblemError }, baseUrl) {
     notFound: missing.status,
     requestId: missing.requestId,
   };
+}
+
+/** A receiver over a memory store, through the platform's own Request and Response. */
+async function receiverChecks({ createWebhookReceiver, MemoryWebhookStore }, group) {
+  expect(typeof createWebhookReceiver === 'function', `createWebhookReceiver is a ${typeof createWebhookReceiver}`);
+  const store = new MemoryWebhookStore();
+  const receiver = createWebhookReceiver({ verify: false, store });
+  const event = { id: crypto.randomUUID(), created_at: group.created_at, type: 'ACCOUNT_GROUP.CREATED', webhook_id: crypto.randomUUID(), object: group };
+  const post = (body) => receiver.handle(new Request('http://127.0.0.1/upvest/webhooks', { method: 'POST', headers: { 'content-type': 'application/json' }, body }));
+  const delivery = JSON.stringify({ payload: [event] });
+  for (const attempt of ['first', 'again']) {
+    const answer = await post(delivery);
+    expect(answer instanceof Response && answer.status === 200, `the ${attempt} delivery was answered ${answer?.status}`);
+  }
+  const recorded = store.take();
+  expect(recorded.length === 1 && recorded[0].id === event.id, `recorded ${JSON.stringify(recorded.map((r) => r.id))}, not once ${event.id}`);
+  const odd = await post('{"payload":"not events"}');
+  const [kept] = store.quarantined();
+  expect(odd.status === 200 && /^sha256-[0-9a-f]{64}$/.test(kept?.id ?? ''), `a body that is not events was answered ${odd.status}, kept as ${kept?.id}`);
+  return { recorded: recorded.length, quarantined: store.quarantined().length };
 }
 
 /** An account of anything thrown (name, message, stack), for pages and servers to report. */

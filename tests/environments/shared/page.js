@@ -4,7 +4,7 @@
 // waits for it.
 import { describeError, runChecks } from './check.js';
 
-/** Runs the checks (api: { AccountGroups, ProblemError } as the app imported them); resolves with { status: 'ok' | 'error', text } and never rejects. */
+/** Runs the checks (api: { AccountGroups, ProblemError, createWebhookReceiver, MemoryWebhookStore } as the app imported them); resolves with { status: 'ok' | 'error', text } and never rejects. */
 export async function checkInPage(api) {
   try {
     const mock = new URLSearchParams(location.search).get('mock');

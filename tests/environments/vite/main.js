@@ -1,4 +1,4 @@
-import { AccountGroups, ProblemError } from 'upvest-account-groups';
+import { AccountGroups, createWebhookReceiver, MemoryWebhookStore, ProblemError } from 'upvest-account-groups';
 import { showChecks } from './shared/page.js';
 
-showChecks({ AccountGroups, ProblemError });
+showChecks({ AccountGroups, ProblemError, createWebhookReceiver, MemoryWebhookStore });

@@ -1,9 +1,9 @@
 // The checks on the server, in a route handler, on every request.
-import { AccountGroups, ProblemError } from 'upvest-account-groups';
+import { AccountGroups, createWebhookReceiver, MemoryWebhookStore, ProblemError } from 'upvest-account-groups';
 import { handleCheck } from '../../../shared/handler.js';
 
 export const dynamic = 'force-dynamic';
 
 export function GET(request) {
-  return handleCheck({ AccountGroups, ProblemError }, request);
+  return handleCheck({ AccountGroups, ProblemError, createWebhookReceiver, MemoryWebhookStore }, request);
 }
