@@ -61,12 +61,17 @@ function checkedAgent(agent, fetchOption) {
   return agent;
 }
 
+/** The headers of a call that gives none (never changed: the driver copies what it sends). */
+const NO_HEADERS = /** @type {string[]} */ (/** @type {unknown} */ (Object.freeze([])));
+
 /**
  * A call's options, copied plain, and its own `headers` as `[name, value, …]`, checked
  * (js/headers.js): from a plain object's own members, or a `Headers`' or a `Map`'s `entries()`.
  * @param {unknown} options
  */
 function callOptions(options) {
+  // No options, the common case: nothing to copy or check.
+  if (options === undefined) return { data: undefined, signal: undefined, headers: NO_HEADERS };
   const { data, signal } = splitOptions(options, 'options', []);
   const given = member(options, 'headers', 'headers');
   /** @type {string[]} */

@@ -64,28 +64,38 @@ export async function run(transport, call, signal, extra = []) {
  * @returns {Promise<any>}
  */
 async function attempts(transport, call, signal, extra) {
-  const { method, url, path, body, maxResponseBytes } = call;
-  const added = transport.userAgent === undefined ? extra : ['user-agent', transport.userAgent, ...extra];
+  const { method, url, body, maxResponseBytes } = call;
+  const { userAgent } = transport;
   const watched = transport.onRequest !== undefined || transport.onResponse !== undefined || transport.log !== undefined || transport.tracer !== undefined;
+  const path = watched ? call.path : '';
+  const tokens = transport.tokens;
+  /** @param {number} status @param {string | undefined} contentType */
+  const wantsBody = (status, contentType) => call.wantsBody(status, contentType);
   for (let attempt = 1; ; attempt += 1) {
     if (signal?.aborted) throw signal.reason;
-    const lease = transport.tokens ? await transport.tokens.current(signal, call.timeLimit(Date.now())) : undefined;
-    let headers = call.plan(lease?.token, Date.now()).concat(added);
+    // A token at hand (a fixed one, or the provider's while usable) is taken without an await.
+    const lease = tokens === undefined ? undefined : (tokens.ready() ?? (await tokens.current(signal, call.timeLimit(Date.now()))));
+    let headers = call.plan(lease?.token, Date.now());
+    if (userAgent !== undefined) headers.push('user-agent', userAgent);
+    for (let i = 0; i < extra.length; i += 1) headers.push(extra[i]);
     if (transport.signer) headers = headers.concat(await sign(transport.signer, { method, url, headers, body }, signal, call.timeLimit(Date.now())));
-    const send = () => transport.exchange(transport, method, url, headers, body, call.attemptTimeoutMs, signal, maxResponseBytes, (status, contentType) => call.wantsBody(status, contentType));
     /** @type {ReturnType<typeof watch<import('./runtime.js').AttemptResult>> | undefined} */
     let watcher;
+    /** @type {import('./runtime.js').AttemptResult} */
+    let result;
     if (watched) {
+      const sent = headers;
+      const send = () => transport.exchange(transport, method, url, sent, body, call.attemptTimeoutMs, signal, maxResponseBytes, wantsBody);
       const event = { method, url, path, attempt, headers: {} };
       if (transport.onRequest) {
         event.headers = redacted(headers);
         callHook(transport.onRequest, event);
       }
       watcher = watch(transport, event, send);
+      result = await watcher.result;
+    } else {
+      result = await transport.exchange(transport, method, url, headers, body, call.attemptTimeoutMs, signal, maxResponseBytes, wantsBody);
     }
-    const result = await (watcher ? watcher.result : send());
-    /** @param {string | undefined} error @param {number | 'token'} [retry] */
-    const end = (error, retry) => watcher?.end({ status: result.status, requestId: result.requestId, error, retry });
     if (result.failure === 'aborted') {
       watcher?.end({ status: 0, requestId: undefined, error: 'AbortError', retry: undefined });
       throw result.error;
@@ -96,7 +106,7 @@ async function attempts(transport, call, signal, extra) {
         ? call.judge(result.status, result.requestId, result.contentType, result.retryAfter, bytes, Date.now(), Math.random())
         : call.judgeFailure(result.failure, networkMessage(result.error), result.status, result.requestId, Date.now(), Math.random());
     if (verdict === DONE_WITH_BODY || verdict === DONE_EMPTY) {
-      end(undefined);
+      watcher?.end({ status: result.status, requestId: result.requestId, error: undefined, retry: undefined });
       const meta = responseMeta(result);
       if (verdict === DONE_EMPTY) return meta;
       const value = JSON.parse(utf8.decode(bytes));
@@ -105,8 +115,8 @@ async function attempts(transport, call, signal, extra) {
       return value;
     }
     if (verdict === RETRY || verdict === REFRESH_TOKEN) {
-      end(call.lastErrorName, verdict === REFRESH_TOKEN ? 'token' : call.waitMs);
-      if (verdict === REFRESH_TOKEN) transport.tokens?.forget(lease);
+      watcher?.end({ status: result.status, requestId: result.requestId, error: call.lastErrorName, retry: verdict === REFRESH_TOKEN ? 'token' : call.waitMs });
+      if (verdict === REFRESH_TOKEN) tokens?.forget(lease);
       else await sleep(call.waitMs, signal);
       continue;
     }
@@ -114,7 +124,7 @@ async function attempts(transport, call, signal, extra) {
     try {
       error = call.error(call.problemBody ? parseOrUndefined(bytes) : undefined, result.error);
     } finally {
-      end(error?.name ?? 'Error');
+      watcher?.end({ status: result.status, requestId: result.requestId, error: error?.name ?? 'Error', retry: undefined });
     }
     throw error;
   }

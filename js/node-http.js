@@ -132,13 +132,15 @@ export function nodeExchange({ agent }, method, url, headerList, body, timeoutMs
         return value === undefined ? undefined : String(value);
       };
       const raw = response.rawHeaders;
-      result.headers = bare({ entries: () => headerPairs(raw) });
+      result.headers = new RawHeaders(raw);
       const next = readHead(result, response.statusCode ?? 0, header, maxBytes, wantsBody);
       if (next !== READ) {
         // An empty body leaves the socket to be kept; any other is not waited for.
         if (response.complete || header('content-length') === '0') response.resume();
         else sent.destroy();
-        return settle(next === SKIP ? { ...result, body: EMPTY } : { ...result, failure: 'too-large' });
+        if (next === SKIP) result.body = EMPTY;
+        else result.failure = 'too-large';
+        return settle(result);
       }
       const decoder = decoderFor(header('content-encoding'));
       const source = decoder ? response.pipe(decoder) : response;
@@ -146,9 +148,14 @@ export function nodeExchange({ agent }, method, url, headerList, body, timeoutMs
       source.on('data', (/** @type {Uint8Array} */ chunk) => {
         if (settled || gathered.add(chunk)) return;
         sent.destroy();
-        settle({ ...result, failure: 'too-large' });
+        result.failure = 'too-large';
+        settle(result);
       });
-      source.on('end', () => settle({ ...result, body: gathered.bytes() }));
+      source.on('end', () => {
+        if (settled) return;
+        result.body = gathered.bytes();
+        settle(result);
+      });
       // A body cut short (the connection closed before its end) or undecodable: a network error.
       response.on('error', fail);
       decoder?.on('error', (/** @type {unknown} */ error) => {
@@ -196,6 +203,18 @@ function decoderFor(encoding) {
       return zlib.createBrotliDecompress();
     default:
       return undefined;
+  }
+}
+
+/** A response's headers, read (by `entries()`, as a `Headers`' are) only when asked for. */
+class RawHeaders {
+  /** @param {string[]} raw `[name, value, …]` as received */
+  constructor(raw) {
+    this.raw = raw;
+  }
+
+  entries() {
+    return headerPairs(this.raw);
   }
 }
 

@@ -34,6 +34,15 @@ export class TokenSource {
   }
 
   /**
+   * The token to send now when there is one at hand (a fixed one, or the provider's while it is
+   * usable), without waiting; else `undefined`, and `current` asks for one.
+   * @returns {Lease | undefined}
+   */
+  ready() {
+    return this.#token !== undefined && Date.now() < this.#usableUntil ? { token: this.#token, generation: this.#generation } : undefined;
+  }
+
+  /**
    * A token to send now, waiting for the provider at most `timeoutMs` and until `signal` aborts.
    * @param {AbortSignal | undefined} signal
    * @param {number} timeoutMs
