@@ -241,5 +241,9 @@ macro_rules! union_declaration {
 }
 
 union_declaration!(AccountGroupType, "Every account group type a request may name.", [UserAccountGroupType, BusinessAccountGroupType]);
-union_declaration!(AccountGroup, "An account group; narrow on its `type` (the business type, or a user type).", [UserAccountGroup, BusinessAccountGroup]);
+union_declaration!(
+    AccountGroup,
+    "An account group; narrow on its `type` (the business type, or a user type).",
+    [UserAccountGroup, BusinessAccountGroup]
+);
 union_declaration!(CreateAccountGroupRequest, "The body of `create`.", [CreateUserAccountGroupRequest, CreateBusinessAccountGroupRequest]);

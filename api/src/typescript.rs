@@ -54,7 +54,9 @@ fn quoted(values: &[&str]) -> Vec<String> {
 /// `js/api.d.ts`: the types, and the declarations of the exported values.
 pub fn declarations() -> String {
     let mut out = format!("// {GENERATED}\n\n");
-    out.push_str("/** An open string union: the listed values get completion, and values added by later API versions still type-check. */\n");
+    out.push_str(
+        "/** An open string union: the listed values get completion, and values added by later API versions still type-check. */\n",
+    );
     out.push_str("export type Open<T extends string> = T | (string & {});\n");
     let declared = declared();
     for declaration in &declared {
@@ -63,7 +65,11 @@ pub fn declarations() -> String {
             Declaration::Enum { name, doc, values, open, .. } => {
                 let union = quoted(values).join(" | ");
                 out.push_str(&js_doc(doc, ""));
-                out.push_str(&if *open { format!("export type {name} = Open<{union}>;\n") } else { format!("export type {name} = {union};\n") });
+                out.push_str(&if *open {
+                    format!("export type {name} = Open<{union}>;\n")
+                } else {
+                    format!("export type {name} = {union};\n")
+                });
             }
             Declaration::Object { name, doc, input, fields } => {
                 out.push_str(&js_doc(doc, ""));
@@ -124,7 +130,10 @@ mod tests {
                 continue;
             }
             let committed = std::fs::read_to_string(&file).unwrap_or_default();
-            assert!(committed == generated, "{path} is not what api/src gives: run `UPVEST_BLESS=1 cargo test -p upvest-api` and commit it");
+            assert!(
+                committed == generated,
+                "{path} is not what api/src gives: run `UPVEST_BLESS=1 cargo test -p upvest-api` and commit it"
+            );
         }
     }
 
@@ -138,6 +147,7 @@ mod tests {
         assert!(text.contains("  type?: AccountGroupUserRelation;\n"), "an optional output field, named as on the wire");
         assert!(text.contains("  order?: Open<SortOrder>;\n"));
         assert!(!text.contains("r#"));
-        assert!(values_module().contains("export const CLOSURE_REASONS = Object.freeze(/** @type {const} */ (['dunning', 'power_of_attorney', "));
+        assert!(values_module()
+            .contains("export const CLOSURE_REASONS = Object.freeze(/** @type {const} */ (['dunning', 'power_of_attorney', "));
     }
 }

@@ -111,7 +111,9 @@ mod tests {
 
     #[test]
     fn every_account_group_event_type_is_of_the_category() {
-        assert!(AccountGroupEventType::NAMES.iter().all(|name| name.strip_prefix(AccountGroupEventType::CATEGORY_PREFIX).is_some_and(|action| !action.contains('.'))));
+        assert!(AccountGroupEventType::NAMES
+            .iter()
+            .all(|name| name.strip_prefix(AccountGroupEventType::CATEGORY_PREFIX).is_some_and(|action| !action.contains('.'))));
     }
 
     #[test]

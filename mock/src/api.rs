@@ -2,16 +2,16 @@
 //! route's own input, then the state change. Query strings are read by `form_urlencoded` (the url
 //! crate's), ids by `uuid`'s parser for the hyphenated form, the only one the API takes.
 
-use crate::request::ApiRequest;
 use crate::auth::{Auth, ADMIN_SCOPE, READ_SCOPE};
 use crate::idempotency;
 use crate::reply::Reply;
+use crate::request::ApiRequest;
 use crate::store::{Closure, Order, Owner, Store};
 use http::Method;
 use serde_json::Value;
 use upvest_api::{
-    AccountGroupEventType, AccountGroupList, AccountGroupStatus, BusinessAccountGroupType, ClosureReason, CreateBusinessAccountGroupRequest,
-    CreateUserAccountGroupRequest, ListMeta, Open, SortField, SortOrder, UserAccountGroupType,
+    AccountGroupEventType, AccountGroupList, AccountGroupStatus, BusinessAccountGroupType, ClosureReason,
+    CreateBusinessAccountGroupRequest, CreateUserAccountGroupRequest, ListMeta, Open, SortField, SortOrder, UserAccountGroupType,
 };
 use uuid::{Uuid, Variant};
 
@@ -75,9 +75,9 @@ fn check_common_headers(request: &ApiRequest) -> Result<(Uuid, String), Reply> {
     if token_body.is_empty() || !token_body.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b)) {
         return Err(Reply::problem(401, "unauthorised", "the authorization header is missing or is not a Bearer token"));
     }
-    let client = header(request, "upvest-client-id").and_then(hyphenated_uuid).ok_or_else(|| {
-        Reply::problem(401, "unauthorised", "the upvest-client-id header is missing or is not a UUID")
-    })?;
+    let client = header(request, "upvest-client-id")
+        .and_then(hyphenated_uuid)
+        .ok_or_else(|| Reply::problem(401, "unauthorised", "the upvest-client-id header is missing or is not a UUID"))?;
     // An API version this server cannot serve: 406, the one refusal every operation documents
     // that fits (Upvest answers a retired major version with 426, which the contract lacks).
     if let Some(version) = header(request, "upvest-api-version") {
@@ -270,21 +270,26 @@ fn close(store: &mut Store, id: &Uuid, request: &ApiRequest) -> Result<Reply, Re
     };
     if notification_only {
         // Only announces a future closure: the group must exist, and nothing changes.
-        return store.get(id).map(|_| Reply::empty(202)).ok_or_else(|| Reply::problem(404, "not_found", format!("no account group with id {id}")));
+        return store
+            .get(id)
+            .map(|_| Reply::empty(202))
+            .ok_or_else(|| Reply::problem(404, "not_found", format!("no account group with id {id}")));
     }
     match store.close(id, request.received) {
         Closure::Started => Ok(Reply::empty(202)),
         Closure::NotFound => Err(Reply::problem(404, "not_found", format!("no account group with id {id}"))),
-        Closure::WrongState(status) => Err(Reply::problem(409, "conflict", format!("the account group is {status}; only an ACTIVE group can be closed"))),
+        Closure::WrongState(status) => {
+            Err(Reply::problem(409, "conflict", format!("the account group is {status}; only an ACTIVE group can be closed")))
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
     use crate::store::Capacity;
     use bytes::Bytes;
+    use serde_json::json;
     use std::time::Duration;
 
     const USER: &str = "413715f2-5401-4b97-8055-034a6b879f8c";
@@ -309,7 +314,14 @@ mod tests {
         {
             headers.insert(*name, value.parse().unwrap());
         }
-        ApiRequest { method, path: path.into(), query: query.map(Into::into), headers, body: Bytes::from(body.to_owned()), received: std::time::SystemTime::now() }
+        ApiRequest {
+            method,
+            path: path.into(),
+            query: query.map(Into::into),
+            headers,
+            body: Bytes::from(body.to_owned()),
+            received: std::time::SystemTime::now(),
+        }
     }
 
     fn body(reply: &Reply) -> Value {
@@ -372,7 +384,11 @@ mod tests {
     fn create_validates_like_the_api() {
         let mut store = Store::new(Duration::ZERO, capacity());
         let key = "ccb07f42-4104-44ad-8e1f-c660bb7b269c";
-        let missing_key = handle(&mut store, &open_auth(), &request(Method::POST, "/account_groups", None, &[("content-type", "application/json")], "{}"));
+        let missing_key = handle(
+            &mut store,
+            &open_auth(),
+            &request(Method::POST, "/account_groups", None, &[("content-type", "application/json")], "{}"),
+        );
         assert_eq!(body(&missing_key)["type"], "https://docs.upvest.co/errors/missing_idempotency_key");
         for (json, needle) in [
             (format!(r#"{{"user_id":"{USER}"}}"#), "type"),
@@ -434,19 +450,29 @@ mod tests {
         let list = |store: &mut Store, query| handle(store, &open_auth(), &request(Method::GET, "/account_groups", Some(query), &[], ""));
         // Names and values are compared once decoded.
         let page = body(&list(&mut store, "so%72t=updated%5Fat&order=DE%53C&limit=%32"));
-        assert_eq!((&page["meta"]["sort"], &page["meta"]["order"], &page["meta"]["limit"]), (&json!("updated_at"), &json!("DESC"), &json!(2)));
+        assert_eq!(
+            (&page["meta"]["sort"], &page["meta"]["order"], &page["meta"]["limit"]),
+            (&json!("updated_at"), &json!("DESC"), &json!(2))
+        );
         // A repeated parameter is refused, however it is spelled; `+` is a space, not a plus.
-        for (bad, needle) in [("limit=5&li%6Dit=6", "more than once"), ("order=DESC+", "order"), ("limit=+5", "limit"), ("sort=%zz", "sort")] {
+        for (bad, needle) in
+            [("limit=5&li%6Dit=6", "more than once"), ("order=DESC+", "order"), ("limit=+5", "limit"), ("sort=%zz", "sort")]
+        {
             let reply = list(&mut store, bad);
             assert_eq!(reply.status, 400, "{bad}");
             assert!(body(&reply)["detail"].as_str().unwrap().contains(needle), "{bad}: {:?}", body(&reply));
         }
-        let created = body(&create(&mut store, "ccb07f42-4104-44ad-8e1f-c660bb7b269c", &format!(r#"{{"user_id":"{USER}","type":"PERSONAL"}}"#)));
+        let created =
+            body(&create(&mut store, "ccb07f42-4104-44ad-8e1f-c660bb7b269c", &format!(r#"{{"user_id":"{USER}","type":"PERSONAL"}}"#)));
         let path = format!("/account_groups/{}", created["id"].as_str().unwrap());
         let close = |store: &mut Store, query| handle(store, &open_auth(), &request(Method::DELETE, &path, Some(query), &[], "")).status;
         assert_eq!(close(&mut store, "notification_only=tru%65&notification_only=true"), 400, "given twice");
         assert_eq!(close(&mut store, "closure_reason=user%5Finitiated&notification_only=tru%65"), 202);
-        assert_eq!(body(&handle(&mut store, &open_auth(), &request(Method::GET, &path, None, &[], "")))["status"], "ACTIVE", "notification only");
+        assert_eq!(
+            body(&handle(&mut store, &open_auth(), &request(Method::GET, &path, None, &[], "")))["status"],
+            "ACTIVE",
+            "notification only"
+        );
     }
 
     #[test]
@@ -457,7 +483,18 @@ mod tests {
         let urn = format!("urn:uuid:{USER}");
         let simple = USER.replace('-', "");
         let shifted = format!("{}-{}", &simple[..9], &USER[10..]);
-        for refused in [braced.as_str(), &urn, &simple, &shifted, &USER[1..], &format!("{USER}0"), &format!(" {}", &USER[1..]), &USER.replace('4', "g"), &USER.replace('-', "_"), ""] {
+        for refused in [
+            braced.as_str(),
+            &urn,
+            &simple,
+            &shifted,
+            &USER[1..],
+            &format!("{USER}0"),
+            &format!(" {}", &USER[1..]),
+            &USER.replace('4', "g"),
+            &USER.replace('-', "_"),
+            "",
+        ] {
             assert_eq!(hyphenated_uuid(refused), None, "{refused:?}");
         }
 
@@ -467,21 +504,32 @@ mod tests {
         let key = "ccb07f42-4104-44ad-8e1f-c660bb7b269c";
         let first = create(&mut store, &key.to_ascii_uppercase(), &format!(r#"{{"user_id":"{upper}","type":"PERSONAL"}}"#));
         assert_eq!(body(&first)["users"][0]["id"], USER);
-        let upper_client = [("upvest-client-id", "363F3305-7AB0-4E82-A158-F9D382AD08B6"), ("content-type", "application/json"), ("idempotency-key", key)];
-        let replay = handle(&mut store, &open_auth(), &request(Method::POST, "/account_groups", None, &upper_client, &format!(r#"{{"user_id":"{upper}","type":"PERSONAL"}}"#)));
+        let upper_client =
+            [("upvest-client-id", "363F3305-7AB0-4E82-A158-F9D382AD08B6"), ("content-type", "application/json"), ("idempotency-key", key)];
+        let replay = handle(
+            &mut store,
+            &open_auth(),
+            &request(Method::POST, "/account_groups", None, &upper_client, &format!(r#"{{"user_id":"{upper}","type":"PERSONAL"}}"#)),
+        );
         assert_eq!((replay.status, body(&replay)), (200, body(&first)));
         let id = body(&first)["id"].as_str().unwrap().to_owned();
-        let found = handle(&mut store, &open_auth(), &request(Method::GET, &format!("/account_groups/{}", id.to_ascii_uppercase()), None, &[], ""));
+        let found =
+            handle(&mut store, &open_auth(), &request(Method::GET, &format!("/account_groups/{}", id.to_ascii_uppercase()), None, &[], ""));
         assert_eq!(body(&found)["id"], id.as_str());
 
         // The other spellings are refused wherever an id is read, as malformed ids are.
         let braced_id = format!("{{{id}}}");
-        let get = |store: &mut Store, path: &str, extra: &[(&'static str, &str)]| handle(store, &open_auth(), &request(Method::GET, path, None, extra, "")).status;
+        let get = |store: &mut Store, path: &str, extra: &[(&'static str, &str)]| {
+            handle(store, &open_auth(), &request(Method::GET, path, None, extra, "")).status
+        };
         assert_eq!(get(&mut store, &format!("/account_groups/{braced_id}"), &[]), 404);
         assert_eq!(get(&mut store, &format!("/account_groups/{}", id.replace('-', "")), &[]), 404);
         assert_eq!(get(&mut store, &format!("/users/{braced}/account_groups"), &[]), 400);
         assert_eq!(get(&mut store, "/account_groups", &[("upvest-client-id", "{363f3305-7ab0-4e82-a158-f9d382ad08b6}")]), 401);
-        assert_eq!(handle(&mut store, &open_auth(), &request(Method::DELETE, &format!("/account_groups/urn:uuid:{id}"), None, &[], "")).status, 400);
+        assert_eq!(
+            handle(&mut store, &open_auth(), &request(Method::DELETE, &format!("/account_groups/urn:uuid:{id}"), None, &[], "")).status,
+            400
+        );
         let reply = create(&mut store, "9d95820d-4333-46b6-98de-04ab7512e76f", &format!(r#"{{"user_id":"{urn}","type":"ISA"}}"#));
         assert!(body(&reply)["detail"].as_str().unwrap().contains("user_id"), "{:?}", body(&reply));
     }
@@ -503,5 +551,4 @@ mod tests {
             assert!(idempotency_key(refused).is_none(), "{refused}");
         }
     }
-
 }

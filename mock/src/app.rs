@@ -3,6 +3,7 @@
 //! server reads the request, waits out a fault's delay between [`App::receive`] and
 //! [`App::respond`], and writes (or drops) the answer.
 
+use crate::api;
 use crate::auth::{Auth, WEBHOOKS_ADMIN_SCOPE, WEBHOOKS_READ_SCOPE};
 use crate::cors::{self, Headers, CONTROL_PREFIX};
 use crate::faults::{Effect, Faults};
@@ -14,7 +15,6 @@ use crate::signing::Verifier;
 use crate::store::{Capacity, Store};
 use crate::webhook_events;
 use crate::webhook_signing::WebhookKeys;
-use crate::api;
 use bytes::Bytes;
 use http::{HeaderMap, Method};
 use serde_json::{json, Map, Value};
@@ -82,7 +82,18 @@ impl App {
         let webhook_keys = Arc::new(WebhookKeys::new(options.webhook_signing_key.as_deref())?);
         let log = Mutex::new(RequestLog::new(options.request_log_size, request_log::MAX_LOG_BYTES));
         let webhook_id = uuid::Uuid::new_v4().hyphenated().to_string();
-        Ok(App { options, store, log, faults: Faults::default(), auth, verifier, webhook_keys, webhook_id, deliveries: None, fallback: None })
+        Ok(App {
+            options,
+            store,
+            log,
+            faults: Faults::default(),
+            auth,
+            verifier,
+            webhook_keys,
+            webhook_id,
+            deliveries: None,
+            fallback: None,
+        })
     }
 
     /// Webhook deliveries go to `deliveries`; without it the store's events are dropped.
@@ -154,7 +165,8 @@ impl App {
     /// [`App::receive`] for a request whose CORS headers [`App::admit`] gave and whose body was
     /// read within the limit.
     pub fn receive_admitted(&self, request: ApiRequest, cors: Headers) -> Exchange {
-        let signable = request.method != Method::OPTIONS && (api::serves(&request.path) || [TOKEN_PATH, VERIFY_KEYS_PATH].contains(&request.path.as_str()));
+        let signable = request.method != Method::OPTIONS
+            && (api::serves(&request.path) || [TOKEN_PATH, VERIFY_KEYS_PATH].contains(&request.path.as_str()));
         let effect = if signable {
             self.record(&request);
             self.faults.take(request.method.as_str(), &request.path).unwrap_or_default()
@@ -227,7 +239,8 @@ impl App {
             (TOKEN_PATH, _) => return only("POST"),
             (VERIFY_KEYS_PATH, &Method::GET) => {
                 let scopes = [WEBHOOKS_READ_SCOPE, WEBHOOKS_ADMIN_SCOPE];
-                return api::authorize(request, &self.auth, &scopes).map_or_else(|refusal| refusal, |_| Reply::json(200, &self.webhook_keys.jwks()));
+                return api::authorize(request, &self.auth, &scopes)
+                    .map_or_else(|refusal| refusal, |_| Reply::json(200, &self.webhook_keys.jwks()));
             }
             (VERIFY_KEYS_PATH, _) => return only("GET"),
             _ => {}
@@ -241,9 +254,7 @@ impl App {
     fn control(&self, request: &ApiRequest, what: &str) -> Reply {
         match (&request.method, what) {
             (&Method::GET, "requests") => match since(request.query.as_deref()) {
-                Ok(since) => {
-                    Reply::bytes(200, "application/json", Bytes::from(self.requests(since)))
-                }
+                Ok(since) => Reply::bytes(200, "application/json", Bytes::from(self.requests(since))),
                 Err(reply) => reply,
             },
             (&Method::GET, "stats") => Reply::json(200, &self.stats()),
@@ -345,7 +356,9 @@ fn truncated(reply: Reply) -> Reply {
 fn since(query: Option<&str>) -> Result<Option<u64>, Reply> {
     match form_urlencoded::parse(query.unwrap_or("").as_bytes()).find(|(name, _)| name == "since") {
         None => Ok(None),
-        Some((_, value)) => value.parse().map(Some).map_err(|_| Reply::problem(400, "invalid_request", "since must be a whole number (a seq)")),
+        Some((_, value)) => {
+            value.parse().map(Some).map_err(|_| Reply::problem(400, "invalid_request", "since must be a whole number (a seq)"))
+        }
     }
 }
 

@@ -2,8 +2,8 @@
 //! `--strict-tokens`, the check that API requests carry a token it issued, unexpired, for the same
 //! client, with a scope the endpoint accepts.
 
-use crate::request::ApiRequest;
 use crate::reply::Reply;
+use crate::request::ApiRequest;
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -76,7 +76,8 @@ impl Auth {
         }
         let tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
         let known = tokens.get(token).filter(|t| t.expires > now && t.client_id == *client_id);
-        let token = known.ok_or_else(|| Reply::problem(401, "unauthorised", "the access token is unknown, expired, or for another client"))?;
+        let token =
+            known.ok_or_else(|| Reply::problem(401, "unauthorised", "the access token is unknown, expired, or for another client"))?;
         if token.scopes.iter().any(|s| any_of.contains(&s.as_str())) {
             Ok(())
         } else {
@@ -97,7 +98,14 @@ mod tests {
     fn token_request(body: &str) -> ApiRequest {
         let mut headers = http::HeaderMap::new();
         headers.insert("content-type", "application/x-www-form-urlencoded".parse().unwrap());
-        ApiRequest { method: Method::POST, path: "/auth/token".into(), query: None, headers, body: Bytes::from(body.to_owned()), received: std::time::SystemTime::now() }
+        ApiRequest {
+            method: Method::POST,
+            path: "/auth/token".into(),
+            query: None,
+            headers,
+            body: Bytes::from(body.to_owned()),
+            received: std::time::SystemTime::now(),
+        }
     }
 
     /// The reply's status and, on success, the token and scope issued.
@@ -120,7 +128,11 @@ mod tests {
         let (status, token, scope) = issue(&auth, &body);
         assert_eq!((status, scope.as_str()), (200, "accounts:read webhooks:read"));
         assert!(auth.check(&token, &client, &[WEBHOOKS_READ_SCOPE], std::time::SystemTime::now()).is_ok());
-        assert_eq!(auth.check(&token, &client, &[ADMIN_SCOPE], std::time::SystemTime::now()).unwrap_err().status, 403, "the first scope field was replaced");
+        assert_eq!(
+            auth.check(&token, &client, &[ADMIN_SCOPE], std::time::SystemTime::now()).unwrap_err().status,
+            403,
+            "the first scope field was replaced"
+        );
         for (wrong, status) in [
             (body.replace("s3cret+", "s3cret%2B"), 401),
             (body.replace("%zz", "%25zz"), 200),
@@ -138,13 +150,22 @@ mod tests {
         let client = Uuid::parse_str(CLIENT).unwrap();
         let simple = CLIENT.replace('-', "");
         for spelling in [CLIENT.to_ascii_uppercase(), format!("{{{CLIENT}}}"), format!("URN:UUID:{CLIENT}"), simple.clone()] {
-            let (status, token, _) = issue(&auth, &format!("grant_type=client_credentials&client_id={spelling}&client_secret=s&scope=accounts:read"));
+            let (status, token, _) =
+                issue(&auth, &format!("grant_type=client_credentials&client_id={spelling}&client_secret=s&scope=accounts:read"));
             assert_eq!(status, 200, "{spelling}");
-            assert!(auth.check(&token, &client, &[READ_SCOPE], std::time::SystemTime::now()).is_ok(), "{spelling}: the token is the client's");
-            assert_eq!(auth.check(&token, &Uuid::nil(), &[READ_SCOPE], std::time::SystemTime::now()).unwrap_err().status, 401, "{spelling}");
+            assert!(
+                auth.check(&token, &client, &[READ_SCOPE], std::time::SystemTime::now()).is_ok(),
+                "{spelling}: the token is the client's"
+            );
+            assert_eq!(
+                auth.check(&token, &Uuid::nil(), &[READ_SCOPE], std::time::SystemTime::now()).unwrap_err().status,
+                401,
+                "{spelling}"
+            );
         }
         for refused in ["", "nope", &CLIENT[1..], &format!("{CLIENT}0"), &format!("({CLIENT})"), &simple.replace('3', "-")] {
-            let (status, ..) = issue(&auth, &format!("grant_type=client_credentials&client_id={refused}&client_secret=s&scope=accounts:read"));
+            let (status, ..) =
+                issue(&auth, &format!("grant_type=client_credentials&client_id={refused}&client_secret=s&scope=accounts:read"));
             assert_eq!(status, 401, "{refused:?}");
         }
     }

@@ -35,7 +35,9 @@ pub fn headers_for(path: &str, request: &HeaderMap) -> Result<Headers, Reply> {
     }
     let text = |name: &str| request.get(name).map(|v| v.to_str().unwrap_or(""));
     if let Some(host) = text("host").filter(|h| !is_loopback_authority(h)) {
-        return Err(refusal(format!("the mock's API and control endpoints answer requests to 127.0.0.1 or localhost only, not to {host:?}")));
+        return Err(refusal(format!(
+            "the mock's API and control endpoints answer requests to 127.0.0.1 or localhost only, not to {host:?}"
+        )));
     }
     match text("origin") {
         // Not sent by a browser, or sent by one for a same-origin GET (and the host is loopback).
@@ -93,13 +95,16 @@ mod tests {
 
     #[test]
     fn static_files_answer_any_origin() {
-        let cors = headers_for("/app.js", &headers(&[("origin", "https://example.com"), ("host", "example.com")])).map_err(|r| r.status).unwrap();
+        let cors =
+            headers_for("/app.js", &headers(&[("origin", "https://example.com"), ("host", "example.com")])).map_err(|r| r.status).unwrap();
         assert_eq!(cors[0], ("access-control-allow-origin", "*".to_owned()));
     }
 
     #[test]
     fn the_api_and_control_endpoints_answer_loopback_pages_and_refuse_others() {
-        for path in ["/__mock/requests", "/account_groups", "/account_groups/x", "/users/x/account_groups", "/auth/token", "/auth/verify_keys"] {
+        for path in
+            ["/__mock/requests", "/account_groups", "/account_groups/x", "/users/x/account_groups", "/auth/token", "/auth/verify_keys"]
+        {
             let allowed = |pairs: &[(&'static str, &str)]| headers_for(path, &headers(pairs)).map_err(|r| r.status);
             assert_eq!(allowed(&[("host", "127.0.0.1:8787")]), Ok(vec![]), "{path}");
             assert_eq!(allowed(&[]), Ok(vec![]), "{path}");

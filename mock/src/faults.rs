@@ -52,7 +52,8 @@ impl Faults {
     pub fn set(&self, body: &[u8]) -> Result<usize, String> {
         let list: Value = serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
         let items = list.as_array().ok_or("the body must be a JSON list of rules")?;
-        let rules = items.iter().enumerate().map(|(i, item)| rule(item).map_err(|e| format!("rule {i}: {e}"))).collect::<Result<Vec<_>, _>>()?;
+        let rules =
+            items.iter().enumerate().map(|(i, item)| rule(item).map_err(|e| format!("rule {i}: {e}"))).collect::<Result<Vec<_>, _>>()?;
         let count = rules.len();
         *self.rules.lock().unwrap_or_else(|p| p.into_inner()) = rules;
         Ok(count)

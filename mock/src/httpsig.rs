@@ -39,7 +39,9 @@ impl Message<'_> {
             "@method" => Ok(self.method.to_ascii_uppercase()),
             "@path" => Ok(self.path.to_owned()),
             "@query" => Ok(format!("?{}", self.query.unwrap_or(""))),
-            derived if derived.starts_with('@') => Err(format!("the derived component {derived} is not supported (only @method, @path, @query)")),
+            derived if derived.starts_with('@') => {
+                Err(format!("the derived component {derived} is not supported (only @method, @path, @query)"))
+            }
             header => {
                 // Several field lines of one name are one value, joined as HTTP joins them.
                 let values: Vec<String> =
@@ -88,7 +90,8 @@ impl SignatureInput {
     /// Reads the `sig1` member of a `signature-input` field value. Parameters may come in any
     /// order; `keyid`, `created`, `expires` and `nonce` are required, `alg` and `tag` optional.
     pub fn parse(field: &str) -> Result<SignatureInput, String> {
-        let dictionary: Dictionary = Parser::new(field).parse().map_err(|e| format!("signature-input is not a structured-field dictionary: {e}"))?;
+        let dictionary: Dictionary =
+            Parser::new(field).parse().map_err(|e| format!("signature-input is not a structured-field dictionary: {e}"))?;
         let Some(ListEntry::InnerList(member)) = dictionary.get(LABEL) else {
             return Err(format!("signature-input has no {LABEL}=(…) member"));
         };
@@ -113,7 +116,9 @@ impl SignatureInput {
         let (mut key_id, mut created, mut expires, mut nonce, mut alg, mut tag) = (None, None, None, None, None, None);
         for (key, value) in &member.params {
             let name = key.as_str();
-            let string = || value.as_string().map(|s| s.as_str().to_owned()).ok_or_else(|| format!("the signature parameter {name} must be a string"));
+            let string = || {
+                value.as_string().map(|s| s.as_str().to_owned()).ok_or_else(|| format!("the signature parameter {name} must be a string"))
+            };
             let integer = || match value {
                 BareItem::Integer(i) => Ok(i64::from(*i)),
                 _ => Err(format!("the signature parameter {name} must be an integer")),
@@ -222,11 +227,17 @@ mod tests {
     fn reads_parameters_in_any_order_and_keeps_the_text_as_sent() {
         let docs = SignatureInput::parse(DOCS).unwrap();
         assert_eq!(docs.covered, ["@method", "@path", "@query", "accept"]);
-        assert_eq!((docs.key_id.as_str(), docs.created, docs.expires, docs.nonce.as_str()), ("8d4997a8-cf7a-4e51-adbb-401656a3e5c2", 1633529659, 1633529664, "o085M4cMgpbicuOL"));
+        assert_eq!(
+            (docs.key_id.as_str(), docs.created, docs.expires, docs.nonce.as_str()),
+            ("8d4997a8-cf7a-4e51-adbb-401656a3e5c2", 1633529659, 1633529664, "o085M4cMgpbicuOL")
+        );
         assert_eq!(docs.params_text, SignatureInput::params_of(DOCS));
         let others = r#"other=("@method");created=1, sig1=("@path");alg="ed25519";nonce="n";keyid="k";tag="upvest, v15";expires=9;created=2, sig2=("x")"#;
         let input = SignatureInput::parse(others).unwrap();
-        assert_eq!((input.alg.as_deref(), input.tag.as_deref(), input.created, input.expires), (Some("ed25519"), Some("upvest, v15"), 2, 9));
+        assert_eq!(
+            (input.alg.as_deref(), input.tag.as_deref(), input.created, input.expires),
+            (Some("ed25519"), Some("upvest, v15"), 2, 9)
+        );
         assert_eq!(input.params_text, r#"("@path");alg="ed25519";nonce="n";keyid="k";tag="upvest, v15";expires=9;created=2"#);
     }
 
@@ -252,7 +263,14 @@ mod tests {
 
     #[test]
     fn serializes_as_upvest_documents_it() {
-        let field = SignatureInput::serialize(&["@method", "@path", "@query", "accept"], "8d4997a8-cf7a-4e51-adbb-401656a3e5c2", 1633529659, 1633529664, "o085M4cMgpbicuOL").unwrap();
+        let field = SignatureInput::serialize(
+            &["@method", "@path", "@query", "accept"],
+            "8d4997a8-cf7a-4e51-adbb-401656a3e5c2",
+            1633529659,
+            1633529664,
+            "o085M4cMgpbicuOL",
+        )
+        .unwrap();
         assert_eq!(field, DOCS);
         assert_eq!(SignatureInput::parse(&field).unwrap().params_text, SignatureInput::params_of(&field));
         assert_eq!(serialize_signature(b"\x01\x02\x03"), "sig1=:AQID:");

@@ -60,6 +60,10 @@ impl Replays {
         self.records.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
     /// Drops expired records, then the oldest beyond the capacity.
     fn prune(&mut self, now: SystemTime) {
         while let Some(&(key, expires)) = self.order.front() {

@@ -2,6 +2,9 @@
 //! out. `upvest-mock` (src/main.rs) serves it over hyper on 127.0.0.1; `upvest-mock-wasm`
 //! compiles it to wasm for the package's in-process mock (`upvest-account-groups/mock`).
 
+// A refusal is the HTTP answer itself (`Exchange`), made once per refused request.
+#![allow(clippy::result_large_err)]
+
 pub mod api;
 pub mod app;
 pub mod auth;

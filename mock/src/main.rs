@@ -29,9 +29,8 @@ fn main() {
 }
 
 async fn serve(options: options::Options) -> Result<(), String> {
-    let listener = TcpListener::bind(("127.0.0.1", options.port))
-        .await
-        .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", options.port))?;
+    let listener =
+        TcpListener::bind(("127.0.0.1", options.port)).await.map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", options.port))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let limits = server::Limits::from_options(&options);
     let app = app::App::new(options.clone(), SystemTime::now())?;

@@ -83,6 +83,10 @@ impl RequestLog {
         self.entries.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// How many requests were logged since start, including those since dropped.
     pub fn seen(&self) -> u64 {
         self.next_seq - 1

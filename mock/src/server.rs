@@ -15,12 +15,12 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use std::io;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use upvest_mock::app::{App, MAX_BODY_BYTES};
 use upvest_mock::options::Options;
 use upvest_mock::reply::Finished;
 use upvest_mock::request::ApiRequest;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -61,7 +61,8 @@ pub async fn run(listener: TcpListener, app: Arc<App>, limits: Limits) {
                 tokio::spawn(serve(stream, app.clone(), limits, permit));
             }
             // The client gave up before it was accepted; nothing is wrong with the listener.
-            Err(e) if matches!(e.kind(), io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset | io::ErrorKind::Interrupted) => {}
+            Err(e)
+                if matches!(e.kind(), io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset | io::ErrorKind::Interrupted) => {}
             // Out of file descriptors (EMFILE, ENFILE) or memory: accepting again at once fails
             // again at once. Wait, longer each time, for connections to close.
             Err(e) => {

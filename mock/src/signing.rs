@@ -4,8 +4,8 @@
 //! body. It takes what Upvest's own signers send: parameters in any order, `alg` and `tag`, and
 //! extra covered headers; the base is built from the `signature-input` as sent.
 
-use crate::request::ApiRequest;
 use crate::httpsig::{parse_signature, Message, Names, SignatureInput};
+use crate::request::ApiRequest;
 use sha2::{Digest, Sha512};
 use upvest_account_groups::core::signature::{self as core, content_digest, Algorithm};
 
@@ -53,12 +53,14 @@ impl Verifier {
         if let Some(alg) = input.alg.as_deref().filter(|alg| *alg != self.algorithm().name()) {
             return Err(format!("the signature's alg {alg:?} does not match the key ({})", self.algorithm().name()));
         }
-        let headers: Vec<(String, String)> = request
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-            .collect();
-        let required = core::Message { method: request.method.as_str(), path: &request.path, query: request.query.as_deref().unwrap_or(""), headers: &headers };
+        let headers: Vec<(String, String)> =
+            request.headers.iter().map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect();
+        let required = core::Message {
+            method: request.method.as_str(),
+            path: &request.path,
+            query: request.query.as_deref().unwrap_or(""),
+            headers: &headers,
+        };
         if let Some(missing) = required.required_components().into_iter().find(|c| !input.covered.iter().any(|given| given == c)) {
             return Err(format!("the signature does not cover {missing}"));
         }
@@ -70,7 +72,8 @@ impl Verifier {
                 return Err("content-length does not match the body".into());
             }
         }
-        let message = Message { method: request.method.as_str(), path: &request.path, query: request.query.as_deref(), headers: &request.headers };
+        let message =
+            Message { method: request.method.as_str(), path: &request.path, query: request.query.as_deref(), headers: &request.headers };
         let base = message.signature_base(&input.covered, &input.params_text, Names::Quoted)?;
         let signature = parse_signature(&joined(request, "signature").ok_or("the signature header is missing")?)?;
         if self.verifies(base.as_bytes(), &signature) {
@@ -130,10 +133,28 @@ mod tests {
         {
             headers.insert(http::header::HeaderName::from_bytes(name.as_bytes()).unwrap(), value.parse().unwrap());
         }
-        ApiRequest { method: Method::POST, path: "/account_groups".into(), query: Some("a=b".into()), headers, body: Bytes::from(BODY), received: std::time::SystemTime::now() }
+        ApiRequest {
+            method: Method::POST,
+            path: "/account_groups".into(),
+            query: Some("a=b".into()),
+            headers,
+            body: Bytes::from(BODY),
+            received: std::time::SystemTime::now(),
+        }
     }
 
-    const REQUIRED: &[&str] = &["@method", "@path", "@query", "accept", "authorization", "content-length", "content-type", "content-digest", "idempotency-key", "upvest-client-id"];
+    const REQUIRED: &[&str] = &[
+        "@method",
+        "@path",
+        "@query",
+        "accept",
+        "authorization",
+        "content-length",
+        "content-type",
+        "content-digest",
+        "idempotency-key",
+        "upvest-client-id",
+    ];
 
     /// Signs as the draft says, written out here rather than taken from `httpsig`: the lines
     /// of `covered`, then the parameters exactly as they go into `signature-input`.
@@ -167,7 +188,11 @@ mod tests {
                 Key::Ed25519(key) => key.sign(base).to_vec(),
                 Key::P521 { key, raw } => {
                     let signature: p521::ecdsa::Signature = key.sign(base);
-                    if *raw { signature.to_bytes().to_vec() } else { signature.to_der().as_bytes().to_vec() }
+                    if *raw {
+                        signature.to_bytes().to_vec()
+                    } else {
+                        signature.to_der().as_bytes().to_vec()
+                    }
                 }
             }
         }
@@ -182,7 +207,11 @@ mod tests {
 
     fn keys() -> [Key; 3] {
         let p521 = || p521::ecdsa::SigningKey::from_slice(&[1; 66]).unwrap();
-        [Key::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[7; 32])), Key::P521 { key: p521(), raw: false }, Key::P521 { key: p521(), raw: true }]
+        [
+            Key::Ed25519(ed25519_dalek::SigningKey::from_bytes(&[7; 32])),
+            Key::P521 { key: p521(), raw: false },
+            Key::P521 { key: p521(), raw: true },
+        ]
     }
 
     #[test]
@@ -223,17 +252,48 @@ mod tests {
         let untouched = |_: &mut ApiRequest| {};
         let covered_extra: Vec<&str> = REQUIRED.iter().chain(&["date"]).copied().collect();
         for (error, expected) in [
-            (refused(REQUIRED, &fresh, &|r| r.body = Bytes::from(BODY.replace("PERSONAL", "ISA"))), "content-digest does not match the body"),
-            (refused(REQUIRED, &fresh, &|r| { r.headers.insert("upvest-client-id", "5ec16164-6173-461d-b90d-116d68f55b40".parse().unwrap()); }), "does not verify"),
-            (refused(&covered_extra, &fresh, &|r| { r.headers.insert("date", "Wed, 15 Nov 2023 00:00:00 GMT".parse().unwrap()); }), "does not verify"),
-            (refused(&covered_extra, &fresh, &|r| { r.headers.remove("date"); }), "the covered header date is not in the request"),
+            (
+                refused(REQUIRED, &fresh, &|r| r.body = Bytes::from(BODY.replace("PERSONAL", "ISA"))),
+                "content-digest does not match the body",
+            ),
+            (
+                refused(REQUIRED, &fresh, &|r| {
+                    r.headers.insert("upvest-client-id", "5ec16164-6173-461d-b90d-116d68f55b40".parse().unwrap());
+                }),
+                "does not verify",
+            ),
+            (
+                refused(&covered_extra, &fresh, &|r| {
+                    r.headers.insert("date", "Wed, 15 Nov 2023 00:00:00 GMT".parse().unwrap());
+                }),
+                "does not verify",
+            ),
+            (
+                refused(&covered_extra, &fresh, &|r| {
+                    r.headers.remove("date");
+                }),
+                "the covered header date is not in the request",
+            ),
             (refused(&REQUIRED[1..], &fresh, &untouched), "does not cover @method"),
             (refused(&REQUIRED[..9], &fresh, &untouched), "does not cover upvest-client-id"),
             (refused(REQUIRED, &params(NOW - 60, ""), &untouched), "expired"),
             (refused(REQUIRED, &params(NOW + 60, ""), &untouched), "in the future"),
-            (refused(REQUIRED, &params(NOW, ";alg=\"ecdsa-p521-sha512\""), &untouched), "alg \"ecdsa-p521-sha512\" does not match the key (ed25519)"),
-            (refused(REQUIRED, &fresh, &|r| { r.headers.insert("upvest-signature-version", "6".parse().unwrap()); }), "upvest-signature-version must be 15"),
-            (refused(REQUIRED, &fresh, &|r| { r.headers.insert("signature", "sig1=AAAA".parse().unwrap()); }), "sig1=:<base64>:"),
+            (
+                refused(REQUIRED, &params(NOW, ";alg=\"ecdsa-p521-sha512\""), &untouched),
+                "alg \"ecdsa-p521-sha512\" does not match the key (ed25519)",
+            ),
+            (
+                refused(REQUIRED, &fresh, &|r| {
+                    r.headers.insert("upvest-signature-version", "6".parse().unwrap());
+                }),
+                "upvest-signature-version must be 15",
+            ),
+            (
+                refused(REQUIRED, &fresh, &|r| {
+                    r.headers.insert("signature", "sig1=AAAA".parse().unwrap());
+                }),
+                "sig1=:<base64>:",
+            ),
         ] {
             assert!(error.contains(expected), "{error:?} should say {expected:?}");
         }

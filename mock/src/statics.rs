@@ -28,7 +28,8 @@ pub fn serve(options: &Options, method: &Method, path: &str) -> Reply {
             Ok(bytes) => {
                 let declared = (content_type(&file) == HTML).then(|| declared_policy(&String::from_utf8_lossy(&bytes))).flatten();
                 // frame-ancestors works only in a header, never in a <meta> policy.
-                let policy = declared.map_or_else(|| NO_FRAMING.to_owned(), |p| format!("{}; {NO_FRAMING}", p.trim_end_matches([';', ' '])));
+                let policy =
+                    declared.map_or_else(|| NO_FRAMING.to_owned(), |p| format!("{}; {NO_FRAMING}", p.trim_end_matches([';', ' '])));
                 Reply::bytes(200, content_type(&file), Bytes::from(bytes))
                     .with_header("cache-control", "no-cache".to_owned())
                     .with_header("content-security-policy", policy)

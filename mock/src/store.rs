@@ -6,12 +6,12 @@ use crate::idempotency::{Key, Record, Replays};
 use crate::options::Options;
 use bytes::Bytes;
 use serde_json::Value;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::time::{Duration, SystemTime};
 use upvest_api::{
     AccountGroup, AccountGroupEventType, AccountGroupStatus, AccountGroupUser, BusinessAccountGroup, BusinessAccountGroupType,
     UserAccountGroup, UserAccountGroupType,
 };
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::time::{Duration, SystemTime};
 use uuid::Uuid;
 
 /// Whose a group is, and so its type: a user's group has one of the user types, a business's
@@ -136,6 +136,10 @@ impl Store {
 
     pub fn len(&self) -> usize {
         self.groups.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
     }
 
     pub fn insert(&mut self, owner: Owner, number: Option<u32>, status: AccountGroupStatus, at: SystemTime) -> &Group {
@@ -310,7 +314,11 @@ mod tests {
     fn closing_groups_close_in_turn_when_their_delay_has_passed() {
         let mut store = store(Duration::from_secs(10), 10);
         let start = SystemTime::now();
-        let ids: Vec<Uuid> = (0..3).map(|_| store.insert(Owner::User(Uuid::from_u128(1), UserAccountGroupType::Personal), None, AccountGroupStatus::Active, start).id).collect();
+        let ids: Vec<Uuid> = (0..3)
+            .map(|_| {
+                store.insert(Owner::User(Uuid::from_u128(1), UserAccountGroupType::Personal), None, AccountGroupStatus::Active, start).id
+            })
+            .collect();
         for (i, id) in ids.iter().enumerate() {
             assert!(matches!(store.close(id, start + Duration::from_secs(i as u64)), Closure::Started));
         }

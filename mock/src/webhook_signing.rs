@@ -166,7 +166,10 @@ mod tests {
         let headers = keys.sign("/hooks", None, body, 1_700_000_000).unwrap();
         assert_eq!(headers["digest"], digest(body).as_str());
         assert_eq!(headers["content-length"], "14");
-        assert!(headers["signature-input"].to_str().unwrap().starts_with(r#"sig1=("@method" "@path" "content-type" "content-length" "digest");keyid="#));
+        assert!(headers["signature-input"]
+            .to_str()
+            .unwrap()
+            .starts_with(r#"sig1=("@method" "@path" "content-type" "content-length" "digest");keyid="#));
         let lines = ["@method: POST", "@path: /hooks", "content-type: application/json", "content-length: 14"].map(String::from);
         check(&keys, &headers, &[&lines[..], &[format!("digest: {}", digest(body))]].concat(), &first);
 
@@ -175,7 +178,8 @@ mod tests {
         assert_eq!(keys.jwks()["keys"].as_array().unwrap().len(), 2);
         let again = keys.sign("/hooks", Some("source=upvest"), body, 1_700_000_000).unwrap();
         assert_ne!(again["signature-input"], headers["signature-input"], "a fresh nonce");
-        let lines = ["@method: POST", "@path: /hooks", "@query: ?source=upvest", "content-type: application/json", "content-length: 14"].map(String::from);
+        let lines = ["@method: POST", "@path: /hooks", "@query: ?source=upvest", "content-type: application/json", "content-length: 14"]
+            .map(String::from);
         check(&keys, &again, &[&lines[..], &[format!("digest: {}", digest(body))]].concat(), &second);
     }
 

@@ -6,9 +6,6 @@
 //! in front of a receiver's replicas: each POST goes to the URL after the previous POST's, so
 //! deliveries go round-robin and a retry lands on another replica.
 
-use upvest_mock::app::App;
-use upvest_mock::options::Options;
-use upvest_mock::webhook_signing::WebhookKeys;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::Request;
@@ -18,6 +15,9 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use upvest_mock::app::App;
+use upvest_mock::options::Options;
+use upvest_mock::webhook_signing::WebhookKeys;
 
 /// Where deliveries go: `http://host:port/path` on loopback.
 #[derive(Debug, Clone)]
@@ -183,7 +183,10 @@ mod tests {
     #[test]
     fn targets_keep_the_query_apart_for_the_signature() {
         let target = Target::parse("http://127.0.0.1:9/hooks?source=upvest#ignored").unwrap();
-        assert_eq!((target.path.as_str(), target.query.as_deref(), target.request_target()), ("/hooks", Some("source=upvest"), "/hooks?source=upvest".to_owned()));
+        assert_eq!(
+            (target.path.as_str(), target.query.as_deref(), target.request_target()),
+            ("/hooks", Some("source=upvest"), "/hooks?source=upvest".to_owned())
+        );
         let bare = Target::parse("http://localhost:9?x=1").unwrap();
         assert_eq!((bare.authority.as_str(), bare.path.as_str(), bare.query.as_deref()), ("localhost:9", "/", Some("x=1")));
         assert_eq!(Target::parse("http://127.0.0.1:9").unwrap().request_target(), "/");
@@ -224,7 +227,11 @@ mod tests {
         let seen = attempts(3, &[0, 0, 0, 0, 1, 3, 0]).await;
         assert_eq!(seen[..4], [vec![(0, ms(0))], vec![(1, ms(0))], vec![(2, ms(0))], vec![(0, ms(0))]]);
         assert_eq!(seen[4], [(1, ms(0)), (2, ms(10))], "the retry went to the next target, after 1 × the base");
-        assert_eq!(seen[5], [(0, ms(10)), (1, ms(20)), (2, ms(40)), (0, ms(70))], "then 2 ×, 3 ×: the back-off restarts with each delivery");
+        assert_eq!(
+            seen[5],
+            [(0, ms(10)), (1, ms(20)), (2, ms(40)), (0, ms(70))],
+            "then 2 ×, 3 ×: the back-off restarts with each delivery"
+        );
         assert_eq!(seen[6], [(1, ms(70))], "the next delivery waited for the failing one, and takes the next target");
     }
 

@@ -44,7 +44,8 @@ pub fn certainly_valid(shape: Shape, bytes: &[u8]) -> bool {
 }
 
 /// A group's members that are checked, in the order of their bits below.
-const GROUP_MEMBERS: [&[u8]; 8] = [b"id", b"created_at", b"updated_at", b"type", b"status", b"securities_account_number", b"business_id", b"users"];
+const GROUP_MEMBERS: [&[u8]; 8] =
+    [b"id", b"created_at", b"updated_at", b"type", b"status", b"securities_account_number", b"business_id", b"users"];
 const TYPE: u16 = 1 << 3;
 /// Every group has the first six; then `business_id` or `users`.
 const COMMON: u16 = (1 << 6) - 1;

@@ -128,7 +128,19 @@ impl Call {
     pub fn new(request: Request, route: &Route, expected: Expected, policy: RetryPolicy, refreshable: bool) -> Call {
         let url = request.url(&route.base_url);
         let attempt_timeout_ms = policy.timeout_ms;
-        Call { request, url, route: route.clone(), expected, policy, refreshable, attempts: 0, retries: 0, refreshed: false, deadline_at: None, attempt_timeout_ms }
+        Call {
+            request,
+            url,
+            route: route.clone(),
+            expected,
+            policy,
+            refreshable,
+            attempts: 0,
+            retries: 0,
+            refreshed: false,
+            deadline_at: None,
+            attempt_timeout_ms,
+        }
     }
 
     /// The request this call sends.
@@ -255,7 +267,13 @@ impl Call {
         let text = std::str::from_utf8(bytes).map_or_else(|_| String::from_utf8_lossy(bytes), Cow::Borrowed);
         let document = if text.is_empty() { None } else { json_text::parse(&text) };
         let request_id = response.request_id.map(str::to_owned);
-        let meaning = interpret(self.expected, response.status, request_id.clone(), response.content_type, document.as_ref().map(json_text::Document::root))?;
+        let meaning = interpret(
+            self.expected,
+            response.status,
+            request_id.clone(),
+            response.content_type,
+            document.as_ref().map(json_text::Document::root),
+        )?;
         Ok(Verdict::Done { status: response.status, request_id, body: meaning.is_some() })
     }
 }
@@ -273,7 +291,11 @@ mod tests {
     const GROUP: &str = r#"{"id":"9d95820d-4333-46b6-98de-04ab7512e76f","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","type":"ISA","status":"ACTIVE","securities_account_number":"123456789","users":[]}"#;
 
     fn route() -> Route {
-        Route { base_url: "https://sandbox.upvest.co".into(), client_id: "363f3305-7ab0-4e82-a158-f9d382ad08b6".into(), api_version: "1".into() }
+        Route {
+            base_url: "https://sandbox.upvest.co".into(),
+            client_id: "363f3305-7ab0-4e82-a158-f9d382ad08b6".into(),
+            api_version: "1".into(),
+        }
     }
 
     fn get_call(refreshable: bool) -> Call {
@@ -282,7 +304,13 @@ mod tests {
     }
 
     fn response(status: u16, content_type: &'static str, body: &'static str) -> Outcome<'static> {
-        Outcome::Response(Response { status, request_id: Some("req-1"), content_type: Some(content_type), retry_after: None, body: body.as_bytes() })
+        Outcome::Response(Response {
+            status,
+            request_id: Some("req-1"),
+            content_type: Some(content_type),
+            retry_after: None,
+            body: body.as_bytes(),
+        })
     }
 
     #[test]
@@ -308,7 +336,10 @@ mod tests {
     fn a_503_is_retried_and_a_401_refreshes_once() {
         let mut call = get_call(true);
         call.plan(Some("a"), 0.0);
-        assert!(matches!(call.judge(response(503, "application/problem+json", r#"{"type":"x","status":503}"#), 0.0, 0.5), Verdict::Retry { .. }));
+        assert!(matches!(
+            call.judge(response(503, "application/problem+json", r#"{"type":"x","status":503}"#), 0.0, 0.5),
+            Verdict::Retry { .. }
+        ));
         call.plan(Some("a"), 0.0);
         assert_eq!(call.judge(response(401, "application/problem+json", r#"{"type":"x","status":401}"#), 0.0, 0.5), Verdict::RefreshToken);
         call.plan(Some("b"), 0.0);
@@ -319,14 +350,24 @@ mod tests {
     #[test]
     fn a_deadline_bounds_attempts_and_waits() {
         let request = request::get(Some(&json!("9d95820d-4333-46b6-98de-04ab7512e76f")), None).unwrap();
-        let policy = RetryPolicy { timeout_ms: 1_000, base_delay_ms: 400, max_retries: 5, deadline_ms: Some(1_500), ..RetryPolicy::default() };
+        let policy =
+            RetryPolicy { timeout_ms: 1_000, base_delay_ms: 400, max_retries: 5, deadline_ms: Some(1_500), ..RetryPolicy::default() };
         let mut call = Call::new(request, &route(), Expected::Group, policy, false);
         assert_eq!(call.plan(Some("t"), 10_000.0).timeout_ms, 1_000, "timeoutMs while the deadline is further");
         let busy = response(503, "application/problem+json", r#"{"type":"x","status":503}"#);
         assert_eq!(call.judge(busy, 11_000.0, 0.5), Verdict::Retry { after_ms: 200 });
         assert_eq!(call.plan(Some("t"), 11_200.0).timeout_ms, 300, "the rest of the deadline");
-        assert_eq!(call.judge(Outcome::Timeout, 11_500.0, 0.5), Verdict::Fail { error: ClientError::Timeout { after_ms: 300 }, problem_body: false });
-        let mut call = Call::new(request::get(Some(&json!("9d95820d-4333-46b6-98de-04ab7512e76f")), None).unwrap(), &route(), Expected::Group, policy, false);
+        assert_eq!(
+            call.judge(Outcome::Timeout, 11_500.0, 0.5),
+            Verdict::Fail { error: ClientError::Timeout { after_ms: 300 }, problem_body: false }
+        );
+        let mut call = Call::new(
+            request::get(Some(&json!("9d95820d-4333-46b6-98de-04ab7512e76f")), None).unwrap(),
+            &route(),
+            Expected::Group,
+            policy,
+            false,
+        );
         call.plan(Some("t"), 0.0);
         assert!(matches!(call.judge(busy, 1_400.0, 0.9), Verdict::Fail { .. }), "a wait past the deadline is not begun");
     }
@@ -337,14 +378,22 @@ mod tests {
         let mut get = get_call(false);
         get.plan(Some("t"), 0.0);
         assert!(matches!(get.judge(reset(), 0.0, 0.5), Verdict::Retry { .. }), "a read");
-        let create = request::create(Some(&json!({ "user_id": "413715f2-5401-4b97-8055-034a6b879f8c", "type": "PERSONAL" })), None, "5f7c3f8e-3c44-4d2a-9a55-0d4c7e9b2a11").unwrap();
+        let create = request::create(
+            Some(&json!({ "user_id": "413715f2-5401-4b97-8055-034a6b879f8c", "type": "PERSONAL" })),
+            None,
+            "5f7c3f8e-3c44-4d2a-9a55-0d4c7e9b2a11",
+        )
+        .unwrap();
         let mut create = Call::new(create, &route(), Expected::Group, RetryPolicy::default(), false);
         create.plan(Some("t"), 0.0);
         assert!(matches!(create.judge(reset(), 0.0, 0.5), Verdict::Retry { .. }), "a create, with its idempotency key");
         let close = request::close(Some(&json!("9d95820d-4333-46b6-98de-04ab7512e76f")), None, None).unwrap();
         let mut close = Call::new(close, &route(), Expected::Accepted, RetryPolicy::default(), false);
         close.plan(Some("t"), 0.0);
-        assert!(matches!(close.judge(reset(), 0.0, 0.5), Verdict::Fail { error: ClientError::Network(_), .. }), "a close may have been received");
+        assert!(
+            matches!(close.judge(reset(), 0.0, 0.5), Verdict::Fail { error: ClientError::Network(_), .. }),
+            "a close may have been received"
+        );
         close.plan(Some("t"), 0.0);
         let busy = response(503, "application/problem+json", r#"{"type":"x","status":503}"#);
         assert!(matches!(close.judge(busy, 0.0, 0.5), Verdict::Retry { .. }), "a close the server answered 503 is retried");

@@ -4,8 +4,8 @@ use super::error::{InputCode, InvalidInput};
 use super::json::JsonView;
 use super::model::{DEFAULT_API_VERSION, SANDBOX_BASE_URL};
 use super::retry::RetryPolicy;
-use super::validate::{describe, member, options_object, quote, uuid_field};
 use super::text::{cat, find_ascii, parse_unsigned, rfind_ascii, split_ascii, split_once_ascii, trim_end_ascii};
+use super::validate::{describe, member, options_object, quote, uuid_field};
 
 /// Every option the constructor accepts. Function-valued ones (`fetch`, `tokenProvider`,
 /// `signer`, the hooks), the `logger`, `tracer` and `agent` are read by the wasm layer; listing them
@@ -55,22 +55,29 @@ impl ClientConfig {
         let base_url = match member(&options, "baseUrl") {
             None => SANDBOX_BASE_URL.to_owned(),
             Some(v) => {
-                let text = v.string().ok_or_else(|| InvalidInput::new("baseUrl", InputCode::Type, cat!("must be a string (got ", describe(&v), ")")))?;
+                let text = v
+                    .string()
+                    .ok_or_else(|| InvalidInput::new("baseUrl", InputCode::Type, cat!("must be a string (got ", describe(&v), ")")))?;
                 check_base_url(&text)?
             }
         };
         let client_id = uuid_field("clientId", member(&options, "clientId"))?;
         let api_version = match member(&options, "apiVersion") {
             None => DEFAULT_API_VERSION.to_owned(),
-            Some(v) => v
-                .string()
-                .filter(|s| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
-                .ok_or_else(|| InvalidInput::new("apiVersion", InputCode::Format, cat!("must be a major version number as a string, like \"1\" (got ", describe(&v), ")")))?,
+            Some(v) => v.string().filter(|s| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit())).ok_or_else(|| {
+                InvalidInput::new(
+                    "apiVersion",
+                    InputCode::Format,
+                    cat!("must be a major version number as a string, like \"1\" (got ", describe(&v), ")"),
+                )
+            })?,
         };
         let access_token = match (member(&options, "accessToken"), member(&options, "tokenProvider")) {
             (Some(token), None) => Some(check_access_token(&token)?),
             (None, Some(_)) => None,
-            (Some(_), Some(_)) => return Err(InvalidInput::new("accessToken", InputCode::Conflict, "and tokenProvider exclude each other: give one")),
+            (Some(_), Some(_)) => {
+                return Err(InvalidInput::new("accessToken", InputCode::Conflict, "and tokenProvider exclude each other: give one"))
+            }
             (None, None) => return Err(InvalidInput::new("accessToken", InputCode::Required, "is required, or a tokenProvider")),
         };
         let retry = RetryPolicy::parse(&options)?;
@@ -92,12 +99,15 @@ pub fn check_access_token<V: JsonView>(value: &V) -> Result<String, InvalidInput
         return Err(InvalidInput::new("accessToken", InputCode::Range, "must be at most 16384 characters"));
     }
     let body = trim_end_ascii(&token, b'=');
-    let well_formed = !body.is_empty()
-        && body.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b));
+    let well_formed = !body.is_empty() && body.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b));
     if well_formed {
         Ok(token)
     } else {
-        Err(InvalidInput::new("accessToken", InputCode::Format, "must be a non-empty RFC 6750 token (letters, digits and -._~+/ then optional =); the value is not shown"))
+        Err(InvalidInput::new(
+            "accessToken",
+            InputCode::Format,
+            "must be a non-empty RFC 6750 token (letters, digits and -._~+/ then optional =); the value is not shown",
+        ))
     }
 }
 
@@ -105,8 +115,7 @@ pub fn check_access_token<V: JsonView>(value: &V) -> Result<String, InvalidInput
 /// is never sent in clear text over a network.
 pub fn check_base_url(url: &str) -> Result<String, InvalidInput> {
     let bad = |why: &str| InvalidInput::new("baseUrl", InputCode::Format, cat!(why, " (got ", quote(url), ")"));
-    let (scheme, rest) = split_once_ascii(url, "://")
-        .ok_or_else(|| bad("must start with https:// (or http:// for a loopback host)"))?;
+    let (scheme, rest) = split_once_ascii(url, "://").ok_or_else(|| bad("must start with https:// (or http:// for a loopback host)"))?;
     let secure = match scheme.to_ascii_lowercase().as_str() {
         "https" => true,
         "http" => false,

@@ -69,17 +69,51 @@ fn value() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(4, 64, 8, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            prop::collection::vec((prop_oneof![text(), field_name()], inner), 0..8).prop_map(|fields| Value::Object(fields.into_iter().collect::<Map<_, _>>())),
+            prop::collection::vec((prop_oneof![text(), field_name()], inner), 0..8)
+                .prop_map(|fields| Value::Object(fields.into_iter().collect::<Map<_, _>>())),
         ]
     })
 }
 
 fn field_name() -> impl Strategy<Value = String> {
     prop::sample::select(vec![
-        "id", "created_at", "updated_at", "type", "status", "users", "business_id", "securities_account_number", "meta", "data",
-        "offset", "limit", "count", "total_count", "title", "detail", "instance", "request_id", "access_token", "expires_in",
-        "user_id", "sort", "order", "closure_reason", "notification_only", "idempotencyKey", "signal", "baseUrl", "clientId",
-        "accessToken", "tokenProvider", "maxRetries", "timeoutMs", "pageSize", "tokenUrl", "clientSecret", "scopes",
+        "id",
+        "created_at",
+        "updated_at",
+        "type",
+        "status",
+        "users",
+        "business_id",
+        "securities_account_number",
+        "meta",
+        "data",
+        "offset",
+        "limit",
+        "count",
+        "total_count",
+        "title",
+        "detail",
+        "instance",
+        "request_id",
+        "access_token",
+        "expires_in",
+        "user_id",
+        "sort",
+        "order",
+        "closure_reason",
+        "notification_only",
+        "idempotencyKey",
+        "signal",
+        "baseUrl",
+        "clientId",
+        "accessToken",
+        "tokenProvider",
+        "maxRetries",
+        "timeoutMs",
+        "pageSize",
+        "tokenUrl",
+        "clientSecret",
+        "scopes",
     ])
     .prop_map(str::to_owned)
 }
@@ -92,16 +126,17 @@ fn mutated_page() -> impl Strategy<Value = Value> {
         "users": [{"id": "413715f2-5401-4b97-8055-034a6b879f8c", "type": "OWNER"}], "securities_account_number": "123456789"
     });
     let page = json!({"meta": {"offset": 0, "limit": 2, "count": 2, "total_count": 2}, "data": [group.clone(), group]});
-    prop::collection::vec((prop::sample::select(vec!["", "/meta", "/data/0", "/data/1", "/data/0/users/0"]), field_name(), value()), 0..4).prop_map(move |edits| {
-        let mut page = page.clone();
-        for (place, name, replacement) in edits {
-            // Edits may break the shape later edits expect; those then edit nothing.
-            if let Some(object) = page.pointer_mut(place).and_then(Value::as_object_mut) {
-                object.insert(name, replacement);
+    prop::collection::vec((prop::sample::select(vec!["", "/meta", "/data/0", "/data/1", "/data/0/users/0"]), field_name(), value()), 0..4)
+        .prop_map(move |edits| {
+            let mut page = page.clone();
+            for (place, name, replacement) in edits {
+                // Edits may break the shape later edits expect; those then edit nothing.
+                if let Some(object) = page.pointer_mut(place).and_then(Value::as_object_mut) {
+                    object.insert(name, replacement);
+                }
             }
-        }
-        page
-    })
+            page
+        })
 }
 
 #[test]
@@ -119,7 +154,8 @@ fn fuzz_interpret_never_panics() {
         if let Some(body) = &body {
             let number = |name: &str| body.field("meta").and_then(|m| m.field(name)).and_then(|v| v.number()).unwrap_or(0.0);
             let received = body.field("data").map_or(0, |d| d.length()) as u32;
-            let _ = Pager::new::<&Value>(None, None).map(|mut p| p.advance(number("offset"), received, number("total_count"), received / 2));
+            let _ =
+                Pager::new::<&Value>(None, None).map(|mut p| p.advance(number("offset"), received, number("total_count"), received / 2));
             let _ = Token::from_provider(&body);
             let _ = super::webhook::events(&body);
         }
@@ -148,7 +184,12 @@ fn fuzz_the_quick_check_never_contradicts_the_full_one() {
 
 #[test]
 fn fuzz_json_text_parses_like_serde_json() {
-    let texts = prop_oneof![value().prop_map(|v| v.to_string()), value().prop_map(|v| serde_json::to_string_pretty(&v).unwrap_or_default()), any::<String>(), text()];
+    let texts = prop_oneof![
+        value().prop_map(|v| v.to_string()),
+        value().prop_map(|v| serde_json::to_string_pretty(&v).unwrap_or_default()),
+        any::<String>(),
+        text()
+    ];
     check("json_text", texts, |text| {
         let ours = super::json_text::parse(&text);
         match serde_json::from_str::<Value>(&text) {

@@ -75,7 +75,7 @@ pub trait JsonView: Sized {
 }
 
 #[cfg(test)]
-impl<'a> JsonView for &'a serde_json::Value {
+impl JsonView for &serde_json::Value {
     fn kind(&self) -> JsonKind {
         use serde_json::Value;
         match self {

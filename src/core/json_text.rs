@@ -7,10 +7,10 @@
 
 use super::json::{JsonKind, JsonView};
 
+use super::text::{split_once_ascii, trim_end_ascii, trim_start_ascii};
 use std::borrow::Cow;
 pub use upvest_quick_check::lex::MAX_DEPTH;
 use upvest_quick_check::lex::{number_end, plain_run_end, space_end};
-use super::text::{split_once_ascii, trim_end_ascii, trim_start_ascii};
 
 /// A JSON text, read and found valid.
 #[derive(Debug)]
@@ -437,7 +437,10 @@ pub(crate) mod tests {
         let list = view.children().next().map(|key| view.at(key + 1)).unwrap();
         assert_eq!(list.length(), 5);
         assert_eq!(list.item(1).and_then(|n| n.number()), Some(-250.0));
-        assert_eq!(list.items().iter().map(|v| v.kind()).collect::<Vec<_>>(), [JsonKind::Number, JsonKind::Number, JsonKind::Bool, JsonKind::Bool, JsonKind::Null]);
+        assert_eq!(
+            list.items().iter().map(|v| v.kind()).collect::<Vec<_>>(),
+            [JsonKind::Number, JsonKind::Number, JsonKind::Bool, JsonKind::Bool, JsonKind::Null]
+        );
         assert_eq!(list.item(2).and_then(|b| b.boolean()), Some(true));
         assert!(list.item(5).is_none());
         assert_eq!(number("123456789012345"), 123_456_789_012_345.0);
@@ -474,7 +477,26 @@ pub(crate) mod tests {
 
     #[test]
     fn refuses_what_json_does_not() {
-        for bad in ["", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "\"\u{1}\"", "tru", "{a:1}", "[1] [2]", "\"\\x\"", "1e", "\"abc", "\"a\\u12\"", "{\"a\" 1}", "[1 2]", "1e+"] {
+        for bad in [
+            "",
+            "{",
+            "[1,]",
+            "{\"a\":1,}",
+            "01",
+            "1.",
+            "-",
+            "\"\u{1}\"",
+            "tru",
+            "{a:1}",
+            "[1] [2]",
+            "\"\\x\"",
+            "1e",
+            "\"abc",
+            "\"a\\u12\"",
+            "{\"a\" 1}",
+            "[1 2]",
+            "1e+",
+        ] {
             assert!(parse(bad).is_none(), "{bad:?}");
         }
         let deep = "[".repeat(MAX_DEPTH + 2) + &"]".repeat(MAX_DEPTH + 2);
@@ -512,8 +534,14 @@ pub(crate) mod tests {
                 b.as_f64().is_some_and(|b| (a - b).abs() <= b.abs() * tolerance || (a.abs() < 1e-290 && b.abs() < 1e-290))
             }),
             V::String(b) => ours.text().as_deref() == Some(b.as_str()),
-            V::Array(b) => ours.kind() == JsonKind::Array && ours.length() == b.len() && ours.items().iter().zip(b).all(|(x, y)| same(x, y)),
-            V::Object(b) => ours.kind() == JsonKind::Object && ours.keys().len() >= b.len() && b.iter().all(|(k, v)| ours.field(k).is_some_and(|mine| same(&mine, v))),
+            V::Array(b) => {
+                ours.kind() == JsonKind::Array && ours.length() == b.len() && ours.items().iter().zip(b).all(|(x, y)| same(x, y))
+            }
+            V::Object(b) => {
+                ours.kind() == JsonKind::Object
+                    && ours.keys().len() >= b.len()
+                    && b.iter().all(|(k, v)| ours.field(k).is_some_and(|mine| same(&mine, v)))
+            }
         }
     }
 }

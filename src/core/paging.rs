@@ -107,7 +107,19 @@ impl Pager {
         }
         let end = u64::from(asked) + u64::from(received);
         if received < limit && (end as f64) < total_count {
-            return refuse(self, cat!("the page at offset ", decimal(asked.into()), " holds ", decimal(received.into()), " of ", decimal(limit.into()), " groups, but meta.total_count is ", number_text(total_count)));
+            return refuse(
+                self,
+                cat!(
+                    "the page at offset ",
+                    decimal(asked.into()),
+                    " holds ",
+                    decimal(received.into()),
+                    " of ",
+                    decimal(limit.into()),
+                    " groups, but meta.total_count is ",
+                    number_text(total_count)
+                ),
+            );
         }
         if received == 0 || end as f64 >= total_count || end > u64::from(MAX_OFFSET) {
             self.finished = true;
@@ -194,7 +206,10 @@ mod tests {
         let mut p = pager(json!({"pageSize": 1}));
         assert_eq!(p.advance(0.0, 1, 1e15, 0), Ok(()));
         assert_eq!(window(&p), Some((0, 11)), "the first group again, and new ones");
-        assert_eq!(p.advance(0.0, 1, 1e15, 1), Err("the page at offset 0 holds 1 of 11 groups, but meta.total_count is 1000000000000000".into()));
+        assert_eq!(
+            p.advance(0.0, 1, 1e15, 1),
+            Err("the page at offset 0 holds 1 of 11 groups, but meta.total_count is 1000000000000000".into())
+        );
         assert!(p.next_request().is_none(), "a lying page ends the iteration");
         let mut p = pager(json!({"pageSize": 20}));
         p.advance(0.0, 20, 100.0, 0).unwrap();
@@ -233,7 +248,12 @@ mod tests {
 
     #[test]
     fn rejects_bad_iteration_queries() {
-        for (query, field) in [(json!({"pageSize": 0}), "pageSize"), (json!({"pageSize": 1001}), "pageSize"), (json!({"limit": 5}), "query"), (json!({"sort": "id"}), "sort")] {
+        for (query, field) in [
+            (json!({"pageSize": 0}), "pageSize"),
+            (json!({"pageSize": 1001}), "pageSize"),
+            (json!({"limit": 5}), "query"),
+            (json!({"sort": "id"}), "sort"),
+        ] {
             assert_eq!(Pager::new::<&Value>(None, Some(&query)).unwrap_err().field, field, "{query}");
         }
         assert_eq!(Pager::new(Some(Some(&json!("x"))), None).unwrap_err().field, "userId");

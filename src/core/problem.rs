@@ -46,11 +46,7 @@ impl Problem {
             status,
             problem_type: text("type").unwrap_or_else(|| ABOUT_BLANK.to_owned()),
             title,
-            detail: if is_problem {
-                text("detail")
-            } else {
-                Some("the error response carried no problem document".to_owned())
-            },
+            detail: if is_problem { text("detail") } else { Some("the error response carried no problem document".to_owned()) },
             instance: text("instance"),
             request_id: header_request_id.or_else(|| text("request_id")),
             from_body: is_problem,

@@ -9,7 +9,10 @@ const GROUP: &str = r#"{"id":"9d95820d-4333-46b6-98de-04ab7512e76f","created_at"
 const BUSINESS: &str = r#"{"id":"9d95820d-4333-46b6-98de-04ab7512e76f","created_at":"2020-08-24T14:15:22Z","updated_at":"2020-08-24T14:15:22Z","type":"BUSINESS","status":"CLOSED","business_id":"413715f2-5401-4b97-8055-034a6b879f8c","securities_account_number":"1"}"#;
 
 fn page(groups: &[&str], count: usize) -> String {
-    format!(r#" {{ "meta" : {{"offset":0,"limit":1000,"count":{count},"total_count":5,"sort":"created_at"}}, "data" : [{}] }} "#, groups.join(" , "))
+    format!(
+        r#" {{ "meta" : {{"offset":0,"limit":1000,"count":{count},"total_count":5,"sort":"created_at"}}, "data" : [{}] }} "#,
+        groups.join(" , ")
+    )
 }
 
 /// The full check's verdict, which the quick one must never contradict.
@@ -62,7 +65,11 @@ fn leaves_faults_and_oddities_to_the_full_check() {
         assert!(Expected::Group.certainly_valid(escaped.as_bytes()) && full(Expected::Group, &escaped), "{escaped}");
     }
     // An escaped name could spell a checked one; a bad escape is a fault.
-    for unsure in [GROUP.replace("\"id\"", "\"\\u0069d\""), GROUP.replace("\"ACTIVE\"", "\"AC\\xTIVE\""), GROUP.replace("\"ACTIVE\"", "\"AC\\u00eTIVE\"")] {
+    for unsure in [
+        GROUP.replace("\"id\"", "\"\\u0069d\""),
+        GROUP.replace("\"ACTIVE\"", "\"AC\\xTIVE\""),
+        GROUP.replace("\"ACTIVE\"", "\"AC\\u00eTIVE\""),
+    ] {
         assert!(!Expected::Group.certainly_valid(unsure.as_bytes()), "{unsure}");
     }
 }

@@ -3,9 +3,11 @@
 
 use super::error::{InputCode, InvalidInput};
 use super::json::JsonView;
-use super::text::{bool_text, cat, decimal, join};
 use super::model::{BUSINESS_GROUP_TYPE, CLOSURE_REASONS, MAX_LIMIT, MAX_OFFSET, SORT_FIELDS, SORT_ORDERS, USER_GROUP_TYPES};
-use super::validate::{boolean, integer_in, member, one_of, options_object, parse_uuid, required_object, securities_account_number, uuid_field, uuid_version};
+use super::text::{bool_text, cat, decimal, join};
+use super::validate::{
+    boolean, integer_in, member, one_of, options_object, parse_uuid, required_object, securities_account_number, uuid_field, uuid_version,
+};
 
 /// An HTTP method the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,14 +110,22 @@ pub fn token(credentials: &super::token::ClientCredentials) -> Request {
 /// `create`: a user request or a business request, told apart by `type`.
 pub fn create<V: JsonView>(input: Option<V>, options: Option<V>, fresh_key: &str) -> Result<Request, InvalidInput> {
     let options = call_options(options, CREATE_OPTION_NAMES)?;
-    let input = input.ok_or_else(|| InvalidInput::new("request", InputCode::Required, "is required: { user_id, type } or { business_id, type: \"BUSINESS\" }"))?;
+    let input = input.ok_or_else(|| {
+        InvalidInput::new("request", InputCode::Required, "is required: { user_id, type } or { business_id, type: \"BUSINESS\" }")
+    })?;
     let input = required_object("request", input, &["user_id", "business_id", "type", "securities_account_number"])?;
     let all_types: Vec<&'static str> = USER_GROUP_TYPES.iter().copied().chain([BUSINESS_GROUP_TYPE]).collect();
-    let group_type = member(&input, "type").ok_or_else(|| InvalidInput::new("type", InputCode::Required, cat!("is required (one of ", join(&all_types, ", "), ")")))?;
+    let group_type = member(&input, "type")
+        .ok_or_else(|| InvalidInput::new("type", InputCode::Required, cat!("is required (one of ", join(&all_types, ", "), ")")))?;
     let group_type = one_of("type", &group_type, &all_types)?;
-    let (owner_field, stray_field) = if group_type == BUSINESS_GROUP_TYPE { ("business_id", "user_id") } else { ("user_id", "business_id") };
+    let (owner_field, stray_field) =
+        if group_type == BUSINESS_GROUP_TYPE { ("business_id", "user_id") } else { ("user_id", "business_id") };
     if member(&input, stray_field).is_some() {
-        return Err(InvalidInput::new(stray_field, InputCode::Conflict, cat!("is not allowed with type ", group_type, " (use ", owner_field, ")")));
+        return Err(InvalidInput::new(
+            stray_field,
+            InputCode::Conflict,
+            cat!("is not allowed with type ", group_type, " (use ", owner_field, ")"),
+        ));
     }
     let owner = uuid_field(owner_field, member(&input, owner_field))?;
     let mut body = cat!("{\"", owner_field, "\":\"", owner, "\",\"type\":\"", group_type, "\"");
@@ -144,7 +154,13 @@ fn idempotency_key<V: JsonView>(options: Option<V>, fresh_key: &str) -> Result<S
         Some(key) => key
             .string()
             .filter(|k| parse_uuid(k).is_some_and(|canonical| uuid_version(&canonical).is_some_and(|version| version <= 5)))
-            .ok_or_else(|| InvalidInput::new("idempotencyKey", InputCode::Uuid, "must be a UUID of version 0 to 5, like a v4 from crypto.randomUUID() (the API rejects other versions, e.g. UUIDv7)")),
+            .ok_or_else(|| {
+                InvalidInput::new(
+                    "idempotencyKey",
+                    InputCode::Uuid,
+                    "must be a UUID of version 0 to 5, like a v4 from crypto.randomUUID() (the API rejects other versions, e.g. UUIDv7)",
+                )
+            }),
     }
 }
 
@@ -283,7 +299,10 @@ mod tests {
     #[test]
     fn rejects_unknown_call_options() {
         let e = get(Some(&json!(USER)), Some(&json!({"idempotencyKey": USER}))).unwrap_err();
-        assert_eq!(e.to_string(), "options has an unknown field \"idempotencyKey\" (allowed: signal, deadlineMs, timeoutMs, maxRetries, headers)");
+        assert_eq!(
+            e.to_string(),
+            "options has an unknown field \"idempotencyKey\" (allowed: signal, deadlineMs, timeoutMs, maxRetries, headers)"
+        );
         let e = create(Some(&json!({"user_id": USER, "type": "ISA"})), Some(&json!({"idempotency_key": USER})), FRESH_KEY).unwrap_err();
         assert_eq!(e.field, "options");
         assert_eq!(list::<&Value>(None, Some(&json!(7))).unwrap_err().field, "options");

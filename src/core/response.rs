@@ -79,7 +79,6 @@ pub fn check_verify_keys<V: JsonView>(body: &V) -> Result<(), String> {
     Ok(())
 }
 
-
 /// Whether a `content-type` announces JSON (`application/json`, `application/problem+json`, …).
 pub fn is_json_media_type(content_type: Option<&str>) -> bool {
     let media = content_type.map(|c| before_ascii(c, b';')).map(|m| m.trim_ascii().to_ascii_lowercase()).unwrap_or_default();
@@ -95,15 +94,21 @@ pub fn interpret<V: JsonView>(
     content_type: Option<&str>,
     parsed: Option<V>,
 ) -> Result<Option<V>, ClientError> {
-    let unexpected = |code: ResponseCode, reason: String| ClientError::Response(UnexpectedResponse { code, status, request_id: request_id.clone(), reason });
+    let unexpected = |code: ResponseCode, reason: String| {
+        ClientError::Response(UnexpectedResponse { code, status, request_id: request_id.clone(), reason })
+    };
     if status == expected.status() {
         if expected == Expected::Accepted {
             return Ok(None);
         }
         if !is_json_media_type(content_type) {
-            return Err(unexpected(ResponseCode::ContentType, cat!("content-type is ", quote(content_type.unwrap_or("")), ", not application/json")));
+            return Err(unexpected(
+                ResponseCode::ContentType,
+                cat!("content-type is ", quote(content_type.unwrap_or("")), ", not application/json"),
+            ));
         }
-        let body = parsed.ok_or_else(|| unexpected(ResponseCode::Json, "the body is not valid JSON (or nested deeper than 64 levels)".to_owned()))?;
+        let body = parsed
+            .ok_or_else(|| unexpected(ResponseCode::Json, "the body is not valid JSON (or nested deeper than 64 levels)".to_owned()))?;
         expected.check(&body).map_err(|reason| unexpected(ResponseCode::Contract, reason))?;
         return Ok(Some(body));
     }
@@ -111,8 +116,20 @@ pub fn interpret<V: JsonView>(
         return Err(ClientError::Problem(Problem::from_response(status, request_id.clone(), parsed.as_ref())));
     }
     Err(match status {
-        300..=399 | 0 => unexpected(ResponseCode::Redirect, cat!("status ", decimal(status.into()), ": redirects are not followed, so that credentials stay with the configured host")),
-        _ => unexpected(ResponseCode::Status, cat!("status ", decimal(status.into()), " is not one this operation returns (expected ", decimal(expected.status().into()), ")")),
+        300..=399 | 0 => unexpected(
+            ResponseCode::Redirect,
+            cat!("status ", decimal(status.into()), ": redirects are not followed, so that credentials stay with the configured host"),
+        ),
+        _ => unexpected(
+            ResponseCode::Status,
+            cat!(
+                "status ",
+                decimal(status.into()),
+                " is not one this operation returns (expected ",
+                decimal(expected.status().into()),
+                ")"
+            ),
+        ),
     })
 }
 
@@ -288,14 +305,25 @@ mod tests {
 
     #[test]
     fn names_what_breaks_the_contract() {
-        let cases: Vec<(fn(&mut Value), &str)> = vec![
+        type Breaking = (fn(&mut Value), &'static str);
+        let cases: Vec<Breaking> = vec![
             (|g| g["id"] = json!("x"), "id must be a UUID"),
             (|g| g["created_at"] = json!("yesterday"), "created_at must be an RFC 3339 date-time"),
             (|g| g["status"] = json!(1), "status must be a string"),
-            (|g| { g.as_object_mut().unwrap().remove("users"); }, "users must be an array"),
+            (
+                |g| {
+                    g.as_object_mut().unwrap().remove("users");
+                },
+                "users must be an array",
+            ),
             (|g| g["users"][0]["id"] = json!("../x"), "users[0].id must be a UUID"),
             (|g| g["users"][0] = json!(3), "users[0] must be an object (got a number)"),
-            (|g| { g["type"] = json!("BUSINESS"); }, "business_id must be a string"),
+            (
+                |g| {
+                    g["type"] = json!("BUSINESS");
+                },
+                "business_id must be a string",
+            ),
         ];
         for (break_it, reason) in cases {
             let mut g = group();
@@ -362,7 +390,8 @@ mod tests {
         for ok in ["2020-08-24T14:15:22Z", "2021-07-21T14:10:00.00Z", "2020-08-24T14:15:22-05:30"] {
             assert!(is_rfc3339(ok), "{ok}");
         }
-        for bad in ["2020-08-24", "2020-08-24T14:15:22", "2020-08-24T14:15:22.Z", "2020-08-24T14:15:22+0200", "２０２０-08-24T14:15:22Z"] {
+        for bad in ["2020-08-24", "2020-08-24T14:15:22", "2020-08-24T14:15:22.Z", "2020-08-24T14:15:22+0200", "２０２０-08-24T14:15:22Z"]
+        {
             assert!(!is_rfc3339(bad), "{bad}");
         }
     }

@@ -29,12 +29,20 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy { max_retries: 2, base_delay_ms: 500, max_delay_ms: 20_000, timeout_ms: 30_000, deadline_ms: None, max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES }
+        RetryPolicy {
+            max_retries: 2,
+            base_delay_ms: 500,
+            max_delay_ms: 20_000,
+            timeout_ms: 30_000,
+            deadline_ms: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
     }
 }
 
 /// The options that set a [`RetryPolicy`].
-pub const RETRY_OPTION_NAMES: &[&str] = &["maxRetries", "retryBaseDelayMs", "maxRetryDelayMs", "timeoutMs", "deadlineMs", "maxResponseBytes"];
+pub const RETRY_OPTION_NAMES: &[&str] =
+    &["maxRetries", "retryBaseDelayMs", "maxRetryDelayMs", "timeoutMs", "deadlineMs", "maxResponseBytes"];
 
 /// The largest response body read unless `maxResponseBytes` says otherwise: 16 MiB (a page of
 /// 1000 groups is about 300 KB).
@@ -80,7 +88,7 @@ impl RetryPolicy {
         }
         let retry_after = match failure {
             AttemptFailure::Network => None,
-            AttemptFailure::Status { status, retry_after } if matches!(status, 429 | 500 | 502 | 503 | 504) => retry_after.as_deref(),
+            AttemptFailure::Status { status: 429 | 500 | 502 | 503 | 504, retry_after } => retry_after.as_deref(),
             AttemptFailure::Status { .. } | AttemptFailure::Timeout => return None,
         };
         if let Some(wait) = retry_after.and_then(|value| retry_after_ms(value, now_ms)) {
@@ -156,10 +164,14 @@ mod tests {
     #[test]
     fn retries_the_transient_failures_only() {
         let policy = RetryPolicy::default();
-        for failure in [AttemptFailure::Network, status(429, None), status(500, None), status(502, None), status(503, None), status(504, None)] {
+        for failure in
+            [AttemptFailure::Network, status(429, None), status(500, None), status(502, None), status(503, None), status(504, None)]
+        {
             assert!(policy.delay_after(&failure, 0, 0.5, 0.0).is_some(), "{failure:?}");
         }
-        for failure in [AttemptFailure::Timeout, status(400, None), status(401, None), status(404, None), status(409, None), status(501, None)] {
+        for failure in
+            [AttemptFailure::Timeout, status(400, None), status(401, None), status(404, None), status(409, None), status(501, None)]
+        {
             assert_eq!(policy.delay_after(&failure, 0, 0.5, 0.0), None, "{failure:?}");
         }
     }
@@ -175,7 +187,14 @@ mod tests {
 
     #[test]
     fn backoff_is_full_jitter_exponential_and_capped() {
-        let policy = RetryPolicy { max_retries: 10, base_delay_ms: 100, max_delay_ms: 1000, timeout_ms: 1, deadline_ms: None, max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES };
+        let policy = RetryPolicy {
+            max_retries: 10,
+            base_delay_ms: 100,
+            max_delay_ms: 1000,
+            timeout_ms: 1,
+            deadline_ms: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        };
         let ceiling = |n| policy.delay_after(&status(503, None), n, 0.999_999, 0.0).unwrap();
         assert_eq!([ceiling(0), ceiling(1), ceiling(2), ceiling(3), ceiling(4), ceiling(9)], [99, 199, 399, 799, 999, 999]);
         assert_eq!(policy.delay_after(&status(503, None), 3, 0.0, 0.0), Some(0));
@@ -183,7 +202,14 @@ mod tests {
 
     #[test]
     fn retry_after_wins_when_present_and_is_capped() {
-        let policy = RetryPolicy { max_retries: 3, base_delay_ms: 100, max_delay_ms: 5000, timeout_ms: 1, deadline_ms: None, max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES };
+        let policy = RetryPolicy {
+            max_retries: 3,
+            base_delay_ms: 100,
+            max_delay_ms: 5000,
+            timeout_ms: 1,
+            deadline_ms: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        };
         assert_eq!(policy.delay_after(&status(429, Some("2")), 0, 0.0, 0.0), Some(2000));
         assert_eq!(policy.delay_after(&status(429, Some("3600")), 0, 0.0, 0.0), Some(5000));
         let now = http_date_ms("Wed, 25 Nov 2026 02:00:00 GMT").unwrap();
@@ -203,7 +229,10 @@ mod tests {
         assert_eq!(retry_after_ms("-1", 0.0), None);
         assert_eq!(retry_after_ms("99999999999999999999", 0.0), Some(f64::MAX));
         let policy = RetryPolicy { max_retries: 1, max_delay_ms: 300, ..RetryPolicy::default() };
-        assert_eq!(policy.delay_after(&AttemptFailure::Status { status: 503, retry_after: Some("99999999999999999999".into()) }, 0, 0.0, 0.0), Some(300));
+        assert_eq!(
+            policy.delay_after(&AttemptFailure::Status { status: 503, retry_after: Some("99999999999999999999".into()) }, 0, 0.0, 0.0),
+            Some(300)
+        );
     }
 
     #[test]

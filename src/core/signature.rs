@@ -52,12 +52,28 @@ impl SignerOptions {
         let options = options_object("options", options, SIGNER_OPTION_NAMES)?
             .ok_or_else(|| InvalidInput::new("options", InputCode::Required, "is required: { keyId, privateKey, algorithm }"))?;
         let key_id = member(&options, "keyId")
-            .ok_or_else(|| InvalidInput::new("keyId", InputCode::Required, "is required: the key id registered with Upvest (printable ASCII, no quotes)"))?
+            .ok_or_else(|| {
+                InvalidInput::new(
+                    "keyId",
+                    InputCode::Required,
+                    "is required: the key id registered with Upvest (printable ASCII, no quotes)",
+                )
+            })?
             .string()
             .filter(|k| !k.is_empty() && k.len() <= 200 && k.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'))
-            .ok_or_else(|| InvalidInput::new("keyId", InputCode::Format, "must be the key id registered with Upvest (printable ASCII, no quotes, at most 200 characters)"))?;
+            .ok_or_else(|| {
+                InvalidInput::new(
+                    "keyId",
+                    InputCode::Format,
+                    "must be the key id registered with Upvest (printable ASCII, no quotes, at most 200 characters)",
+                )
+            })?;
         if member(&options, "privateKey").is_none() {
-            return Err(InvalidInput::new("privateKey", InputCode::Required, "is required: a PKCS#8 PEM string, a Node KeyObject or a CryptoKey"));
+            return Err(InvalidInput::new(
+                "privateKey",
+                InputCode::Required,
+                "is required: a PKCS#8 PEM string, a Node KeyObject or a CryptoKey",
+            ));
         }
         let algorithm = match member(&options, "algorithm").and_then(|v| v.string()).as_deref() {
             Some("ed25519") => Algorithm::Ed25519,
@@ -132,7 +148,9 @@ impl Message<'_> {
             "@method" => Ok(self.method.to_ascii_uppercase()),
             "@path" => Ok(self.path.to_owned()),
             "@query" => Ok(cat!("?", self.query)),
-            header => self.header(header).map(|v| v.trim_ascii().to_owned()).ok_or_else(|| cat!("the covered header ", header, " is missing")),
+            header => {
+                self.header(header).map(|v| v.trim_ascii().to_owned()).ok_or_else(|| cat!("the covered header ", header, " is missing"))
+            }
         }
     }
 }
@@ -246,7 +264,12 @@ mod tests {
     }
 
     fn parameters() -> Parameters {
-        Parameters { key_id: "8d4997a8-cf7a-4e51-adbb-401656a3e5c2".into(), created: 1_633_529_659, expires: 1_633_529_664, nonce: "o085M4cMgpbicuOL".into() }
+        Parameters {
+            key_id: "8d4997a8-cf7a-4e51-adbb-401656a3e5c2".into(),
+            created: 1_633_529_659,
+            expires: 1_633_529_664,
+            nonce: "o085M4cMgpbicuOL".into(),
+        }
     }
 
     #[test]
@@ -266,7 +289,18 @@ mod tests {
         let components = message.required_components();
         assert_eq!(
             components,
-            ["@method", "@path", "@query", "accept", "authorization", "content-length", "content-type", "content-digest", "idempotency-key", "upvest-client-id"]
+            [
+                "@method",
+                "@path",
+                "@query",
+                "accept",
+                "authorization",
+                "content-length",
+                "content-type",
+                "content-digest",
+                "idempotency-key",
+                "upvest-client-id"
+            ]
         );
         let base = signature_base(&message, &components, &parameters()).unwrap();
         let expected = [
@@ -288,9 +322,13 @@ mod tests {
 
     #[test]
     fn the_token_request_and_reads_cover_less() {
-        let token = headers(&[("accept", "application/json"), ("content-type", "application/x-www-form-urlencoded"), ("upvest-client-id", "c")]);
+        let token =
+            headers(&[("accept", "application/json"), ("content-type", "application/x-www-form-urlencoded"), ("upvest-client-id", "c")]);
         let message = Message { method: "POST", path: "/auth/token", query: "", headers: &token };
-        assert_eq!(message.required_components(), ["@method", "@path", "accept", "content-length", "content-type", "content-digest", "upvest-client-id"]);
+        assert_eq!(
+            message.required_components(),
+            ["@method", "@path", "accept", "content-length", "content-type", "content-digest", "upvest-client-id"]
+        );
         let read = headers(&[("accept", "application/json"), ("authorization", "Bearer t"), ("upvest-client-id", "c")]);
         let message = Message { method: "GET", path: "/account_groups", query: "", headers: &read };
         assert_eq!(message.required_components(), ["@method", "@path", "accept", "authorization", "upvest-client-id"]);
@@ -337,7 +375,9 @@ mod tests {
 
     #[test]
     fn base64_matches_the_rfc_vectors() {
-        for (input, output) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")] {
+        for (input, output) in
+            [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")]
+        {
             assert_eq!(base64(input.as_bytes()), output);
         }
     }

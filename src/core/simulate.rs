@@ -81,7 +81,8 @@ fn event(rng: &mut Rng, expected: Expected) -> Event {
             Event::Status { status, content_type, body, retry_after: None, meets_contract }
         }
         _ => {
-            let status = *rng.pick(&[301, 400, 401, 401, 403, 404, 408, 409, 422, 426, 429, 429, 500, 501, 502, 503, 503, 504, 599, 204, 201]);
+            let status =
+                *rng.pick(&[301, 400, 401, 401, 403, 404, 408, 409, 422, 426, 429, 429, 500, 501, 502, 503, 503, 504, 599, 204, 201]);
             let retry_after = match rng.below(8) {
                 0 => Some("0".to_owned()),
                 1 => Some(rng.below(100_000).to_string()),
@@ -90,7 +91,8 @@ fn event(rng: &mut Rng, expected: Expected) -> Event {
                 4 => Some(rng.pick(&["soon", "-1", "1.5", "", " 7 ", "99999999999999999999"]).to_string()),
                 _ => None,
             };
-            let body = rng.pick(&[r#"{"type":"https://docs.upvest.co/errors/x","status":500,"title":"t"}"#, "not json", "", "{}"]).to_string();
+            let body =
+                rng.pick(&[r#"{"type":"https://docs.upvest.co/errors/x","status":500,"title":"t"}"#, "not json", "", "{}"]).to_string();
             Event::Status { status, content_type: "application/problem+json", body, retry_after, meets_contract: false }
         }
     }
@@ -114,7 +116,10 @@ fn outcome<'a>(event: &'a Event) -> Outcome<'a> {
 fn request(rng: &mut Rng) -> (Request, Expected) {
     let id = json!("9d95820d-4333-46b6-98de-04ab7512e76f");
     match rng.below(4) {
-        0 => (request::create(Some(&json!({"user_id": id, "type": "ISA"})), None, "6f1c2a9e-58b4-4d0e-9a3f-0c7b2e5d8a41").unwrap(), Expected::Group),
+        0 => (
+            request::create(Some(&json!({"user_id": id, "type": "ISA"})), None, "6f1c2a9e-58b4-4d0e-9a3f-0c7b2e5d8a41").unwrap(),
+            Expected::Group,
+        ),
         1 => (request::get(Some(&id), None).unwrap(), Expected::Group),
         2 => (request::list(Some(&json!({"limit": 3})), None).unwrap(), Expected::Page),
         _ => (request::close(Some(&id), None, None).unwrap(), Expected::Accepted),
@@ -149,7 +154,11 @@ fn schedule(seed: u64, tally: &mut Tally) {
     let refreshable = rng.below(2) == 0;
     let (request, expected) = request(&mut rng);
     let key = request.idempotency_key.clone();
-    let route = Route { base_url: "https://sandbox.upvest.co".into(), client_id: "363f3305-7ab0-4e82-a158-f9d382ad08b6".into(), api_version: "1".into() };
+    let route = Route {
+        base_url: "https://sandbox.upvest.co".into(),
+        client_id: "363f3305-7ab0-4e82-a158-f9d382ad08b6".into(),
+        api_version: "1".into(),
+    };
     let mut call = Call::new(request, &route, expected, policy, refreshable);
     let mut token = 0u32;
     let (mut retries, mut refreshes) = (0u32, 0u32);

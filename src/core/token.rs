@@ -4,8 +4,8 @@
 use super::config::{check_access_token, check_base_url};
 use super::error::{InputCode, InvalidInput};
 use super::json::{JsonKind, JsonView};
-use super::validate::{describe, member, options_object, uuid_field};
 use super::text::{cat, join, split_ascii, split_once_ascii};
+use super::validate::{describe, member, options_object, uuid_field};
 
 /// A token and how many seconds it lives, when known.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,7 +24,9 @@ impl Token {
     /// Reads what a token provider resolved with: a token string, or `{ access_token, expires_in? }`.
     pub fn from_provider<V: JsonView>(value: &V) -> Result<Token, String> {
         if value.kind() == JsonKind::String {
-            return check_access_token(value).map(|access_token| Token { access_token, expires_in: None }).map_err(|e| cat!("the token provider's ", e.message()));
+            return check_access_token(value)
+                .map(|access_token| Token { access_token, expires_in: None })
+                .map_err(|e| cat!("the token provider's ", e.message()));
         }
         let wrong = || cat!("the token provider must resolve with a string or { access_token, expires_in } (got ", describe(value), ")");
         if value.kind() != JsonKind::Object {
@@ -34,7 +36,9 @@ impl Token {
         let access_token = check_access_token(&access_token).map_err(|e| cat!("the token provider's ", e.message()))?;
         let expires_in = match value.field("expires_in") {
             None => None,
-            Some(v) => Some(v.number().filter(|n| n.is_finite() && *n >= 0.0).ok_or("expires_in must be a non-negative number of seconds")?),
+            Some(v) => {
+                Some(v.number().filter(|n| n.is_finite() && *n >= 0.0).ok_or("expires_in must be a non-negative number of seconds")?)
+            }
         };
         Ok(Token { access_token, expires_in })
     }
@@ -73,23 +77,30 @@ pub const CLIENT_CREDENTIALS_OPTION_NAMES: &[&str] =
 impl ClientCredentials {
     /// Checks the options of `clientCredentials`.
     pub fn parse<V: JsonView>(options: Option<V>) -> Result<ClientCredentials, InvalidInput> {
-        let options = options_object("options", options, CLIENT_CREDENTIALS_OPTION_NAMES)?
-            .ok_or_else(|| InvalidInput::new("options", InputCode::Required, "is required: { tokenUrl, clientId, clientSecret, scopes }"))?;
-        let token_url = member(&options, "tokenUrl")
-            .ok_or_else(|| InvalidInput::new("tokenUrl", InputCode::Required, "is required (a URL such as https://sandbox.upvest.co/auth/token)"))?;
+        let options = options_object("options", options, CLIENT_CREDENTIALS_OPTION_NAMES)?.ok_or_else(|| {
+            InvalidInput::new("options", InputCode::Required, "is required: { tokenUrl, clientId, clientSecret, scopes }")
+        })?;
+        let token_url = member(&options, "tokenUrl").ok_or_else(|| {
+            InvalidInput::new("tokenUrl", InputCode::Required, "is required (a URL such as https://sandbox.upvest.co/auth/token)")
+        })?;
         let token_url = token_url
             .string()
             .ok_or_else(|| InvalidInput::new("tokenUrl", InputCode::Type, cat!("must be a string (got ", describe(&token_url), ")")))
             .and_then(|url| check_base_url(&url).map_err(|e| InvalidInput { field: "tokenUrl".to_owned(), ..e }))?;
         let client_id = uuid_field("clientId", member(&options, "clientId"))?;
         let client_secret = member(&options, "clientSecret")
-            .ok_or_else(|| InvalidInput::new("clientSecret", InputCode::Required, "is required (a non-empty string; the value is not shown)"))?
+            .ok_or_else(|| {
+                InvalidInput::new("clientSecret", InputCode::Required, "is required (a non-empty string; the value is not shown)")
+            })?
             .string()
             .filter(|s| !s.is_empty())
             .ok_or_else(|| InvalidInput::new("clientSecret", InputCode::Type, "must be a non-empty string (the value is not shown)"))?;
-        let scopes = member(&options, "scopes").ok_or_else(|| InvalidInput::new("scopes", InputCode::Required, "is required, e.g. [\"accounts:read\"]"))?;
+        let scopes = member(&options, "scopes")
+            .ok_or_else(|| InvalidInput::new("scopes", InputCode::Required, "is required, e.g. [\"accounts:read\"]"))?;
         let scopes = match scopes.kind() {
-            JsonKind::String => split_ascii(&scopes.string().unwrap_or_default(), b' ').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+            JsonKind::String => {
+                split_ascii(&scopes.string().unwrap_or_default(), b' ').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+            }
             JsonKind::Array => (0..scopes.length()).filter_map(|i| scopes.item(i).and_then(|s| s.string())).collect::<Vec<_>>(),
             _ => Vec::new(),
         };
@@ -149,7 +160,13 @@ mod tests {
         assert_eq!(Token::from_provider(&&json!("abc")).unwrap(), Token { access_token: "abc".into(), expires_in: None });
         let t = Token::from_provider(&&json!({"access_token": "abc", "expires_in": 3600, "token_type": "bearer"})).unwrap();
         assert_eq!(t.expires_in, Some(3600.0));
-        for bad in [json!(null), json!(42), json!({"token": "abc"}), json!({"access_token": "a b"}), json!({"access_token": "abc", "expires_in": "soon"})] {
+        for bad in [
+            json!(null),
+            json!(42),
+            json!({"token": "abc"}),
+            json!({"access_token": "a b"}),
+            json!({"access_token": "abc", "expires_in": "soon"}),
+        ] {
             assert!(Token::from_provider(&&bad).is_err(), "{bad}");
         }
         let secret = Token::from_provider(&&json!({"access_token": "very secret value"})).unwrap_err();

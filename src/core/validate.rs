@@ -89,10 +89,13 @@ pub fn is_uuid(text: &str) -> bool {
 pub fn uuid_field<V: JsonView>(field: &str, value: Option<V>) -> Result<String, InvalidInput> {
     let value = value.ok_or_else(|| InvalidInput::new(field, InputCode::Required, "is required (a UUID string)"))?;
     let code = if value.kind() == JsonKind::String { InputCode::Uuid } else { InputCode::Type };
-    value
-        .string()
-        .and_then(|s| parse_uuid(&s))
-        .ok_or_else(|| InvalidInput::new(field, code, cat!("must be a UUID string like \"9d95820d-4333-46b6-98de-04ab7512e76f\" (got ", describe(&value), ")")))
+    value.string().and_then(|s| parse_uuid(&s)).ok_or_else(|| {
+        InvalidInput::new(
+            field,
+            code,
+            cat!("must be a UUID string like \"9d95820d-4333-46b6-98de-04ab7512e76f\" (got ", describe(&value), ")"),
+        )
+    })
 }
 
 /// `code` for a string that breaks a rule; `type` for a value that is not a string at all.
@@ -106,38 +109,42 @@ fn string_or_type<V: JsonView>(value: &V, code: InputCode) -> InputCode {
 
 /// A string that must be one of `allowed`.
 pub fn one_of<V: JsonView>(field: &str, value: &V, allowed: &[&'static str]) -> Result<&'static str, InvalidInput> {
-    value
-        .string()
-        .and_then(|s| allowed.iter().copied().find(|a| *a == s))
-        .ok_or_else(|| InvalidInput::new(field, string_or_type(value, InputCode::Enum), cat!("must be one of ", join(allowed, ", "), " (got ", describe(value), ")")))
+    value.string().and_then(|s| allowed.iter().copied().find(|a| *a == s)).ok_or_else(|| {
+        InvalidInput::new(
+            field,
+            string_or_type(value, InputCode::Enum),
+            cat!("must be one of ", join(allowed, ", "), " (got ", describe(value), ")"),
+        )
+    })
 }
 
 /// A string of exactly nine ASCII digits.
 pub fn securities_account_number<V: JsonView>(field: &str, value: &V) -> Result<String, InvalidInput> {
-    value
-        .string()
-        .filter(|s| s.len() == 9 && s.bytes().all(|b| b.is_ascii_digit()))
-        .ok_or_else(|| InvalidInput::new(field, string_or_type(value, InputCode::Format), cat!("must be a string of exactly 9 digits, matching ^[0-9]{9}$ (got ", describe(value), ")")))
+    value.string().filter(|s| s.len() == 9 && s.bytes().all(|b| b.is_ascii_digit())).ok_or_else(|| {
+        InvalidInput::new(
+            field,
+            string_or_type(value, InputCode::Format),
+            cat!("must be a string of exactly 9 digits, matching ^[0-9]{9}$ (got ", describe(value), ")"),
+        )
+    })
 }
 
 /// A whole number in `min..=max`.
 pub fn integer_in<V: JsonView>(field: &str, value: &V, min: u32, max: u32) -> Result<u32, InvalidInput> {
-    value
-        .number()
-        .filter(|n| n.fract() == 0.0 && *n >= f64::from(min) && *n <= f64::from(max))
-        .map(|n| n as u32)
-        .ok_or_else(|| {
-            // Not a number at all is a type error; a number out of bounds (or with a fraction) a range error.
-            let code = if value.kind() == JsonKind::Number { InputCode::Range } else { InputCode::Type };
-            InvalidInput::new(field, code, cat!("must be an integer from ", decimal(min.into()), " to ", decimal(max.into()), " (got ", describe(value), ")"))
-        })
+    value.number().filter(|n| n.fract() == 0.0 && *n >= f64::from(min) && *n <= f64::from(max)).map(|n| n as u32).ok_or_else(|| {
+        // Not a number at all is a type error; a number out of bounds (or with a fraction) a range error.
+        let code = if value.kind() == JsonKind::Number { InputCode::Range } else { InputCode::Type };
+        InvalidInput::new(
+            field,
+            code,
+            cat!("must be an integer from ", decimal(min.into()), " to ", decimal(max.into()), " (got ", describe(value), ")"),
+        )
+    })
 }
 
 /// A boolean.
 pub fn boolean<V: JsonView>(field: &str, value: &V) -> Result<bool, InvalidInput> {
-    value
-        .boolean()
-        .ok_or_else(|| InvalidInput::new(field, InputCode::Type, cat!("must be true or false (got ", describe(value), ")")))
+    value.boolean().ok_or_else(|| InvalidInput::new(field, InputCode::Type, cat!("must be true or false (got ", describe(value), ")")))
 }
 
 /// An optional object whose member names must all be in `allowed` (typo protection). `undefined`
@@ -222,10 +229,19 @@ mod tests {
         assert_eq!(code(boolean("flag", &&json!("yes"))), InputCode::Type);
         assert_eq!(code(required_object("query", &json!([]), &[])), InputCode::Type);
         assert_eq!(code(required_object("query", &json!({"x": 1}), &[])), InputCode::UnknownField);
-        let spelled: Vec<_> = [InputCode::Required, InputCode::Type, InputCode::Uuid, InputCode::Enum, InputCode::Range, InputCode::Format, InputCode::UnknownField, InputCode::Conflict]
-            .iter()
-            .map(|c| c.as_str())
-            .collect();
+        let spelled: Vec<_> = [
+            InputCode::Required,
+            InputCode::Type,
+            InputCode::Uuid,
+            InputCode::Enum,
+            InputCode::Range,
+            InputCode::Format,
+            InputCode::UnknownField,
+            InputCode::Conflict,
+        ]
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
         assert_eq!(spelled, ["required", "type", "uuid", "enum", "range", "format", "unknown-field", "conflict"]);
     }
 

@@ -4,8 +4,8 @@
 use super::error::InvalidInput;
 use super::json::{JsonKind, JsonView};
 use super::response::{check_group, is_rfc3339, must_be_object, At};
-use super::validate::{integer_in, is_uuid, member};
 use super::text::{cat, split_once_ascii};
+use super::validate::{integer_in, is_uuid, member};
 use upvest_api::AccountGroupEventType;
 
 /// The options `parseWebhookEvents` takes.
@@ -123,5 +123,4 @@ mod tests {
             assert_eq!(max_body_bytes(Some(&&json!({ "maxBodyBytes": bad }))).unwrap_err().field, "maxBodyBytes", "{bad}");
         }
     }
-
 }

@@ -14,8 +14,8 @@ use crate::core::paging::Pager;
 use crate::core::request::{self, Request};
 use crate::core::response::Expected;
 use crate::core::retry::RetryPolicy;
-use crate::core::token::ClientCredentials;
 use crate::core::text::cat;
+use crate::core::token::ClientCredentials;
 use wasm_bindgen::prelude::*;
 
 /// A client's configuration (internal).
@@ -80,12 +80,20 @@ impl ClientCore {
     /// `listForUser`.
     #[wasm_bindgen(js_name = listForUser)]
     pub fn list_for_user(&self, user_id: JsValue, query: JsValue, options: JsValue) -> Result<CallCore, JsValue> {
-        self.call(request::list_for_user(Js::optional(user_id), Js::optional(query), Js::optional(options.clone())), &options, Expected::Page)
+        self.call(
+            request::list_for_user(Js::optional(user_id), Js::optional(query), Js::optional(options.clone())),
+            &options,
+            Expected::Page,
+        )
     }
 
     /// `close`.
     pub fn close(&self, account_group_id: JsValue, close_options: JsValue, options: JsValue) -> Result<CallCore, JsValue> {
-        self.call(request::close(Js::optional(account_group_id), Js::optional(close_options), Js::optional(options.clone())), &options, Expected::Accepted)
+        self.call(
+            request::close(Js::optional(account_group_id), Js::optional(close_options), Js::optional(options.clone())),
+            &options,
+            Expected::Accepted,
+        )
     }
 
     /// `verifyKeys`.
@@ -145,7 +153,11 @@ impl CredentialsCore {
     pub fn new(options: JsValue) -> Result<CredentialsCore, JsValue> {
         let credentials = ClientCredentials::parse(Js::optional(options)).map_err(invalid_input)?;
         // The request's path is empty: the token URL is the base.
-        let route = Route { base_url: credentials.token_url.clone(), client_id: credentials.client_id.clone(), api_version: DEFAULT_API_VERSION.to_owned() };
+        let route = Route {
+            base_url: credentials.token_url.clone(),
+            client_id: credentials.client_id.clone(),
+            api_version: DEFAULT_API_VERSION.to_owned(),
+        };
         Ok(CredentialsCore { credentials, route })
     }
 

@@ -5,11 +5,11 @@
 use super::errors::{invalid_input, to_js};
 use super::js_json::{set, Js};
 use crate::core::error::ClientError;
-use crate::core::text::{cat, decimal};
 use crate::core::signature::{
     content_digest, ecdsa_raw_to_der, path_and_query, signature_base, signature_header, signature_params, Algorithm, Message, Parameters,
     SignerOptions, LABEL, VERSION,
 };
+use crate::core::text::{cat, decimal};
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
@@ -41,7 +41,16 @@ impl SignerCore {
     /// `{ base, headers: { 'content-digest'?, 'signature-input', 'upvest-signature-version' } }`.
     /// `headers` is `[name, value, …]`; `sha512` the body's digest, when there is a body; `nonce`
     /// fresh random text from the glue (32 hex digits).
-    pub fn prepare(&self, method: JsValue, url: JsValue, headers: Vec<JsValue>, body: Option<String>, sha512: Option<Vec<u8>>, now_ms: f64, nonce: String) -> Result<JsValue, JsValue> {
+    pub fn prepare(
+        &self,
+        method: JsValue,
+        url: JsValue,
+        headers: Vec<JsValue>,
+        body: Option<String>,
+        sha512: Option<Vec<u8>>,
+        now_ms: f64,
+        nonce: String,
+    ) -> Result<JsValue, JsValue> {
         let (Some(method), Some(url)) = (method.as_string(), url.as_string()) else {
             return Err(signer_error("the request needs a method and a url"));
         };
@@ -64,12 +73,8 @@ impl SignerCore {
         let message = Message { method: &method, path, query, headers: &pairs };
         let components = message.required_components();
         let created = (now_ms / 1000.0) as u64;
-        let parameters = Parameters {
-            key_id: self.options.key_id.clone(),
-            created,
-            expires: created + u64::from(self.options.ttl_seconds),
-            nonce,
-        };
+        let parameters =
+            Parameters { key_id: self.options.key_id.clone(), created, expires: created + u64::from(self.options.ttl_seconds), nonce };
         let base = signature_base(&message, &components, &parameters).map_err(|e| signer_error(&e))?;
         set(&added, "signature-input", &cat!(LABEL, "=", signature_params(&components, &parameters)).into());
         set(&added, "upvest-signature-version", &VERSION.into());
@@ -84,7 +89,9 @@ impl SignerCore {
     pub fn signature_header(&self, raw: &[u8]) -> Result<String, JsValue> {
         let signature = match self.options.algorithm {
             Algorithm::Ed25519 => raw.to_vec(),
-            Algorithm::EcdsaP521Sha512 => ecdsa_raw_to_der(raw).ok_or_else(|| signer_error("WebCrypto returned a malformed ECDSA signature"))?,
+            Algorithm::EcdsaP521Sha512 => {
+                ecdsa_raw_to_der(raw).ok_or_else(|| signer_error("WebCrypto returned a malformed ECDSA signature"))?
+            }
         };
         Ok(signature_header(&signature))
     }

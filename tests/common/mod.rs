@@ -58,7 +58,15 @@ pub async fn settle(call: Result<CallCore, JsValue>) -> Result<JsValue, JsValue>
         let response: web_sys::Response = JsFuture::from(global_fetch_with_init(&call.url(), &init)).await?.unchecked_into();
         let bytes = Uint8Array::new(&JsFuture::from(response.array_buffer()?).await?).to_vec();
         let header = |name: &str| response.headers().get(name).ok().flatten();
-        let verdict = call.judge(response.status(), header("upvest-request-id"), header("content-type"), header("retry-after"), &bytes, js_sys::Date::now(), 0.5);
+        let verdict = call.judge(
+            response.status(),
+            header("upvest-request-id"),
+            header("content-type"),
+            header("retry-after"),
+            &bytes,
+            js_sys::Date::now(),
+            0.5,
+        );
         let parsed = || JSON::parse(&String::from_utf8_lossy(&bytes));
         match verdict {
             0 => return parsed(),
@@ -80,10 +88,8 @@ extern "C" {
 
 /// The requests the mock has logged for a path.
 pub async fn logged_requests(path: &str) -> Vec<JsValue> {
-    let response: web_sys::Response = JsFuture::from(global_fetch(&format!("{}/__mock/requests", mock_url())))
-        .await
-        .expect("mock log reachable")
-        .unchecked_into();
+    let response: web_sys::Response =
+        JsFuture::from(global_fetch(&format!("{}/__mock/requests", mock_url()))).await.expect("mock log reachable").unchecked_into();
     let log = JsFuture::from(response.json().expect("json")).await.expect("log is JSON");
     js_sys::Array::from(&log).iter().filter(|r| text(r, "path") == path).collect()
 }
@@ -113,7 +119,8 @@ pub async fn creates_a_user_group_and_gets_it_back() {
 }
 
 pub async fn creates_a_business_group() {
-    let request = json(r#"{"business_id":"0c9f4a6e-1d2b-4c3a-9e8f-7a6b5c4d3e2f","type":"BUSINESS","securities_account_number":"000000042"}"#);
+    let request =
+        json(r#"{"business_id":"0c9f4a6e-1d2b-4c3a-9e8f-7a6b5c4d3e2f","type":"BUSINESS","securities_account_number":"000000042"}"#);
     let created = settle(client().create(request, JsValue::UNDEFINED, fresh_key())).await.expect("create succeeds");
     assert_eq!(text(&created, "business_id"), "0c9f4a6e-1d2b-4c3a-9e8f-7a6b5c4d3e2f");
     assert_eq!(text(&created, "securities_account_number"), "000000042");

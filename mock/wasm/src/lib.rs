@@ -115,7 +115,10 @@ impl MockCore {
     pub fn sign_delivery(&self, path: &str, query: Option<String>, body: &str, now_ms: f64) -> Result<Vec<String>, String> {
         let seconds = (now_ms.max(0.0) / 1000.0) as i64;
         let signed = self.app.webhook_keys().sign(path, query.as_deref(), body.as_bytes(), seconds)?;
-        Ok(signed.iter().flat_map(|(name, value)| [name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()]).collect())
+        Ok(signed
+            .iter()
+            .flat_map(|(name, value)| [name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()])
+            .collect())
     }
 
     /// The public keys deliveries are signed with, as a JWKS (what `GET /auth/verify_keys` gives).
