@@ -8,8 +8,9 @@ use super::text::{cat, find_ascii, parse_unsigned, rfind_ascii, split_ascii, spl
 use super::validate::{describe, member, options_object, quote, uuid_field};
 
 /// Every option the constructor accepts. Function-valued ones (`fetch`, `tokenProvider`,
-/// `signer`, the hooks), the `logger`, `tracer` and `agent` are read by the wasm layer; listing them
-/// here lets the typo check pass them.
+/// `signer`, the hooks), the `logger`, `tracer` and `agent` are kept by the JavaScript driver
+/// (`js/client.js`), which hands the core only a mark that each was given; listing them here
+/// lets the typo check pass them.
 pub const OPTION_NAMES: &[&str] = &[
     "baseUrl",
     "clientId",

@@ -77,7 +77,7 @@ impl Request {
     }
 }
 
-/// Options every call takes (`signal` is read by the wasm layer; `deadlineMs`, `timeoutMs` and
+/// Options every call takes (`signal` is kept by the JavaScript driver; `deadlineMs`, `timeoutMs` and
 /// `maxRetries` override the client's, through `RetryPolicy::over`).
 pub const CALL_OPTION_NAMES: &[&str] = &["signal", "deadlineMs", "timeoutMs", "maxRetries", "headers"];
 

@@ -30,7 +30,7 @@ impl Algorithm {
     }
 }
 
-/// The options of the ready signer, but for the key itself (read by the wasm layer).
+/// The options of the ready signer, but for the key itself (imported by `js/signing-key.js`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignerOptions {
     /// The key id registered with Upvest.
