@@ -4,7 +4,6 @@
 // retry. Every await on caller code (token provider, signer) is bounded by the attempt's time
 // limit and the call's signal. The core never calls caller code and never awaits a promise.
 
-import { core } from './core.js';
 import { SignerError, TimeoutError, UpvestError } from './errors.js';
 import { bare, inherent, method as methodOf, own } from './plain.js';
 import { checkedHeaders, headerList } from './headers.js';

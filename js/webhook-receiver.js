@@ -258,10 +258,11 @@ function readOptions(options) {
     maxUnverifiedBodyBytes: wholeOption(checked, 'maxUnverifiedBodyBytes', DEFAULT_MAX_UNVERIFIED_BODY_BYTES, 1, 2 ** 31),
     storeTimeoutMs: wholeOption(checked, 'storeTimeoutMs', DEFAULT_STORE_TIMEOUT_MS, 1, MAX_TIMEOUT_MS),
     onError: (error, context) => {
-      // A reporting hook that throws must not change the answer.
       try {
         Reflect.apply(onError, undefined, [error, bare(context)]);
-      } catch {}
+      } catch {
+        // A reporting hook that throws must not change the answer.
+      }
     },
   };
 }

@@ -39,10 +39,12 @@ suite() {
 
 suite native 'test result: ok\. [0-9]+ passed' cargo test --workspace --color never
 # The Rust as rustfmt writes it (rustfmt.toml) and with no clippy warning (native targets; the
-# wasm-only boundary in src/wasm/ is linted by its build's warnings).
+# wasm-only boundary in src/wasm/ is linted by its build's warnings); the JavaScript with no
+# ESLint finding (eslint.config.mjs: the recommended rules).
 suite lint 'lines:^lint: passed' bash -c '
   checked() { "$@" && echo "lint: passed: $*"; }
-  checked cargo fmt --all --check && checked cargo clippy --workspace --all-targets --quiet -- -D warnings'
+  checked cargo fmt --all --check && checked cargo clippy --workspace --all-targets --quiet -- -D warnings \
+    && checked eslint --max-warnings 0 .'
 if [ "$only" != native ] && [ "$only" != lint ]; then
   echo "=== build"
   cargo build --release -p upvest-mock

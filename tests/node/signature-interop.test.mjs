@@ -148,7 +148,7 @@ test('refused with 401, the problem saying which check failed', async () => {
       'a missing required component': [signed({ covered: REQUIRED_CREATE.filter((c) => c !== 'idempotency-key') }), /does not cover idempotency-key/],
       'a covered header absent from the request': [(() => {
         const request = signed();
-        const { date, ...headers } = request.headers;
+        const { date: _date, ...headers } = request.headers;
         return { ...request, headers };
       })(), /the covered header date is not in the request/],
       'an expired signature': [signed({ created: now() - 120, ttl: 60 }), /the signature has expired/],

@@ -132,7 +132,6 @@ test('a public, secret, encrypted, malformed or absent key is refused when the s
   const hmac = await crypto.subtle.generateKey({ name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   const lengthPastEnd = Buffer.from(pkcs8);
   lengthPastEnd[2] += 1; // the PrivateKeyInfo's length, one more than there is
-  const withAttributes = Buffer.from(pkcs8);
   const trapped = new Proxy({}, { getPrototypeOf() { throw new Error('trap'); } });
   const cases = [
     ['an SPKI public key PEM', publicKey.export({ type: 'spki', format: 'pem' }), 'type', /public key.*give the private key/],

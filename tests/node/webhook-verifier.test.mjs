@@ -295,6 +295,7 @@ test('a polluted Object.prototype changes no verdict, and none of its functions 
   const { kty: _t, crv: _c, ...noCurve } = signer.jwk;
   const { x: _x, y: _y, ...noPoint } = signer.jwk;
   // Keys with a member missing, and a hole, that pollution could fill in.
+  // eslint-disable-next-line no-sparse-arrays -- the hole is the case
   const jwks = { keys: [signer.jwk, { ...noKid }, { ...noCurve, kid: 'no-curve' }, { ...noPoint, kid: 'no-point' }, , { ...signer.jwk, kid: 'after-hole' }] };
   const seconds = Math.floor(Date.now() / 1000);
   const valid = await signDelivery(signer);

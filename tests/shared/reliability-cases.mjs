@@ -11,7 +11,6 @@ const SECRET = 'SECRET-token-4711';
 export function reliabilityCases(api, mockUrl, { extra: always = {}, fetch: reach = fetch } = {}) {
   const client = (extra = {}) =>
     new api.AccountGroups({ baseUrl: mockUrl, clientId, accessToken: SECRET, retryBaseDelayMs: 20, ...always, ...extra });
-  const log = async () => (await reach(`${mockUrl}/__mock/requests`)).json();
   // Positions in the log are sequence numbers (the log is a ring: its length stops growing).
   const logMark = async () => (await (await reach(`${mockUrl}/__mock/stats`)).json()).requests_seen;
   const since = async (mark, method) => (await (await reach(`${mockUrl}/__mock/requests?since=${mark}`)).json()).filter((r) => !method || r.method === method);
