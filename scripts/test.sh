@@ -45,7 +45,10 @@ suite lint 'lines:^lint: passed' bash -c '
   checked() { "$@" && echo "lint: passed: $*"; }
   checked cargo fmt --all --check && checked cargo clippy --workspace --all-targets --quiet -- -D warnings \
     && checked eslint --max-warnings 0 .'
-if [ "$only" != native ] && [ "$only" != lint ]; then
+# The JavaScript from its source in js/, over a scripted core: no cargo, no wasm, in seconds
+# (npm run test:unit).
+suite unit '^# pass [0-9]+' node --test tests/unit/
+if [ "$only" != native ] && [ "$only" != lint ] && [ "$only" != unit ]; then
   echo "=== build"
   cargo build --release -p upvest-mock
   bash scripts/build.sh
