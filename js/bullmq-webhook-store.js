@@ -10,6 +10,7 @@
 //   transaction: if Redis fails half way, the receiver answers 503, Upvest delivers again, and
 //   the adds already made count as recorded. Only public BullMQ API is used (v5 and v6 differ
 //   inside), and bullmq is never imported: the queue brings its own class.
+import { toBase64 } from './crypto.js';
 import { bare, inherent, method, own } from './members.js';
 import { invalidInput, knownOptions, wholeOption } from './option-checks.js';
 import { member } from './plain.js';
@@ -76,7 +77,7 @@ export class BullMQWebhookStore {
   async quarantine(delivery) {
     const { id, body, reason, receivedAt } = delivery;
     const text = utf8(body);
-    const data = bare({ body: text ?? base64(body), encoding: text === undefined ? 'base64' : 'utf8', reason, receivedAt });
+    const data = bare({ body: text ?? toBase64(body), encoding: text === undefined ? 'base64' : 'utf8', reason, receivedAt });
     await this.#quarantine().add(QUARANTINED, data, { jobId: id, deduplication: { id, ttl: this.#windowMs } });
   }
 
@@ -105,14 +106,6 @@ function utf8(bytes) {
   } catch {
     return undefined;
   }
-}
-
-/** Standard base64, a slice at a time (a spread of a whole body would overflow the stack).
- * @param {Uint8Array} bytes */
-function base64(bytes) {
-  let binary = '';
-  for (let at = 0; at < bytes.length; at += 0x8000) binary += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
-  return btoa(binary);
 }
 
 /** @param {unknown} queue @param {string} field @returns {QueueLike} */

@@ -4,7 +4,7 @@
 // The loop ends as soon as N are held, so `iterate` fetches no page beyond the one that held the
 // N-th group.
 
-import { InvalidInputError } from './errors.js';
+import { invalidInput as invalid } from './option-checks.js';
 import { plain } from './plain.js';
 
 /**
@@ -59,11 +59,3 @@ function isIterable(value) {
   return typeof object[Symbol.asyncIterator] === 'function' || typeof object[Symbol.iterator] === 'function';
 }
 
-/**
- * @param {string} field
- * @param {import('./errors.js').InvalidInputCode} code
- * @param {string} rule
- */
-function invalid(field, code, rule) {
-  return new InvalidInputError(`Invalid input: ${field} ${rule}`, { field, code, rule });
-}

@@ -41,11 +41,20 @@ export function fromBase64(text) {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
-/** Standard base64 of a few bytes (a digest).
+/** Standard base64, a slice at a time (a spread of a whole body would overflow the stack).
  * @param {Uint8Array} bytes
  * @returns {string} */
 export function toBase64(bytes) {
-  return btoa(String.fromCharCode(...bytes));
+  let binary = '';
+  for (let at = 0; at < bytes.length; at += 0x8000) binary += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+  return btoa(binary);
+}
+
+/** Lower-case hex of bytes (a digest, a UUID's).
+ * @param {Uint8Array} bytes
+ * @returns {string} */
+export function toHex(bytes) {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Signs a string's UTF-8 bytes; ECDSA comes back as raw r ‖ s, as WebCrypto gives it.
@@ -66,6 +75,6 @@ export function randomUuid() {
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
   bytes[6] = (bytes[6] & 0x0f) | 0x40;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  const hex = toHex(bytes);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

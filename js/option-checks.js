@@ -1,6 +1,7 @@
 // @ts-check
-// Checks of the options objects the webhook receiver and stores take: own members only, names
-// known, numbers whole and in range; each failure an `InvalidInputError` naming the option.
+// Checks of the options the JavaScript reads itself (the webhook receiver, verifier and stores,
+// collect): own members only, names known, numbers whole and in range; each failure an
+// `InvalidInputError` naming the option.
 import { InvalidInputError } from './errors.js';
 import { member, unreadable } from './plain.js';
 

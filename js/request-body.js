@@ -3,6 +3,7 @@
 // `IncomingMessage`: refused as soon as it says (content-length) or shows (bytes received) that
 // it is larger, so a sender never makes the receiver hold more than the limit.
 import { own } from './members.js';
+import { Gathered } from './runtime.js';
 
 /** What a read resolves with when the body is (or says it will be) larger than the limit. */
 export const TOO_LARGE = Symbol('too large');
@@ -38,20 +39,16 @@ export async function readRequestBody(request, limit) {
   if (declaredLength(request.headers.get('content-length')) > limit) return TOO_LARGE;
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
-  /** @type {Uint8Array[]} */
-  const chunks = [];
-  let size = 0;
+  const gathered = new Gathered(limit);
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
+    if (!gathered.add(value)) {
       reader.cancel().catch(() => {});
       return TOO_LARGE;
     }
-    chunks.push(value);
   }
-  return joined(chunks, size);
+  return /** @type {Uint8Array<ArrayBuffer>} */ (gathered.bytes());
 }
 
 /**
@@ -74,18 +71,15 @@ export function readIncomingBody(request, limit) {
   }
   if (declaredLength(request.headers['content-length']) > limit) return Promise.resolve(TOO_LARGE);
   return new Promise((resolve, reject) => {
-    /** @type {Uint8Array[]} */
-    const chunks = [];
-    let size = 0;
+    const gathered = new Gathered(limit);
     /** @param {Uint8Array} chunk */
     const keep = (chunk) => {
-      size += chunk.byteLength;
-      if (size <= limit) return void chunks.push(chunk);
+      if (gathered.add(chunk)) return;
       // Nothing more is kept; Node discards the rest once the answer is sent.
       request.off('data', keep).off('end', end);
       resolve(TOO_LARGE);
     };
-    const end = () => resolve(joined(chunks, size));
+    const end = () => resolve(/** @type {Uint8Array<ArrayBuffer>} */ (gathered.bytes()));
     const cut = () => reject(new Error('the connection closed before the body was complete'));
     request.on('data', keep).on('end', end).on('error', reject).on('close', () => request.complete || cut());
   });
@@ -94,15 +88,4 @@ export function readIncomingBody(request, limit) {
 /** @param {unknown} value a content-length header's value @returns {number} */
 function declaredLength(value) {
   return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : 0;
-}
-
-/** @param {Uint8Array[]} chunks @param {number} size */
-function joined(chunks, size) {
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return body;
 }

@@ -5,13 +5,14 @@
 // cannot read as events is kept whole, in quarantine, and acknowledged. Processing happens later,
 // from the store (a BullMQ queue, say), never before the answer.
 import { core } from './core.js';
-import { digest, fromBase64 } from './crypto.js';
+import { digest, fromBase64, toHex } from './crypto.js';
 import { describeThrown } from './driver.js';
 import { WebhookVerificationError } from './errors.js';
 import { bare, method, own } from './members.js';
 import { invalidInput as invalid, knownOptions, wholeOption } from './option-checks.js';
 import { member } from './plain.js';
 import { BodyAlreadyParsedError, readIncomingBody, readRequestBody, TOO_LARGE } from './request-body.js';
+import { settleFirst } from './runtime.js';
 import { parseWebhookBody } from './webhook-body.js';
 import { checkedVerify } from './webhook-events.js';
 import { signatureFirst } from './webhook-verifier.js';
@@ -204,8 +205,7 @@ async function record(settings, body) {
 /** A body kept whole, named by its SHA-256 so a redelivery is kept once.
  * @param {Uint8Array<ArrayBuffer>} body @param {unknown} why */
 async function quarantined(body, why) {
-  const hash = new Uint8Array(await digest('SHA-256', body));
-  const id = `sha256-${Array.from(hash, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+  const id = `sha256-${toHex(new Uint8Array(await digest('SHA-256', body)))}`;
   return bare({ id, body, reason: describeThrown(why), receivedAt: new Date().toISOString() });
 }
 
@@ -214,22 +214,14 @@ async function quarantined(body, why) {
  * @template T
  * @param {number} ms @param {(signal: AbortSignal) => Promise<T>} work @returns {Promise<T>}
  */
-async function withinTime(ms, work) {
+function withinTime(ms, work) {
   const controller = new AbortController();
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let timer;
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new Error(`the store did not answer within ${ms} ms`);
-      controller.abort(error);
-      reject(error);
-    }, ms);
-  });
-  try {
-    return /** @type {T} */ (await Promise.race([work(controller.signal), late]));
-  } finally {
-    clearTimeout(timer);
-  }
+  const late = () => {
+    const error = new Error(`the store did not answer within ${ms} ms`);
+    controller.abort(error);
+    return error;
+  };
+  return settleFirst(work(controller.signal), undefined, ms, late);
 }
 
 /** @param {number} status @param {object} body @param {Record<string, string>} [headers] @returns {Answer} */

@@ -6,9 +6,10 @@
 // Options, requests, header sets and key sets are the caller's objects, read as given (no copy),
 // but only through their own members (`own`, `method`): a name a dependency added to
 // Object.prototype never stands in for one the caller left out.
-import { InvalidInputError, WebhookVerificationError } from './errors.js';
+import { WebhookVerificationError } from './errors.js';
 import { digest, fromBase64, subtle, toBase64 } from './crypto.js';
 import { bare, member, method, own } from './plain.js';
+import { invalidInput as invalid } from './option-checks.js';
 
 /** The signature's label in `signature` and `signature-input`. */
 const LABEL = 'sig1';
@@ -143,15 +144,6 @@ export function signatureFirst(verify) {
  */
 function refuse(code, reason, cause) {
   return new WebhookVerificationError(`Webhook signature refused: ${reason}`, { code, cause });
-}
-
-/**
- * @param {string} field
- * @param {import('./errors.js').InvalidInputCode} code
- * @param {string} rule
- */
-function invalid(field, code, rule) {
-  return new InvalidInputError(`Invalid input: ${field} ${rule}`, { field, code, rule });
 }
 
 /**
