@@ -47,11 +47,6 @@ export interface ResponseMeta {
  */
 export type WithResponse<T> = T & { readonly lastResponse: ResponseMeta };
 
-/** The sandbox host: the default `baseUrl`. */
-export declare const SANDBOX_BASE_URL: 'https://sandbox.upvest.co';
-/** The live host. */
-export declare const PRODUCTION_BASE_URL: 'https://api.upvest.co';
-
 /** Options every call takes. */
 export interface CallOptions {
   /** Aborts the call; the promise rejects with the signal's reason. */

@@ -8,8 +8,10 @@
 mod macros;
 pub mod data;
 pub mod declaration;
+pub mod hosts;
 pub mod typescript;
 pub mod vocabulary;
 
 pub use data::*;
+pub use hosts::{PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
 pub use vocabulary::*;

@@ -1,9 +1,10 @@
-//! The package's TypeScript for the API's data, and the enum values it exports, generated from the
+//! The package's TypeScript for the API's data, and the enum values and hosts it exports, generated from the
 //! Rust definitions (`js/api.d.ts`, `js/vocabulary.js`). `cargo test -p upvest-api` fails when the
 //! committed files differ from what the definitions give; `UPVEST_BLESS=1` rewrites them.
 
 use crate::data::*;
 use crate::declaration::{Declaration, Declared};
+use crate::hosts::HOSTS;
 use crate::vocabulary::*;
 
 /// The declared types, in the order the declarations list them.
@@ -97,6 +98,9 @@ pub fn declarations() -> String {
             out.push_str(&format!("export declare const {export}: readonly [{}];\n", quoted(values).join(", ")));
         }
     }
+    for host in HOSTS {
+        out.push_str(&format!("\n/** {} */\nexport declare const {}: '{}';\n", host.doc, host.export, host.url));
+    }
     out
 }
 
@@ -108,6 +112,9 @@ pub fn values_module() -> String {
             out.push_str(&format!("\n/** Every `{name}` value this version lists, in the API's order. */\n"));
             out.push_str(&format!("export const {export} = Object.freeze(/** @type {{const}} */ ([{}]));\n", quoted(values).join(", ")));
         }
+    }
+    for host in HOSTS {
+        out.push_str(&format!("\n/** {} */\nexport const {} = '{}';\n", host.doc, host.export, host.url));
     }
     out
 }
