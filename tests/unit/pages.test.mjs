@@ -72,6 +72,18 @@ test('a page is fetched only when the loop needs it: none after break, none afte
   assert.equal(sent.length, 1);
 });
 
+test('return() while a page is in flight: the page is dropped, the pager not told of it, freed once', async () => {
+  let arrive;
+  const held = new Promise((resolve) => (arrive = resolve));
+  const { iterator, pager } = scripted({ results: [async () => (await held, { ...page(0, ['a'], 1) })] });
+  const step = iterator.next();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(await iterator.return(undefined), { value: undefined, done: true });
+  arrive();
+  assert.deepEqual(await step, { value: undefined, done: true });
+  assert.deepEqual([pager.advanced.length, pager.freed, pager.handedOut[0].freed], [0, 1, 1]);
+});
+
 test('collect stops at max without asking for the next page', async () => {
   const { iterator, pager, sent } = scripted({ results: [page(0, ['a', 'b'], 6), page(2, ['c', 'd'], 6), page(4, ['e', 'f'], 6)] });
   const items = await collect(iterator, { max: 3 });

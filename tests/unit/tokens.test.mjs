@@ -67,6 +67,16 @@ test('forget: the refused lease is replaced once; a stale lease (already replace
   assert.deepEqual(tokens.ready(), second);
 });
 
+test('forget goes by the generation: a provider that gives the same token again is not asked a third time for an old refusal', async () => {
+  const ask = provider('same', 'same', 'other');
+  const tokens = new TokenSource(undefined, ask);
+  const first = await tokens.current(undefined, 1000);
+  tokens.forget(first);
+  const second = await tokens.current(undefined, 1000);
+  tokens.forget(first);
+  assert.deepEqual([second, tokens.ready(), ask.calls], [{ token: 'same', generation: 2 }, second, 2]);
+});
+
 test('the token is used while the core says it is usable, and asked for again after', async (t) => {
   const timers = fakeClock(t);
   const ask = provider({ access_token: 't-1', expires_in: 60 }, { access_token: 't-2', expires_in: 60 });
