@@ -180,7 +180,7 @@ export class AccountGroups {
     return pages(() => {
       const clientCore = this.#live();
       const { data, signal, headers } = callOptions(options);
-      const pager = clientCore.pager(forUser ? plain(userId, 'userId') : undefined, forUser, plain(query, 'query'), data);
+      const pager = clientCore.pager(forUser ? plain(userId, 'userId') : undefined, forUser, plain(query, 'query'), data, Math.random());
       return { pager, signal, transport: this.#transport, headers };
     });
   }

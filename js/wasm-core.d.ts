@@ -29,7 +29,8 @@ export interface CallCore {
 /** The pages of one iteration. */
 export interface PagerCore {
   next(): CallCore | undefined;
-  advance(offset: number, received: number, totalCount: number, seen: number, requestId: string | undefined): void;
+  /** `ids`: the page's group ids joined; gives the positions of those yielded before, ascending. */
+  advance(offset: number, ids: string, totalCount: number, requestId: string | undefined): Uint32Array;
   free(): void;
 }
 
@@ -43,7 +44,8 @@ export interface ClientCore {
   listForUser(userId: unknown, query: unknown, options: unknown): CallCore;
   close(accountGroupId: unknown, closeOptions: unknown, options: unknown): CallCore;
   verifyKeys(options: unknown): CallCore;
-  pager(userId: unknown, forUser: boolean, query: unknown, options: unknown): PagerCore;
+  /** `seed`: a random number in [0, 1) keying the memory of the groups yielded. */
+  pager(userId: unknown, forUser: boolean, query: unknown, options: unknown, seed: number): PagerCore;
   free(): void;
 }
 

@@ -12,8 +12,12 @@ import { pages } from '../../js/pages.js';
 import { response, scriptedExchange } from './scripted-transport.mjs';
 
 const DONE = [{ verdict: DONE_WITH_BODY }];
+/** A group's id (36 characters, as a UUID's) named by a letter, and back. */
+const idOf = (name) => name.padEnd(36, '.');
+const nameOf = (id) => id.replace(/\.+$/, '');
 /** A page of groups with these ids. */
-const page = (offset, ids, total) => response(200, JSON.stringify({ meta: { offset, limit: 2, count: ids.length, total_count: total }, data: ids.map((id) => ({ id, name: `group ${id}` })) }), { 'upvest-request-id': `req-${offset}` });
+const page = (offset, names, total) =>
+  response(200, JSON.stringify({ meta: { offset, limit: 2, count: names.length, total_count: total }, data: names.map((name) => ({ id: idOf(name), name: `group ${name}` })) }), { 'upvest-request-id': `req-${offset}` });
 
 /**
  * An iteration over scripted pages, with what it records.
@@ -35,21 +39,21 @@ function scripted({ results, calls = results.map(() => DONE), refuse, signal }) 
 /** The ids of what `iterator` yields, to its end. */
 async function ids(iterator) {
   const seen = [];
-  for await (const group of iterator) seen.push(group.id);
+  for await (const group of iterator) seen.push(nameOf(group.id));
   return seen;
 }
 
-test('pages in order; the pager is told what each held (repeats skipped) and stops the loop; everything freed once', async () => {
+test('pages in order; the pager is told what each held, and what it names as yielded before is skipped; and stops the loop; everything freed once', async () => {
   // The list shifted between pages: page 2 repeats b, page 3 only repeats.
   const { iterator, pager, sent, opened } = scripted({ results: [page(0, ['a', 'b'], 5), page(1, ['b', 'c'], 5), page(2, ['c'], 5), page(3, ['d', 'e'], 5)] });
   assert.equal(opened(), 0, 'nothing is opened before the first next()');
   assert.deepEqual(await ids(iterator), ['a', 'b', 'c', 'd', 'e']);
   assert.equal(opened(), 1);
   assert.deepEqual(pager.advanced, [
-    { offset: 0, received: 2, totalCount: 5, seen: 0, requestId: 'req-0' },
-    { offset: 1, received: 2, totalCount: 5, seen: 1, requestId: 'req-1' },
-    { offset: 2, received: 1, totalCount: 5, seen: 1, requestId: 'req-2' },
-    { offset: 3, received: 2, totalCount: 5, seen: 0, requestId: 'req-3' },
+    { offset: 0, ids: ['a', 'b'].map(idOf), totalCount: 5, requestId: 'req-0' },
+    { offset: 1, ids: ['b', 'c'].map(idOf), totalCount: 5, requestId: 'req-1' },
+    { offset: 2, ids: ['c'].map(idOf), totalCount: 5, requestId: 'req-2' },
+    { offset: 3, ids: ['d', 'e'].map(idOf), totalCount: 5, requestId: 'req-3' },
   ]);
   assert.equal(sent.length, 4, 'no request after the pager said done');
   assert.deepEqual(sent.map((s) => s.url), pager.handedOut.map((call) => call.url), "each page's request is its call's");
@@ -63,7 +67,7 @@ test('pages in order; the pager is told what each held (repeats skipped) and sto
 test('a page is fetched only when the loop needs it: none after break, none after return()', async () => {
   const { iterator, pager, sent } = scripted({ results: [page(0, ['a', 'b'], 4), page(2, ['c', 'd'], 4)] });
   for await (const group of iterator) {
-    assert.equal(group.id, 'a');
+    assert.equal(nameOf(group.id), 'a');
     break;
   }
   assert.deepEqual([sent.length, pager.handedOut.length, pager.freed], [1, 1, 1]);
@@ -87,7 +91,7 @@ test('return() while a page is in flight: the page is dropped, the pager not tol
 test('collect stops at max without asking for the next page', async () => {
   const { iterator, pager, sent } = scripted({ results: [page(0, ['a', 'b'], 6), page(2, ['c', 'd'], 6), page(4, ['e', 'f'], 6)] });
   const items = await collect(iterator, { max: 3 });
-  assert.deepEqual(items.map((g) => g.id), ['a', 'b', 'c']);
+  assert.deepEqual(items.map((g) => nameOf(g.id)), ['a', 'b', 'c']);
   assert.deepEqual([sent.length, pager.freed], [2, 1]);
 });
 
@@ -103,7 +107,7 @@ test('next() called many times at once: items in order, one page at a time', asy
   };
   const { iterator } = scripted({ results: [page(0, ['a', 'b'], 4), page(2, ['c', 'd'], 4)].map(slow) });
   const steps = await Promise.all(Array.from({ length: 6 }, () => iterator.next()));
-  assert.deepEqual(steps.map((s) => (s.done ? 'done' : s.value.id)), ['a', 'b', 'c', 'd', 'done', 'done']);
+  assert.deepEqual(steps.map((s) => (s.done ? 'done' : nameOf(s.value.id))), ['a', 'b', 'c', 'd', 'done', 'done']);
   assert.equal(most, 1);
 });
 
@@ -112,25 +116,30 @@ test("a page's call that fails: its error ends the loop, after the items before 
   const seen = [];
   await assert.rejects(
     (async () => {
-      for await (const group of iterator) seen.push(group.id);
+      for await (const group of iterator) seen.push(nameOf(group.id));
     })(),
     (error) => error === pager.handedOut[1].errors[0].error,
   );
   assert.deepEqual(seen, ['a', 'b']);
   assert.equal(pager.handedOut[1].freed, 1);
+  assert.equal(pager.freed, 1, 'the pager is freed when the error ends the loop');
+  assert.deepEqual(await iterator.next(), { value: undefined, done: true }, 'a next() after the error is done, and asks for nothing');
+  assert.equal(pager.handedOut.length, 2);
 });
 
 test('a page the core refuses (advance throws): that error ends the loop, and none of its items is yielded', async () => {
   const refusal = new ResponseError('paging: the list moved', { code: 'paging', status: 200 });
-  const { iterator, sent } = scripted({ results: [page(0, ['a', 'b'], 4), page(2, ['c', 'd'], 4), page(4, [], 4)], refuse: (n) => (n === 1 ? refusal : undefined) });
+  const { iterator, pager, sent } = scripted({ results: [page(0, ['a', 'b'], 4), page(2, ['c', 'd'], 4), page(4, [], 4)], refuse: (n) => (n === 1 ? refusal : undefined) });
   const seen = [];
   await assert.rejects(
     (async () => {
-      for await (const group of iterator) seen.push(group.id);
+      for await (const group of iterator) seen.push(nameOf(group.id));
     })(),
     (error) => error === refusal,
   );
-  assert.deepEqual([seen, sent.length], [['a', 'b'], 2]);
+  assert.deepEqual([seen, sent.length, pager.freed], [['a', 'b'], 2, 1]);
+  assert.deepEqual(await iterator.next(), { value: undefined, done: true });
+  assert.equal(sent.length, 2);
 });
 
 test("what opening throws (the core refusing the query) rejects the first next(); nothing is sent", async () => {
@@ -144,8 +153,8 @@ test("what opening throws (the core refusing the query) rejects the first next()
 test("the signal: an abort between pages rejects the next one with its reason, and nothing more is sent", async () => {
   const controller = new AbortController();
   const { iterator, pager, sent } = scripted({ results: [page(0, ['a', 'b'], 4), page(2, ['c', 'd'], 4)], signal: controller.signal });
-  assert.equal((await iterator.next()).value.id, 'a');
-  assert.equal((await iterator.next()).value.id, 'b');
+  assert.equal((await iterator.next()).value.id, idOf('a'));
+  assert.equal((await iterator.next()).value.id, idOf('b'));
   controller.abort('stop');
   await assert.rejects(iterator.next(), (error) => error === 'stop');
   assert.equal(sent.length, 1);
