@@ -127,48 +127,47 @@ fn without_test_modules(source: &str) -> String {
 fn literals(source: &str) -> Vec<(usize, String)> {
     let chars: Vec<char> = source.chars().collect();
     let line_at = |i: usize| chars[..i].iter().filter(|c| **c == '\n').count() + 1;
-    let ident = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric() || *c == '_');
     let mut found = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let rest = &chars[i..];
-        match rest {
-            ['/', '/', ..] => i += rest.iter().position(|c| *c == '\n').unwrap_or(rest.len()),
-            ['/', '*', ..] => i += rest.windows(2).position(|w| w == ['*', '/']).map_or(rest.len(), |at| at + 2),
-            ['\'', '\\', ..] => i += 3 + rest[3..].iter().position(|c| *c == '\'').unwrap() + 1,
-            ['\'', _, '\'', ..] => i += 3,
-            ['b' | 'r', ..] if !ident(i.checked_sub(1).map(|at| &chars[at])) && raw_or_byte_start(rest).is_some() => {
-                let (prefix, hashes) = raw_or_byte_start(rest).unwrap();
-                let start = i + prefix;
-                let (len, end_len) = if hashes.is_some() {
-                    let closing: Vec<char> = std::iter::once('"').chain(std::iter::repeat_n('#', hashes.unwrap())).collect();
-                    (chars[start..].windows(closing.len()).position(|w| w == closing.as_slice()).unwrap(), closing.len())
-                } else {
-                    (escaped_string_len(&chars[start..]), 1)
-                };
-                found.push((line_at(i), chars[start..start + len].iter().collect()));
-                i = start + len + end_len;
-            }
-            ['"', ..] => {
-                let len = escaped_string_len(&chars[i + 1..]);
-                found.push((line_at(i), chars[i + 1..i + 1 + len].iter().collect()));
-                i += len + 2;
-            }
-            _ => i += 1,
+        let after_identifier = i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_');
+        if let Some((prefix, closing)) = literal_opening(rest).filter(|_| !after_identifier) {
+            let content = &rest[prefix..];
+            let len = if closing.is_empty() {
+                escaped_string_len(content)
+            } else {
+                content.windows(closing.len()).position(|w| w == closing.as_slice()).unwrap()
+            };
+            found.push((line_at(i), content[..len].iter().collect()));
+            i += prefix + len + closing.len().max(1);
+            continue;
         }
+        i += match rest {
+            ['/', '/', ..] => rest.iter().position(|c| *c == '\n').unwrap_or(rest.len()),
+            ['/', '*', ..] => rest.windows(2).position(|w| w == ['*', '/']).map_or(rest.len(), |at| at + 2),
+            // A character literal: an escaped one, a plain one (a lone `'` starts a lifetime).
+            ['\'', '\\', ..] => 3 + rest[3..].iter().position(|c| *c == '\'').unwrap() + 1,
+            ['\'', _, '\'', ..] => 3,
+            _ => 1,
+        };
     }
     found
 }
 
-/// At `b"`, `r"`, `r#"`, `br#"`…: the length of the prefix up to the content, and for a raw
-/// string its number of `#`.
-fn raw_or_byte_start(rest: &[char]) -> Option<(usize, Option<usize>)> {
-    let (byte, after_b) = if rest.first() == Some(&'b') { (true, 1) } else { (false, 0) };
-    if rest.get(after_b) == Some(&'r') {
-        let hashes = rest[after_b + 1..].iter().take_while(|c| **c == '#').count();
-        return (rest.get(after_b + 1 + hashes) == Some(&'"')).then_some((after_b + 2 + hashes, Some(hashes)));
+/// At a string literal's opening (`"`, `b"`, `r"`, `r#"`, `br#"`…): the opening's length and,
+/// for a raw string, its closing (`"#`); an empty closing means a `"` that escapes can hide.
+fn literal_opening(rest: &[char]) -> Option<(usize, Vec<char>)> {
+    let after_b = usize::from(rest.first() == Some(&'b'));
+    match rest.get(after_b)? {
+        '"' => Some((after_b + 1, Vec::new())),
+        'r' => {
+            let hashes = rest[after_b + 1..].iter().take_while(|c| **c == '#').count();
+            (rest.get(after_b + 1 + hashes) == Some(&'"'))
+                .then(|| (after_b + 2 + hashes, std::iter::once('"').chain(std::iter::repeat_n('#', hashes)).collect()))
+        }
+        _ => None,
     }
-    (byte && rest.get(1) == Some(&'"')).then_some((2, None))
 }
 
 /// The length of a string's content up to its closing unescaped quote.
