@@ -205,13 +205,13 @@ pub fn close<V: JsonView>(account_group_id: Option<V>, close_options: Option<V>,
     call_options(options, CALL_OPTION_NAMES)?;
     let id = uuid_field("accountGroupId", account_group_id)?;
     let mut pairs = Vec::new();
-    let (reason_field, flag_field) = (CloseOptions::closure_reason, CloseOptions::notification_only);
-    if let Some(close_options) = options_object("closeOptions", close_options, CloseOptions::NAMES)? {
-        if let Some(reason) = member(&close_options, reason_field) {
-            pairs.push(cat!(const_cat!(CloseOptions::closure_reason, "="), one_of(reason_field, &reason, CLOSURE_REASONS)?));
+    use CloseOptions as C;
+    if let Some(close_options) = options_object("closeOptions", close_options, C::NAMES)? {
+        if let Some(reason) = member(&close_options, C::closure_reason) {
+            pairs.push(cat!(const_cat!(C::closure_reason, "="), one_of(C::closure_reason, &reason, CLOSURE_REASONS)?));
         }
-        if let Some(flag) = member(&close_options, flag_field) {
-            pairs.push(cat!(const_cat!(CloseOptions::notification_only, "="), bool_text(boolean(flag_field, &flag)?)));
+        if let Some(flag) = member(&close_options, C::notification_only) {
+            pairs.push(cat!(const_cat!(C::notification_only, "="), bool_text(boolean(C::notification_only, &flag)?)));
         }
     }
     Ok(Request {
@@ -298,6 +298,9 @@ mod tests {
         }
         let e = create::<&Value>(None, None, FRESH_KEY).unwrap_err();
         assert_eq!(e.field, "request");
+        assert_eq!(e.rule, "is required: { user_id, type } or { business_id, type: \"BUSINESS\" }");
+        let e = create_json(json!({"user_id": USER, "type": "BUSINESS"})).unwrap_err();
+        assert_eq!(e.rule, "is not allowed with type BUSINESS (use business_id)");
     }
 
     #[test]

@@ -360,6 +360,10 @@ mod tests {
         let mut negative = page;
         negative["meta"]["total_count"] = json!(-1);
         assert_eq!(Expected::Page.check(&&negative), Err("meta.total_count must be a non-negative integer".to_owned()));
+        assert_eq!(Expected::Page.check(&&json!({"data": []})), Err("meta is missing".to_owned()));
+        assert_eq!(Expected::Page.check(&&json!({"meta": 1})), Err("meta must be an object (got a number)".to_owned()));
+        let meta = json!({"offset": 0, "limit": 1, "count": 0, "total_count": 0});
+        assert_eq!(Expected::Page.check(&&json!({ "meta": meta })), Err("data must be an array".to_owned()));
     }
 
     #[test]

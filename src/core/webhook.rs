@@ -72,6 +72,8 @@ mod tests {
     use super::*;
     use serde_json::{json, Value};
 
+    const USER_ID: &str = "413715f2-5401-4b97-8055-034a6b879f8c";
+
     fn event(kind: &str) -> Value {
         json!({
             "id": "72da9e41-9926-419f-976e-4c8069a04249",
@@ -109,6 +111,8 @@ mod tests {
             (json!({"payload": {}}), "payload must be an array of events"),
             (json!([1]), "[0] must be an object (got a number)"),
             (json!({"id": "x"}), "id must be a UUID"),
+            (json!([{"id": USER_ID, "webhook_id": USER_ID}]), "[0].created_at must be an RFC 3339 date-time"),
+            (json!({"id": USER_ID, "webhook_id": USER_ID, "created_at": "2021-07-21T14:10:00Z", "type": "X.Y"}), "object is missing"),
         ] {
             assert_eq!(events(&&body).unwrap_err(), reason, "{body}");
         }
