@@ -20,6 +20,8 @@ pub mod validate;
 pub mod webhook;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
+mod field_names_spelled_once;
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz;
 #[cfg(test)]
 mod quick_check_agreement;
