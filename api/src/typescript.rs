@@ -32,10 +32,11 @@ fn declared() -> Vec<Declaration> {
     ]
 }
 
-const GENERATED: &str = "Generated from api/src (the upvest-api crate) by `UPVEST_BLESS=1 cargo test -p upvest-api`: do not edit.";
+pub(crate) const GENERATED: &str =
+    "Generated from api/src (the upvest-api crate) by `UPVEST_BLESS=1 cargo test -p upvest-api`: do not edit.";
 
 /// A JSDoc comment of doc lines (as `///` gives them: each with a leading space), indented.
-fn js_doc(lines: &[&str], indent: &str) -> String {
+pub(crate) fn js_doc(lines: &[&str], indent: &str) -> String {
     let lines: Vec<&str> = lines.iter().map(|line| line.strip_prefix(' ').unwrap_or(line)).collect();
     match lines.as_slice() {
         [] => String::new(),
