@@ -340,7 +340,20 @@ pub struct IntegerOption {
     pub call_doc: Option<&'static [&'static str]>,
 }
 
+/// What the core checks of an integer option: its name and bounds (its docs stay out of the wasm).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    pub name: &'static str,
+    pub min: u32,
+    pub max: u32,
+}
+
 impl IntegerOption {
+    /// Its name and bounds.
+    pub const fn bounds(&self) -> Bounds {
+        Bounds { name: self.name, min: self.min, max: self.max }
+    }
+
     /// The default, read where the option has one (in a const, so a mistake fails the build).
     pub const fn default_value(&self) -> u32 {
         match self.default {

@@ -9,7 +9,7 @@ use super::error::InvalidInput;
 use super::json::JsonView;
 use super::text::{parse_digits, parse_signed, split_ascii};
 use super::validate::{integer_in, member};
-use upvest_api::seam::{IntegerOption, DEADLINE_MS, MAX_RESPONSE_BYTES, MAX_RETRIES, MAX_RETRY_DELAY_MS, RETRY_BASE_DELAY_MS, TIMEOUT_MS};
+use upvest_api::seam::{Bounds, DEADLINE_MS, MAX_RESPONSE_BYTES, MAX_RETRIES, MAX_RETRY_DELAY_MS, RETRY_BASE_DELAY_MS, TIMEOUT_MS};
 
 /// The retry and time-limit options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,17 +59,22 @@ impl RetryPolicy {
     /// names an options object may hold is checked where it is read.
     pub fn over<V: JsonView>(self, options: &V) -> Result<RetryPolicy, InvalidInput> {
         let default = self;
-        let read = |option: &IntegerOption| match member(options, option.name) {
-            None => Ok(None),
-            Some(v) => integer_in(option.name, &v, option.min, option.max).map(Some),
+        // Each option's name and bounds only, passed by value: the docs beside them in the seam
+        // stay out of the wasm.
+        let read = |option: Bounds, fallback: u32| match member(options, option.name) {
+            None => Ok(fallback),
+            Some(v) => integer_in(option.name, &v, option.min, option.max),
         };
         Ok(RetryPolicy {
-            max_retries: read(&MAX_RETRIES)?.unwrap_or(default.max_retries),
-            base_delay_ms: read(&RETRY_BASE_DELAY_MS)?.unwrap_or(default.base_delay_ms),
-            max_delay_ms: read(&MAX_RETRY_DELAY_MS)?.unwrap_or(default.max_delay_ms),
-            timeout_ms: read(&TIMEOUT_MS)?.unwrap_or(default.timeout_ms),
-            deadline_ms: read(&DEADLINE_MS)?.or(default.deadline_ms),
-            max_response_bytes: read(&MAX_RESPONSE_BYTES)?.unwrap_or(default.max_response_bytes),
+            max_retries: read(MAX_RETRIES.bounds(), default.max_retries)?,
+            base_delay_ms: read(RETRY_BASE_DELAY_MS.bounds(), default.base_delay_ms)?,
+            max_delay_ms: read(MAX_RETRY_DELAY_MS.bounds(), default.max_delay_ms)?,
+            timeout_ms: read(TIMEOUT_MS.bounds(), default.timeout_ms)?,
+            deadline_ms: match member(options, DEADLINE_MS.name) {
+                None => default.deadline_ms,
+                Some(v) => Some(integer_in(DEADLINE_MS.name, &v, DEADLINE_MS.min, DEADLINE_MS.max)?),
+            },
+            max_response_bytes: read(MAX_RESPONSE_BYTES.bounds(), default.max_response_bytes)?,
         })
     }
 

@@ -4,11 +4,9 @@
 //! crosses is plain data: strings, numbers, bytes.
 
 use super::errors::{error_class, to_js};
-use super::js_json::{is_undefined, Js};
+use super::js_json::is_undefined;
 use crate::core::call::{Call, Outcome, Response, Verdict};
 use crate::core::error::ClientError;
-use crate::core::json::JsonView;
-use crate::core::text::cat;
 use upvest_api::seam::{self, ErrorClass};
 use wasm_bindgen::prelude::*;
 

@@ -4,7 +4,7 @@ use super::js_json::set;
 use crate::core::error::{ClientError, InvalidInput};
 use js_sys::Object;
 use upvest_api::seam::field::*;
-use upvest_api::seam::{ErrorClass, ErrorField, WebhookCode};
+use upvest_api::seam::{ErrorClass, WebhookCode};
 use wasm_bindgen::prelude::*;
 
 // Our own constructor, given plain values: it cannot throw.
@@ -23,36 +23,37 @@ pub fn invalid_input(error: InvalidInput) -> JsValue {
 /// as `problem`; `cause` is what a JS callee threw or rejected with.
 pub fn to_js(error: &ClientError, raw_body: Option<&JsValue>, cause: Option<&JsValue>) -> JsValue {
     let fields = Object::new();
-    let set = |field: ErrorField, value: JsValue| set(&fields, field.name, &value);
+    // A field's name only: its TypeScript type, beside it in the seam, stays out of the wasm.
+    let set = |name: &str, value: JsValue| set(&fields, name, &value);
     let text = |value: &Option<String>| value.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str);
     match error {
         ClientError::InvalidInput(e) => {
-            set(FIELD, e.field.as_str().into());
-            set(INPUT_CODE, e.code.as_str().into());
-            set(RULE, e.rule.as_str().into());
+            set(FIELD.name, e.field.as_str().into());
+            set(INPUT_CODE.name, e.code.as_str().into());
+            set(RULE.name, e.rule.as_str().into());
         }
         ClientError::Problem(p) => {
-            set(STATUS, p.status.into());
-            set(TYPE, p.problem_type.as_str().into());
-            set(TITLE, text(&p.title));
-            set(DETAIL, text(&p.detail));
-            set(INSTANCE, text(&p.instance));
-            set(REQUEST_ID, text(&p.request_id));
-            set(PROBLEM, if p.from_body { raw_body.cloned().unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED });
+            set(STATUS.name, p.status.into());
+            set(TYPE.name, p.problem_type.as_str().into());
+            set(TITLE.name, text(&p.title));
+            set(DETAIL.name, text(&p.detail));
+            set(INSTANCE.name, text(&p.instance));
+            set(REQUEST_ID.name, text(&p.request_id));
+            set(PROBLEM.name, if p.from_body { raw_body.cloned().unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED });
         }
         ClientError::Response(r) => {
-            set(RESPONSE_CODE, r.code.as_str().into());
-            set(STATUS, r.status.into());
-            set(REQUEST_ID, text(&r.request_id));
+            set(RESPONSE_CODE.name, r.code.as_str().into());
+            set(STATUS.name, r.status.into());
+            set(REQUEST_ID.name, text(&r.request_id));
         }
-        ClientError::Timeout { after_ms } => set(TIMEOUT_MS, (*after_ms).into()),
+        ClientError::Timeout { after_ms } => set(TIMEOUT_MS.name, (*after_ms).into()),
         // The wasm only judges the events' shape; size, encoding and JSON are judged in
         // `js/webhook-body.js`, which sets their codes.
-        ClientError::Webhook(_) => set(WEBHOOK_CODE, WebhookCode::Shape.as_str().into()),
+        ClientError::Webhook(_) => set(WEBHOOK_CODE.name, WebhookCode::Shape.as_str().into()),
         ClientError::Network(_) | ClientError::Signer(_) | ClientError::TokenProvider(_) => {}
     }
     if let Some(cause) = cause {
-        set(CAUSE, cause.clone());
+        set(CAUSE.name, cause.clone());
     }
     create_error(error_class(error).name(), &error.message(), &fields)
 }
