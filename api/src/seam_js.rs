@@ -199,19 +199,37 @@ fn readme_region(set: &CodeSet) -> String {
     }
 }
 
-/// The code sets the README shows, each between its markers.
-const README_SETS: [CodeSet; 3] = [InputCode::SET, ResponseCode::SET, WebhookCode::SET];
+/// The README's table of the client's limits: range, default, and whether a call takes its own.
+fn readme_limits() -> String {
+    let mut out = "| option | what it sets | from … to | default | per call |\n|---|---|---|---|---|\n".to_owned();
+    for option in LIMIT_OPTIONS {
+        let range = range_line(option, false);
+        let range = range.trim_start_matches("From ").trim_end_matches('.').replace(" to ", " … ");
+        let default = option.default.map_or("none".to_owned(), |value| shown(value, option.unit));
+        let per_call = if option.call_doc.is_some() { "yes" } else { "no" };
+        out.push_str(&format!("| `{}` | {} | {range} | {default} | {per_call} |\n", option.name, one_line(option.doc)));
+    }
+    out
+}
+
+/// The README's generated regions, by the name their markers carry.
+fn readme_regions() -> Vec<(&'static str, String)> {
+    let mut regions: Vec<(&'static str, String)> =
+        [InputCode::SET, ResponseCode::SET, WebhookCode::SET].iter().map(|set| (set.name, readme_region(set))).collect();
+    regions.push(("ClientLimitOptions", readme_limits()));
+    regions
+}
 
 /// `package/README.md` with its generated regions as the description gives them; `None` when a
 /// region's markers are missing.
 pub fn readme(committed: &str) -> Option<String> {
     let mut text = committed.to_owned();
-    for set in README_SETS {
-        let start = format!("<!-- {GENERATED} {} -->\n", set.name);
-        let end = format!("\n<!-- end of {} -->", set.name);
+    for (name, region) in readme_regions() {
+        let start = format!("<!-- {GENERATED} {name} -->\n");
+        let end = format!("\n<!-- end of {name} -->");
         let from = text.find(&start)? + start.len();
         let to = from + text[from..].find(&end)?;
-        text.replace_range(from..to, &readme_region(&set));
+        text.replace_range(from..to, &region);
     }
     Some(text)
 }
