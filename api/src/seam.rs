@@ -121,7 +121,7 @@ code_set! {
     /// on it, not on `rule`'s words.
     InputCode, declared as "InvalidInputCode", listed as "INVALID_INPUT_CODES" {
         /// a required value is missing
-        Required = "required" => "`create({ type: 'ISA' })` → `user_id`",
+        Required = "required" => "`create({ user_id })` → `type`",
         /// the wrong type: a string where a number belongs or the reverse, not an object, `null`
         Type = "type" => "`list({ offset: '10' })` → `offset`",
         /// not a canonical UUID (an `idempotencyKey`: not of version 0 to 5)
@@ -136,7 +136,7 @@ code_set! {
         /// object, the message names the stray field
         UnknownField = "unknown-field" => "`list({ pageSize: 10 })` → `query`",
         /// two values that exclude each other
-        Conflict = "conflict" => "`create({ user_id, type: 'BUSINESS' })` → `user_id`",
+        Conflict = "conflict" => "`new AccountGroups({ clientId, accessToken, tokenProvider })` → `accessToken`",
         // Given by the JavaScript glue, which runs the caller's getters; the core reads plain data.
         /// a value that could not be read at all: a getter or a Proxy trap threw (what it threw is
         /// the `cause`)
