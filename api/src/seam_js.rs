@@ -272,23 +272,35 @@ mod tests {
         assert_eq!(shown(10, ""), "10");
         assert_eq!(shown(16 * 1024 * 1024, "bytes"), "16 MiB");
         assert_eq!(shown(1000, "bytes"), "1,000 bytes");
-        assert_eq!(range_line(&DEADLINE_MS, true), "From 1 to 3,600,000 ms; none by default.");
-        assert_eq!(range_line(&MAX_RETRIES, false), "From 0 to 10.");
+        // An option of the tests' own, so that changing a real one changes no test here.
+        let option = |max: u32, default: Option<u32>, unit: &'static str| IntegerOption {
+            name: "tries",
+            min: 1,
+            max,
+            default,
+            unit,
+            doc: &["How often."],
+            call_doc: None,
+        };
+        assert_eq!(range_line(&option(3_600_000, None, "ms"), true), "From 1 to 3,600,000 ms; none by default.");
+        assert_eq!(range_line(&option(10, Some(2), ""), false), "From 1 to 10.");
+        assert_eq!(range_line(&option(10, Some(2), ""), true), "From 1 to 10; default 2.");
     }
 
     #[test]
     fn the_declarations_read_as_typescript_does() {
+        // Shapes, not contents: a new code or a changed range changes no test here.
         let text = declarations();
-        assert!(text.contains(
-            "export type InvalidInputCode = 'required' | 'type' | 'uuid' | 'enum' | 'range' | 'format' | 'unknown-field' | 'conflict' | 'unreadable';\n"
-        ));
-        assert!(text.contains(
-            "export type WebhookErrorCode = 'too-large' | 'encoding' | 'json' | 'shape' | 'verify-failed' | WebhookVerificationCode;\n"
-        ));
+        let codes: Vec<String> = InputCode::ALL.iter().map(|code| format!("'{}'", code.as_str())).collect();
+        assert!(text.contains(&format!("export type InvalidInputCode = {};\n", codes.join(" | "))));
+        assert!(text.contains("export type WebhookErrorCode = 'too-large' | 'encoding' | "));
+        assert!(text.contains("' | WebhookVerificationCode;\n"), "a union that includes another names it");
+        assert!(text.contains(" * - `unreadable`: a value that could not be read at all"), "each code in the union's comment");
         assert!(text.contains("  title?: string | undefined;\n  detail?: string | undefined;\n"));
         assert!(text.contains("  cause?: unknown;\n"));
-        assert!(text
-            .contains("   * Retries after the first attempt.\n   * From 0 to 10; default 2.\n   */\n  maxRetries?: number | undefined;\n"));
+        let retries =
+            format!("   * {}\n   * {}\n   */\n  maxRetries?: number | undefined;\n", MAX_RETRIES.doc[0], range_line(&MAX_RETRIES, true));
+        assert!(text.contains(&retries), "an option's doc ends with its range and default");
         let module = constants_module();
         assert!(module.contains("export const DONE_WITH_BODY = 0;\n"));
         assert!(module.contains("export const TRANSPORT_FUNCTION_OPTIONS = Object.freeze(/** @type {const} */ (['fetch', 'signer', 'onRequest', 'onResponse']));\n"));
