@@ -68,19 +68,14 @@ pub struct Code {
 }
 
 /// What `CallCore.judge` and `judgeFailure` answer, as a number the driver switches on (the
-/// number is the variant's position).
+/// number is the variant's position; what each means is its `doc`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u32)]
 pub enum Verdict {
-    /// Done: the body is the result.
     DoneWithBody,
-    /// Done without a body (a 202): the result is the response's status and request id.
     DoneEmpty,
-    /// Wait `waitMs`, then try again.
     Retry,
-    /// Forget the token and try again with a fresh one.
     RefreshToken,
-    /// Failed: `error` gives the error.
     Fail,
 }
 
@@ -104,7 +99,7 @@ impl Verdict {
         }
     }
 
-    /// What the verdict means, for the generated comment.
+    /// What the verdict means (the generated constant's comment).
     pub const fn doc(self) -> &'static str {
         match self {
             Verdict::DoneWithBody => "Done: the body is the result.",
