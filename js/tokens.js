@@ -6,7 +6,7 @@
 
 import { core } from './core.js';
 import { UpvestError } from './errors.js';
-import { bounded, describeThrown } from './driver.js';
+import { bounded, describeThrown } from './failures.js';
 import { plain } from './plain.js';
 
 /** A token as handed to one attempt: `generation` counts the provider's answers, so a 401 on a

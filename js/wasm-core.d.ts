@@ -16,9 +16,9 @@ export interface CallCore {
   /** The signer's headers, checked; throws a `SignerError`. */
   /** Whether the response's body will be used (else it is cancelled unread). */
   wantsBody(status: number, contentType: string | undefined): boolean;
-  /** 0 done with a body, 1 done without, 2 retry after `waitMs`, 3 refresh the token, 4 fail with `error()`. */
-  judge(status: number, requestId: string | undefined, contentType: string | undefined, retryAfter: string | undefined, body: Uint8Array, nowMs: number, random: number): number;
-  judgeFailure(kind: string, message: string, status: number, requestId: string | undefined, nowMs: number, random: number): number;
+  /** What the response means: a verdict of js/seam.js (generated from api/src/seam.rs). */
+  judge(status: number, requestId: string | undefined, contentType: string | undefined, retryAfter: string | undefined, body: Uint8Array, nowMs: number, random: number): import('./seam.js').Verdict;
+  judgeFailure(kind: string, message: string, status: number, requestId: string | undefined, nowMs: number, random: number): import('./seam.js').Verdict;
   readonly waitMs: number;
   readonly problemBody: boolean;
   readonly lastErrorName: string | undefined;

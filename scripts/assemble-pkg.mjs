@@ -135,11 +135,16 @@ for (const file of Object.values(glue)) rmSync(file);
   writeFileSync(join(pkg, 'bullmq/index.d.cts'), bullmqTypes);
 }
 
-// One declaration file: the API's data (generated from api/src), then the rest, whose import of
-// the former is left out (its names are now declared above it).
-const handWritten = readFileSync(join(root, 'js/types.d.ts'), 'utf8').replace(/^import type \{[^}]*\} from '\.\/api\.js';\n/m, '');
-if (handWritten.includes("from './api.js'")) throw new Error('js/types.d.ts: its import of ./api.js changed; update scripts/assemble-pkg.mjs');
-const types = [readFileSync(join(root, 'js/api.d.ts'), 'utf8'), handWritten, readFileSync(join(root, 'js/errors.d.ts'), 'utf8')].join('\n');
+// One declaration file: the API's data and the seam's codes and options (generated from
+// api/src), then the rest, whose imports (and re-exports) of the former are left out (their
+// names are now declared above them).
+const generatedImport = /^(import|export) type \{[^}]*\} from '\.\/(api|seam-types)\.js';\n/gm;
+const handWritten = ['js/types.d.ts', 'js/errors.d.ts'].map((file) => {
+  const text = readFileSync(join(root, file), 'utf8').replace(generatedImport, '');
+  if (/from '\.\/(api|seam-types)\.js'/.test(text)) throw new Error(`${file}: its import of a generated declaration changed; update scripts/assemble-pkg.mjs`);
+  return text;
+});
+const types = [readFileSync(join(root, 'js/api.d.ts'), 'utf8'), readFileSync(join(root, 'js/seam-types.d.ts'), 'utf8'), ...handWritten].join('\n');
 writeFileSync(join(pkg, 'index.d.ts'), types);
 writeFileSync(join(pkg, 'index.d.cts'), types);
 

@@ -9,6 +9,8 @@ mod macros;
 pub mod data;
 pub mod declaration;
 pub mod hosts;
+pub mod seam;
+pub mod seam_js;
 pub mod typescript;
 pub mod vocabulary;
 

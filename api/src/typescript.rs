@@ -33,10 +33,11 @@ fn declared() -> Vec<Declaration> {
     ]
 }
 
-const GENERATED: &str = "Generated from api/src (the upvest-api crate) by `UPVEST_BLESS=1 cargo test -p upvest-api`: do not edit.";
+pub(crate) const GENERATED: &str =
+    "Generated from api/src (the upvest-api crate) by `UPVEST_BLESS=1 cargo test -p upvest-api`: do not edit.";
 
 /// A JSDoc comment of doc lines (as `///` gives them: each with a leading space), indented.
-fn js_doc(lines: &[&str], indent: &str) -> String {
+pub(crate) fn js_doc(lines: &[&str], indent: &str) -> String {
     let lines: Vec<&str> = lines.iter().map(|line| line.strip_prefix(' ').unwrap_or(line)).collect();
     match lines.as_slice() {
         [] => String::new(),
@@ -119,29 +120,32 @@ pub fn values_module() -> String {
     out
 }
 
+/// A file of the repository, for the tests that hold generated files to their sources.
+#[cfg(test)]
+pub(crate) fn repository_file(path: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+}
+
+/// Compares a committed generated file with what `source` gives, or writes it under
+/// `UPVEST_BLESS` (tests only).
+#[cfg(test)]
+pub(crate) fn current_or_bless(path: &str, generated: &str, source: &str) {
+    let file = repository_file(path);
+    if std::env::var_os("UPVEST_BLESS").is_some() {
+        std::fs::write(&file, generated).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(committed == generated, "{path} is not what {source} gives: run `UPVEST_BLESS=1 cargo test -p upvest-api` and commit it");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
-
-    fn repository_file(path: &str) -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
-    }
-
     #[test]
     fn the_generated_files_are_current() {
-        for (path, generated) in [("js/api.d.ts", declarations()), ("js/vocabulary.js", values_module())] {
-            let file = repository_file(path);
-            if std::env::var_os("UPVEST_BLESS").is_some() {
-                std::fs::write(&file, &generated).unwrap();
-                continue;
-            }
-            let committed = std::fs::read_to_string(&file).unwrap_or_default();
-            assert!(
-                committed == generated,
-                "{path} is not what api/src gives: run `UPVEST_BLESS=1 cargo test -p upvest-api` and commit it"
-            );
-        }
+        current_or_bless("js/api.d.ts", &declarations(), "api/src");
+        current_or_bless("js/vocabulary.js", &values_module(), "api/src");
     }
 
     #[test]

@@ -80,12 +80,13 @@ impl Request {
     }
 }
 
-/// Options every call takes (`signal` is kept by the JavaScript driver; `deadlineMs`, `timeoutMs` and
-/// `maxRetries` override the client's, through `RetryPolicy::over`).
-pub const CALL_OPTION_NAMES: &[&str] = &["signal", "deadlineMs", "timeoutMs", "maxRetries", "headers"];
+/// Options every call takes, as the seam lists them (`signal` and `headers` are kept by the
+/// JavaScript driver; `deadlineMs`, `timeoutMs` and `maxRetries` override the client's, through
+/// `RetryPolicy::over`).
+pub const CALL_OPTION_NAMES: &[&str] = &upvest_api::seam::CALL_OPTION_NAMES;
 
 /// Options `create` takes.
-pub const CREATE_OPTION_NAMES: &[&str] = &["signal", "deadlineMs", "timeoutMs", "maxRetries", "headers", "idempotencyKey"];
+pub const CREATE_OPTION_NAMES: &[&str] = &upvest_api::seam::CREATE_OPTION_NAMES;
 
 /// Checks a call's options object for unknown names (typo protection).
 pub fn call_options<V: JsonView>(options: Option<V>, allowed: &[&str]) -> Result<Option<V>, InvalidInput> {

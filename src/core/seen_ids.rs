@@ -136,7 +136,7 @@ mod tests {
 
     #[test]
     fn parses_the_bits_of_a_uuid_in_either_case() {
-        assert_eq!(parse_uuid_bits(A.as_bytes()), Some([0x9d95820d_4333_46b6, 0x98de_04ab7512e76f]));
+        assert_eq!(parse_uuid_bits(A.as_bytes()), Some([0x9d95_820d_4333_46b6, 0x98de_04ab_7512_e76f]));
         assert_eq!(parse_uuid_bits(A.to_uppercase().as_bytes()), parse_uuid_bits(A.as_bytes()));
         assert_eq!(parse_uuid_bits(NIL.as_bytes()), Some([0, 0]));
         for bad in

@@ -6,6 +6,7 @@
 use js_sys::{Promise, Reflect, Uint8Array, JSON};
 use upvest_account_groups::wasm::call::CallCore;
 use upvest_account_groups::wasm::client_core::ClientCore;
+use upvest_api::seam::Verdict;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -68,10 +69,10 @@ pub async fn settle(call: Result<CallCore, JsValue>) -> Result<JsValue, JsValue>
             0.5,
         );
         let parsed = || JSON::parse(&String::from_utf8_lossy(&bytes));
-        match verdict {
-            0 => return parsed(),
-            1 => return Ok(JsValue::UNDEFINED),
-            2 | 3 => continue,
+        match Verdict::ALL.get(verdict as usize) {
+            Some(Verdict::DoneWithBody) => return parsed(),
+            Some(Verdict::DoneEmpty) => return Ok(JsValue::UNDEFINED),
+            Some(Verdict::Retry | Verdict::RefreshToken) => continue,
             _ => return Err(call.error(parsed().unwrap_or(JsValue::UNDEFINED), JsValue::UNDEFINED)),
         }
     }

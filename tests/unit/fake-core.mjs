@@ -6,13 +6,9 @@
 import { bindCore } from '../../js/core.js';
 import { createError, UpvestError, WebhookError } from '../../js/errors.js';
 
-/** What `CallCore.judge` answers: the numbers of src/wasm/call.rs (DONE_WITH_BODY … FAIL), which
- * js/driver.js switches on; defined once here for the tests. */
-export const DONE_WITH_BODY = 0;
-export const DONE_EMPTY = 1;
-export const RETRY = 2;
-export const REFRESH_TOKEN = 3;
-export const FAIL = 4;
+/** What `CallCore.judge` answers, as the driver reads it: generated from api/src/seam.rs. */
+import { DONE_WITH_BODY, DONE_EMPTY, RETRY, REFRESH_TOKEN, FAIL } from '../../js/seam.js';
+export { DONE_WITH_BODY, DONE_EMPTY, RETRY, REFRESH_TOKEN, FAIL };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
