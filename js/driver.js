@@ -70,7 +70,9 @@ async function attempts(transport, call, signal, extra) {
     if (signal?.aborted) throw signal.reason;
     // A token at hand (a fixed one, or the provider's while usable) is taken without an await.
     const lease = tokens === undefined ? undefined : (tokens.ready() ?? (await tokens.current(signal, call.timeLimit(Date.now()))));
-    let headers = call.plan(lease?.token, Date.now());
+    // Names and values in turn, each ended by a line feed (src/wasm/call.rs).
+    let headers = call.plan(lease?.token, Date.now()).split('\n');
+    headers.pop();
     if (userAgent !== undefined) headers.push('user-agent', userAgent);
     for (let i = 0; i < extra.length; i += 1) headers.push(extra[i]);
     if (transport.signer) headers = headers.concat(await sign(transport.signer, { method, url, headers, body }, signal, call.timeLimit(Date.now())));

@@ -11,8 +11,8 @@ export interface CallCore {
   readonly attemptTimeoutMs: number;
   timeLimit(nowMs: number): number;
   readonly maxResponseBytes: number;
-  /** The next attempt's headers, `[name, value, …]`. */
-  plan(token: string | undefined, nowMs: number): string[];
+  /** The next attempt's headers: names and values in turn, each ended by a line feed. */
+  plan(token: string | undefined, nowMs: number): string;
   /** The signer's headers, checked; throws a `SignerError`. */
   /** Whether the response's body will be used (else it is cancelled unread). */
   wantsBody(status: number, contentType: string | undefined): boolean;

@@ -98,10 +98,19 @@ impl CallCore {
         self.call.max_response_bytes()
     }
 
-    /// The next attempt's headers at `now_ms`, `[name, value, …]`, carrying `token`.
-    pub fn plan(&mut self, token: Option<String>, now_ms: f64) -> Vec<String> {
+    /// The next attempt's headers at `now_ms`, carrying `token`: names and values in turn, each
+    /// ended by a line feed, which none of them holds. One string crosses instead of one per name
+    /// and value (each crossing decodes its own string).
+    pub fn plan(&mut self, token: Option<String>, now_ms: f64) -> String {
         let attempt = self.call.plan(token.as_deref(), now_ms);
-        attempt.headers.into_iter().flat_map(|(name, value)| [name.to_owned(), value]).collect()
+        let mut lines = String::new();
+        for (name, value) in &attempt.headers {
+            for text in [*name, value.as_str()] {
+                lines.push_str(text);
+                lines.push('\n');
+            }
+        }
+        lines
     }
 
     /// Whether the driver reads this response's body (else it cancels it unread).

@@ -47,8 +47,9 @@ pub async fn settle(call: Result<CallCore, JsValue>) -> Result<JsValue, JsValue>
     for _ in 0..5 {
         let planned = call.plan(Some("test-token".to_owned()), js_sys::Date::now());
         let headers = web_sys::Headers::new()?;
-        for pair in planned.chunks(2) {
-            headers.append(&pair[0], &pair[1])?;
+        let lines: Vec<&str> = planned.lines().collect();
+        for pair in lines.chunks(2) {
+            headers.append(pair[0], pair[1])?;
         }
         let init = web_sys::RequestInit::new();
         init.set_method(&call.method());

@@ -103,7 +103,7 @@ export class ScriptedCall {
     const headers = ['accept', 'application/json', 'upvest-client-id', 'client-1'];
     if (token !== undefined) headers.unshift('authorization', `Bearer ${token}`);
     this.attempts.push({ token, plannedAt: nowMs, headers: [...headers] });
-    return headers;
+    return headers.map((text) => `${text}\n`).join('');
   }
 
   wantsBody(status, contentType) {
