@@ -200,7 +200,7 @@ export class AccountGroups {
     return pages(() => {
       const clientCore = this.#live();
       const { data, signal, headers } = callOptions(options);
-      const pager = clientCore.pager(forUser ? plain(userId, 'userId') : undefined, forUser, plain(query, 'query'), data, Math.random());
+      const pager = clientCore.pager(forUser ? plain(userId, 'userId') : undefined, forUser, plain(query, 'query'), data);
       return { pager, signal, transport: this.#transport, headers };
     });
   }

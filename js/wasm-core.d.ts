@@ -29,8 +29,7 @@ export interface CallCore {
 /** The pages of one iteration. */
 export interface PagerCore {
   next(): CallCore | undefined;
-  /** `ids`: the page's group ids joined; gives the positions of those yielded before, ascending. */
-  advance(offset: number, ids: string, totalCount: number, requestId: string | undefined): Uint32Array;
+  advance(offset: number, received: number, totalCount: number, seen: number, requestId: string | undefined): void;
   free(): void;
 }
 
@@ -44,8 +43,7 @@ export interface ClientCore {
   listForUser(userId: unknown, query: unknown, options: unknown): CallCore;
   close(accountGroupId: unknown, closeOptions: unknown, options: unknown): CallCore;
   verifyKeys(options: unknown): CallCore;
-  /** `seed`: a random number in [0, 1) keying the memory of the groups yielded. */
-  pager(userId: unknown, forUser: boolean, query: unknown, options: unknown, seed: number): PagerCore;
+  pager(userId: unknown, forUser: boolean, query: unknown, options: unknown): PagerCore;
   free(): void;
 }
 

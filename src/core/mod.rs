@@ -12,7 +12,6 @@ pub mod problem;
 pub mod request;
 pub mod response;
 pub mod retry;
-pub mod seen_ids;
 pub mod signature;
 pub mod text;
 pub mod token;

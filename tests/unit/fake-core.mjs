@@ -156,9 +156,8 @@ export class ScriptedCall {
 /**
  * A PagerCore (js/wasm-core.d.ts) over scripted pages: `next()` hands out one ScriptedCall a
  * page while `pages` lasts (none once `stopAfter` pages were advanced over, as the core says when
- * the list is done), and `advance` records what it was told and names the ids it was given
- * before (as the core's memory of the groups yielded does), or throws what `refuse(n)` makes for
- * page n (the core refusing a page that does not continue the iteration).
+ * the list is done), and `advance` records what it was told, or throws what `refuse(n)` makes
+ * for page n (the core refusing a page that does not continue the iteration).
  */
 export class ScriptedPager {
   /**
@@ -171,10 +170,8 @@ export class ScriptedPager {
     this.refuse = refuse;
     /** @type {ScriptedCall[]} */
     this.handedOut = [];
-    /** @type {{ offset: number, ids: string[], totalCount: number, requestId: string | undefined }[]} */
+    /** @type {{ offset: number, received: number, totalCount: number, seen: number, requestId: string | undefined }[]} */
     this.advanced = [];
-    /** @type {Set<string>} */
-    this.yielded = new Set();
     this.freed = 0;
   }
 
@@ -188,16 +185,11 @@ export class ScriptedPager {
     return call;
   }
 
-  /** `ids`: the page's ids joined, 36 characters each. */
-  advance(offset, ids, totalCount, requestId) {
+  advance(offset, received, totalCount, seen, requestId) {
     if (this.freed > 0) throw new Error('the pager was used after free()');
-    const page = ids.match(/.{36}/gs) ?? [];
-    this.advanced.push({ offset, ids: page, totalCount, requestId });
+    this.advanced.push({ offset, received, totalCount, seen, requestId });
     const refused = this.refuse(this.advanced.length - 1);
     if (refused !== undefined) throw refused;
-    const repeats = [];
-    page.forEach((id, i) => (this.yielded.has(id) ? repeats.push(i) : this.yielded.add(id)));
-    return Uint32Array.from(repeats);
   }
 
   free() {
