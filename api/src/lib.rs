@@ -8,6 +8,7 @@
 mod macros;
 pub mod data;
 pub mod declaration;
+pub mod signing;
 pub mod typescript;
 pub mod vocabulary;
 
