@@ -4,6 +4,7 @@
 // against the real core in tests/node/. (Not a test file.)
 import { bindCore } from '../../js/core.js';
 import { WebhookError } from '../../js/errors.js';
+import { webhookDigest, webhookSignature } from './fake-webhook-signature.mjs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -20,4 +21,4 @@ function webhookEvents(parsed) {
   return payload;
 }
 
-bindCore(/** @type {any} */ ({ webhookEvents }));
+bindCore(/** @type {any} */ ({ webhookEvents, webhookSignature, webhookDigest }));
