@@ -43,47 +43,42 @@ fn push_length(out: &mut Vec<u8>, length: usize) {
 /// SEQUENCE of exactly two INTEGERs of at most 66 significant bytes, nothing after them. Lengths
 /// are short or one long byte (a P-521 signature is at most 139 bytes).
 pub fn p521_der_to_raw(der: &[u8]) -> Option<Vec<u8>> {
-    let mut reader = Der { der, at: 0 };
-    if reader.byte()? != 0x30 || reader.length()? != der.len().checked_sub(reader.at)? {
+    let mut at = 1;
+    if der.first() != Some(&0x30) || der_length(der, &mut at)? != der.len().checked_sub(at)? {
         return None;
     }
-    let mut raw = vec![0; 2 * P521_SCALAR_BYTES];
-    for half in raw.chunks_mut(P521_SCALAR_BYTES) {
-        if reader.byte()? != 0x02 {
+    let mut raw = Vec::with_capacity(2 * P521_SCALAR_BYTES);
+    for _ in 0..2 {
+        if der.get(at) != Some(&0x02) {
             return None;
         }
-        let size = reader.length()?;
-        let integer = der.get(reader.at..reader.at.checked_add(size)?).filter(|integer| !integer.is_empty())?;
-        reader.at += size;
+        at += 1;
+        let size = der_length(der, &mut at)?;
+        let integer = der.get(at..at + size)?;
+        at += size;
         // A leading zero keeps a positive INTEGER positive; it is no part of the number.
-        let significant = &integer[integer.iter().position(|b| *b != 0).unwrap_or(integer.len() - 1)..];
-        if significant.len() > P521_SCALAR_BYTES {
+        let significant = &integer[integer.iter().position(|b| *b != 0).unwrap_or(size.saturating_sub(1))..];
+        if significant.is_empty() || significant.len() > P521_SCALAR_BYTES {
             return None;
         }
-        half[P521_SCALAR_BYTES - significant.len()..].copy_from_slice(significant);
+        raw.resize(raw.len() + P521_SCALAR_BYTES - significant.len(), 0);
+        raw.extend_from_slice(significant);
     }
-    (reader.at == der.len()).then_some(raw)
+    (at == der.len()).then_some(raw)
 }
 
-struct Der<'a> {
-    der: &'a [u8],
-    at: usize,
-}
-
-impl Der<'_> {
-    fn byte(&mut self) -> Option<u8> {
-        let b = self.der.get(self.at).copied();
-        self.at += 1;
-        b
-    }
-
-    /// A short length, or a long one of one byte.
-    fn length(&mut self) -> Option<usize> {
-        match self.byte()? {
-            0x81 => self.byte().map(usize::from),
-            short @ 0..=0x7f => Some(usize::from(short)),
-            _ => None,
+/// A DER length at `at`, short or long of one byte; `at` moves past it.
+fn der_length(der: &[u8], at: &mut usize) -> Option<usize> {
+    let first = *der.get(*at)?;
+    *at += 1;
+    match first {
+        0x81 => {
+            let long = *der.get(*at)?;
+            *at += 1;
+            Some(usize::from(long))
         }
+        0..=0x7f => Some(usize::from(first)),
+        _ => None,
     }
 }
 

@@ -35,7 +35,7 @@ pub struct Entry<'a> {
 /// not one.
 pub fn parse(field: &str) -> Option<Vec<Entry<'_>>> {
     let mut parser = Parser { field, at: 0, entries: Vec::new() };
-    parser.skip(b" ");
+    parser.skip(SPACE);
     loop {
         let key = parser.key()?;
         let member = parser.entries.len();
@@ -52,14 +52,14 @@ pub fn parse(field: &str) -> Option<Vec<Entry<'_>>> {
         } else {
             parser.params(Kind::MemberParameter)?;
         }
-        parser.skip(b" \t");
+        parser.skip(OWS);
         if parser.at == field.len() {
             return Some(parser.entries);
         }
         if !parser.eat(b',') {
             return None;
         }
-        parser.skip(b" \t");
+        parser.skip(OWS);
         if parser.at == field.len() {
             return None;
         }
@@ -109,6 +109,62 @@ pub fn bytes(item: &str) -> Option<Vec<u8>> {
     from_base64(item.strip_prefix(':')?.strip_suffix(':')?)
 }
 
+/// Byte classes, a bit each: one table and one scan where a closure per class was a function of
+/// its own in the wasm.
+const DIGIT: u8 = 1;
+/// `[a-z*]`, a key's first byte.
+const KEY_START: u8 = 2;
+/// `[a-z0-9_\-.*]`
+const KEY: u8 = 4;
+/// A token's bytes: `tchar`, `:` and `/`.
+const TOKEN: u8 = 8;
+/// Base64's alphabet and `=`.
+const BASE64: u8 = 16;
+const SPACE: u8 = 32;
+/// A space or a tab.
+const OWS: u8 = 64;
+
+static CLASSES: [u8; 128] = classes();
+
+const fn classes() -> [u8; 128] {
+    let mut table = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        let (digit, lower, alpha) = (b.is_ascii_digit(), b.is_ascii_lowercase(), b.is_ascii_alphabetic());
+        let mut class = 0;
+        if digit {
+            class |= DIGIT;
+        }
+        if lower || b == b'*' {
+            class |= KEY_START;
+        }
+        if lower || digit || matches!(b, b'_' | b'-' | b'.' | b'*') {
+            class |= KEY;
+        }
+        if alpha || digit || matches!(b, b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~' | b':' | b'/') {
+            class |= TOKEN;
+        }
+        if alpha || digit || matches!(b, b'+' | b'/' | b'=') {
+            class |= BASE64;
+        }
+        if b == b' ' {
+            class |= SPACE | OWS;
+        }
+        if b == b'\t' {
+            class |= OWS;
+        }
+        table[i] = class;
+        i += 1;
+    }
+    table
+}
+
+/// Whether a byte is of a class.
+fn is(b: u8, class: u8) -> bool {
+    CLASSES.get(usize::from(b)).is_some_and(|c| c & class != 0)
+}
+
 struct Parser<'a> {
     field: &'a str,
     at: usize,
@@ -127,18 +183,10 @@ impl<'a> Parser<'a> {
         found
     }
 
-    /// Moves past the bytes in `set`; returns how many.
-    fn skip(&mut self, set: &[u8]) -> usize {
+    /// Moves past the bytes of a class; returns how many.
+    fn skip(&mut self, class: u8) -> usize {
         let start = self.at;
-        while self.at < self.field.len() && set.iter().any(|&b| b == self.field.as_bytes()[self.at]) {
-            self.at += 1;
-        }
-        self.at - start
-    }
-
-    fn skip_while(&mut self, matches: fn(u8) -> bool) -> usize {
-        let start = self.at;
-        while self.at < self.field.len() && matches(self.field.as_bytes()[self.at]) {
+        while is(self.peek(), class) {
             self.at += 1;
         }
         self.at - start
@@ -147,10 +195,10 @@ impl<'a> Parser<'a> {
     /// `[a-z*][a-z0-9_\-.*]*`
     fn key(&mut self) -> Option<&'a str> {
         let start = self.at;
-        if !(self.peek().is_ascii_lowercase() || self.peek() == b'*') {
+        if !is(self.peek(), KEY_START) {
             return None;
         }
-        self.skip_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.' | b'*'));
+        self.skip(KEY);
         Some(&self.field[start..self.at])
     }
 
@@ -177,13 +225,13 @@ impl<'a> Parser<'a> {
             },
             b'-' | b'0'..=b'9' => {
                 self.eat(b'-');
-                let digits = self.skip_while(|b| b.is_ascii_digit());
-                (1..=15).contains(&digits) && (!self.eat(b'.') || (1..=3).contains(&self.skip_while(|b| b.is_ascii_digit())))
+                let digits = self.skip(DIGIT);
+                (1..=15).contains(&digits) && (!self.eat(b'.') || (1..=3).contains(&self.skip(DIGIT)))
             }
             b':' => {
                 self.at += 1;
                 let from = self.at;
-                self.skip_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+                self.skip(BASE64);
                 let text = &self.field[from..self.at];
                 self.eat(b':') && from_base64(text).is_some()
             }
@@ -192,10 +240,7 @@ impl<'a> Parser<'a> {
                 matches!(self.field.as_bytes().get(self.at - 1), Some(b'0' | b'1'))
             }
             b if b.is_ascii_alphabetic() || b == b'*' => {
-                self.skip_while(|b| {
-                    b.is_ascii_alphanumeric()
-                        || matches!(b, b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~' | b':' | b'/')
-                });
+                self.skip(TOKEN);
                 true
             }
             _ => false,
@@ -209,7 +254,7 @@ impl<'a> Parser<'a> {
 
     fn params(&mut self, kind: Kind) -> Option<()> {
         while self.eat(b';') {
-            self.skip(b" ");
+            self.skip(SPACE);
             let key = self.key()?;
             if self.eat(b'=') {
                 self.bare_item(kind, key)?;
@@ -223,7 +268,7 @@ impl<'a> Parser<'a> {
     /// After `(`: items and their parameters up to `)`.
     fn inner_list(&mut self) -> Option<()> {
         loop {
-            self.skip(b" ");
+            self.skip(SPACE);
             if self.eat(b')') {
                 return Some(());
             }
