@@ -171,3 +171,9 @@ export declare const CLOSURE_REASONS: readonly ['dunning', 'power_of_attorney', 
 
 /** Every `AccountGroupEventType` value this version lists, in the API's order. */
 export declare const ACCOUNT_GROUP_EVENT_TYPES: readonly ['ACCOUNT_GROUP.CREATED', 'ACCOUNT_GROUP.ACTIVATED', 'ACCOUNT_GROUP.CLOSING_INITIATED', 'ACCOUNT_GROUP.CLOSED', 'ACCOUNT_GROUP.LOCKED'];
+
+/** The sandbox host: the default `baseUrl`. */
+export declare const SANDBOX_BASE_URL: 'https://sandbox.upvest.co';
+
+/** The live host. */
+export declare const PRODUCTION_BASE_URL: 'https://api.upvest.co';

@@ -14,12 +14,32 @@ import { CLIENT_HEADER_NAMES, checkedHeaders, headerList } from './headers.js';
 import { userAgentFor } from './user-agent.js';
 import { checkedTracer, logSink } from './observe.js';
 import { exchangeFor, hasNodeTransport } from './runtime.js';
+import { CLIENT_FUNCTION_OPTIONS, TRANSPORT_FUNCTION_OPTIONS, TRANSPORT_OBJECT_OPTIONS } from './seam.js';
 
-/** Options that are functions, read by the driver; the core only sees that they are there. */
-const TRANSPORT_FUNCTIONS = ['fetch', 'signer', 'onRequest', 'onResponse'];
-/** Options used as they are, not copied (a function or an object): the logger and tracer,
- * checked in js/observe.js, and the Node transport's `agent`, checked here. */
-const TRANSPORT_OBJECTS = ['logger', 'tracer', 'agent'];
+// The options are the seam's (api/src/seam.rs): the functions the driver calls, the objects it
+// uses as they are (the logger and tracer, checked in js/observe.js, and the Node transport's
+// `agent`, checked here), and what the core checks. The declarations users read
+// (js/types.d.ts) must name the same options, no more, no fewer:
+/** @typedef {import('./types').AccountGroupsOptions} AccountGroupsOptions */
+/** @typedef {import('./types').CallOptions} CallOptions */
+/** @typedef {import('./types').CreateOptions} CreateOptions */
+/** @typedef {import('./types').ClientCredentialsOptions} ClientCredentialsOptions */
+/**
+ * @template A, B
+ * @typedef {[A] extends [B] ? ([B] extends [A] ? true : false) : false} Same
+ */
+/**
+ * @template {true} T
+ * @typedef {T} Holds
+ */
+/** @typedef {Holds<Same<keyof AccountGroupsOptions, typeof import('./seam.js').CLIENT_OPTION_NAMES[number]>>} ClientOptionsAsDeclared */
+/** @typedef {Holds<Same<keyof CallOptions, typeof import('./seam.js').CALL_OPTION_NAMES[number]>>} CallOptionsAsDeclared */
+/** @typedef {Holds<Same<keyof CreateOptions, typeof import('./seam.js').CREATE_OPTION_NAMES[number]>>} CreateOptionsAsDeclared */
+/** @typedef {typeof TRANSPORT_FUNCTION_OPTIONS[number] | typeof TRANSPORT_OBJECT_OPTIONS[number]} TransportOption */
+/** @typedef {Holds<Same<Extract<keyof ClientCredentialsOptions, TransportOption>, TransportOption>>} CredentialsTransportAsDeclared */
+
+/** The client's functions: the transport's and its token provider. */
+const CLIENT_FUNCTIONS = [...TRANSPORT_FUNCTION_OPTIONS, ...CLIENT_FUNCTION_OPTIONS];
 
 /**
  * The transport of a client or a token provider: its function options, its logger and tracer,
@@ -67,7 +87,7 @@ const NO_HEADERS = /** @type {string[]} */ (/** @type {unknown} */ (Object.freez
 /**
  * A call's options, copied plain, and its own `headers` as `[name, value, …]`, checked
  * (js/headers.js): from a plain object's own members, or a `Headers`' or a `Map`'s `entries()`.
- * @param {unknown} options
+ * @param {CallOptions | undefined} options
  */
 function callOptions(options) {
   // No options, the common case: nothing to copy or check.
@@ -99,9 +119,9 @@ export class AccountGroups {
   #transport;
 
   /** Checks the options; throws an `InvalidInputError` when one breaks a rule.
-   * @param {unknown} options */
+   * @param {AccountGroupsOptions} options */
   constructor(options) {
-    const split = splitOptions(options, 'options', [...TRANSPORT_FUNCTIONS, 'tokenProvider'], TRANSPORT_OBJECTS);
+    const split = splitOptions(options, 'options', CLIENT_FUNCTIONS, TRANSPORT_OBJECT_OPTIONS);
     const clientCore = new core.ClientCore(split.data);
     this.#core = clientCore;
     const userAgent = userAgentFor(member(options, 'userAgent', 'userAgent'));
@@ -115,50 +135,50 @@ export class AccountGroups {
     this.#core = undefined;
   }
 
-  /** @param {unknown} request @param {unknown} [options] */
+  /** @param {import('./api.js').CreateAccountGroupRequest} request @param {CreateOptions} [options] */
   create(request, options) {
     return this.#call(options, ['request', request], (c, [r], o) => c.create(r, o, randomUuid()));
   }
 
-  /** @param {unknown} accountGroupId @param {unknown} [options] */
+  /** @param {string} accountGroupId @param {CallOptions} [options] */
   get(accountGroupId, options) {
     return this.#call(options, ['accountGroupId', accountGroupId], (c, [id], o) => c.get(id, o));
   }
 
-  /** @param {unknown} [query] @param {unknown} [options] */
+  /** @param {import('./api.js').ListQuery} [query] @param {CallOptions} [options] */
   list(query, options) {
     return this.#call(options, ['query', query], (c, [q], o) => c.list(q, o));
   }
 
-  /** @param {unknown} userId @param {unknown} [query] @param {unknown} [options] */
+  /** @param {string} userId @param {import('./api.js').ListQuery} [query] @param {CallOptions} [options] */
   listForUser(userId, query, options) {
     return this.#call(options, ['userId', userId, 'query', query], (c, [id, q], o) => c.listForUser(id, q, o));
   }
 
-  /** @param {unknown} accountGroupId @param {unknown} [closeOptions] @param {unknown} [options] */
+  /** @param {string} accountGroupId @param {import('./api.js').CloseOptions} [closeOptions] @param {CallOptions} [options] */
   close(accountGroupId, closeOptions, options) {
     return this.#call(options, ['accountGroupId', accountGroupId, 'closeOptions', closeOptions], (c, [id, co], o) => c.close(id, co, o));
   }
 
   /** The keys Upvest signs webhooks with (`GET /auth/verify_keys`), for `createWebhookVerifier`.
-   * @param {unknown} [options] */
+   * @param {CallOptions} [options] */
   verifyKeys(options) {
     return this.#call(options, [], (c, _, o) => c.verifyKeys(o));
   }
 
-  /** @param {unknown} [query] @param {unknown} [options] */
+  /** @param {import('./types').IterateQuery} [query] @param {CallOptions} [options] */
   iterate(query, options) {
     return this.#pages(undefined, false, query, options);
   }
 
-  /** @param {unknown} userId @param {unknown} [query] @param {unknown} [options] */
+  /** @param {string} userId @param {import('./types').IterateQuery} [query] @param {CallOptions} [options] */
   iterateForUser(userId, query, options) {
     return this.#pages(userId, true, query, options);
   }
 
   /**
    * One call: arguments copied and checked, then run. Any failure, bad input included, rejects.
-   * @param {unknown} options the call's options (`signal`, `idempotencyKey`)
+   * @param {CallOptions | CreateOptions | undefined} options the call's options
    * @param {unknown[]} args `[name, value, …]`: each argument with the name errors give it
    * @param {(core: import('./wasm-core').ClientCore, args: unknown[], options: unknown) => import('./wasm-core').CallCore} plan
    */
@@ -171,16 +191,16 @@ export class AccountGroups {
   }
 
   /**
-   * @param {unknown} userId
+   * @param {string | undefined} userId
    * @param {boolean} forUser
-   * @param {unknown} query
-   * @param {unknown} options
+   * @param {import('./types').IterateQuery | undefined} query
+   * @param {CallOptions | undefined} options
    */
   #pages(userId, forUser, query, options) {
     return pages(() => {
       const clientCore = this.#live();
       const { data, signal, headers } = callOptions(options);
-      const pager = clientCore.pager(forUser ? plain(userId, 'userId') : undefined, forUser, plain(query, 'query'), data);
+      const pager = clientCore.pager(forUser ? plain(userId, 'userId') : undefined, forUser, plain(query, 'query'), data, Math.random());
       return { pager, signal, transport: this.#transport, headers };
     });
   }
@@ -194,12 +214,16 @@ export class AccountGroups {
 /**
  * A token provider for `POST /auth/token` with client credentials; pass it as `tokenProvider`.
  * Throws `InvalidInputError` for bad options.
- * @param {unknown} options
- * @returns {() => Promise<any>}
+ * @param {ClientCredentialsOptions} options
+ * @returns {import('./types').TokenProvider}
  */
 export function clientCredentials(options) {
-  const split = splitOptions(options, 'options', TRANSPORT_FUNCTIONS, TRANSPORT_OBJECTS);
+  const split = splitOptions(options, 'options', TRANSPORT_FUNCTION_OPTIONS, TRANSPORT_OBJECT_OPTIONS);
   const credentials = new core.CredentialsCore(split.data);
   const transport = transportOf(split, undefined, userAgentFor(undefined));
   return async () => run(transport, credentials.call(), undefined);
 }
+
+// The code as users read it: the class and the function as js/types.d.ts declares them.
+/** @typedef {Holds<typeof AccountGroups extends typeof import('./types').AccountGroups ? true : false>} ClientAsDeclared */
+/** @typedef {Holds<typeof clientCredentials extends typeof import('./types').clientCredentials ? true : false>} CredentialsAsDeclared */

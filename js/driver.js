@@ -4,17 +4,13 @@
 // retry. Every await on caller code (token provider, signer) is bounded by the attempt's time
 // limit and the call's signal. The core never calls caller code and never awaits a promise.
 
-import { SignerError, TimeoutError, UpvestError } from './errors.js';
+import { SignerError } from './errors.js';
+import { bounded, signerFailure } from './failures.js';
 import { bare, inherent, method as methodOf, own } from './plain.js';
 import { checkedHeaders, headerList } from './headers.js';
-import { settleFirst, sleep } from './runtime.js';
+import { sleep } from './runtime.js';
 import { callHook, watch } from './observe.js';
-
-/** What `CallCore.judge` answers (see src/wasm/call.rs). */
-const DONE_WITH_BODY = 0;
-const DONE_EMPTY = 1;
-const RETRY = 2;
-const REFRESH_TOKEN = 3;
+import { DONE_EMPTY, DONE_WITH_BODY, REFRESH_TOKEN, RETRY } from './seam.js';
 
 /** Headers whose values are secrets: hooks see them redacted. */
 const SECRET_HEADERS = new Set(['authorization', 'signature', 'signature-input']);
@@ -74,7 +70,9 @@ async function attempts(transport, call, signal, extra) {
     if (signal?.aborted) throw signal.reason;
     // A token at hand (a fixed one, or the provider's while usable) is taken without an await.
     const lease = tokens === undefined ? undefined : (tokens.ready() ?? (await tokens.current(signal, call.timeLimit(Date.now()))));
-    let headers = call.plan(lease?.token, Date.now());
+    // Names and values in turn, each ended by a line feed (src/wasm/call.rs).
+    let headers = call.plan(lease?.token, Date.now()).split('\n');
+    headers.pop();
     if (userAgent !== undefined) headers.push('user-agent', userAgent);
     for (let i = 0; i < extra.length; i += 1) headers.push(extra[i]);
     if (transport.signer) headers = headers.concat(await sign(transport.signer, { method, url, headers, body }, signal, call.timeLimit(Date.now())));
@@ -215,52 +213,6 @@ async function sign(signer, request, signal, timeoutMs) {
   }
   if (flat === undefined) throw new SignerError('Signer failed: it must resolve with an object (or a Headers) of headers to add');
   return checkedHeaders(flat, [], request.headers, (_, reason) => new SignerError(`Signer failed: it added ${reason}`));
-}
-
-/**
- * What a signer (or a `verify` hook) threw, as the caller sees it: an `UpvestError` as it is,
- * anything else a `SignerError` with the thrown value as `cause`.
- * @param {unknown} thrown
- * @returns {UpvestError}
- */
-export function signerFailure(thrown) {
-  if (thrown instanceof UpvestError) return thrown;
-  return new SignerError(`Signer failed: ${describeThrown(thrown)}`, { cause: thrown });
-}
-
-/**
- * The message of a thrown value, read without letting it throw again.
- * @param {unknown} thrown
- */
-export function describeThrown(thrown) {
-  try {
-    if (typeof thrown === 'string') return thrown;
-    const message = inherent(thrown, 'message');
-    return typeof message === 'string' ? message : 'it threw a value that is not an Error';
-  } catch {
-    return 'it threw a value that could not be read';
-  }
-}
-
-/**
- * Calls caller code and settles like it, or rejects with the signal's reason when it aborts, or
- * with a `TimeoutError` after `timeoutMs`: a callback that never settles cannot hold a call.
- * @template T
- * @param {() => T | PromiseLike<T>} callback
- * @param {AbortSignal | undefined} signal
- * @param {number} timeoutMs
- * @param {string} what names the callback in the timeout's message
- * @returns {Promise<T>}
- */
-export function bounded(callback, signal, timeoutMs, what) {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  let promise;
-  try {
-    promise = callback();
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return settleFirst(promise, signal, timeoutMs, () => new TimeoutError(`${what} did not settle within ${timeoutMs} ms`, { timeoutMs }));
 }
 
 /**

@@ -3,7 +3,7 @@
 // every failure a caller sees is an `UpvestError` they can branch on with `instanceof`.
 // Each class sets `name` to a literal: minifiers rename constructors, and `name` must survive.
 // Their public types are js/errors.d.ts (which is also what `./errors.js` resolves to when the
-// other modules are type-checked); the fields objects below match its constructors.
+// other modules are type-checked); the fields objects are the seam's (js/seam-types.d.ts).
 
 /**
  * The fields given, as own members of an object without a prototype, so that a field left out
@@ -15,56 +15,15 @@
  */
 const ownFields = (fields) => Object.assign(Object.create(null), fields);
 
-/** @typedef {import('./errors.js').InvalidInputCode} InvalidInputCode */
-/** @typedef {import('./errors.js').WebhookErrorCode} WebhookErrorCode */
-
-/**
- * What a `ProblemError` is made from (as the wasm sets it).
- * @typedef {object} ProblemFields
- * @property {number} status
- * @property {string} type
- * @property {string | undefined} [title]
- * @property {string | undefined} [detail]
- * @property {string | undefined} [instance]
- * @property {string | undefined} [requestId]
- * @property {Record<string, unknown> | undefined} [problem]
- */
-
-/**
- * What an `InvalidInputError` is made from.
- * @typedef {object} InvalidInputFields
- * @property {string} field
- * @property {InvalidInputCode} code
- * @property {string} rule
- * @property {unknown} [cause]
- */
-
-/**
- * What a `NetworkError` or a `SignerError` is made from.
- * @typedef {object} CauseFields
- * @property {unknown} [cause]
- */
-
-/**
- * What a `TimeoutError` is made from.
- * @typedef {object} TimeoutFields
- * @property {number} timeoutMs
- */
-
-/**
- * What a `ResponseError` is made from.
- * @typedef {object} ResponseFields
- * @property {import('./errors.js').ResponseErrorCode} code
- * @property {number} status
- * @property {string | undefined} [requestId]
- */
-
-/**
- * What a `WebhookError` (or a `WebhookVerificationError`) is made from.
- * @typedef {object} WebhookFields
- * @property {WebhookErrorCode} code
- * @property {unknown} [cause]
- */
+// What each class is made from: its fields object, as the seam describes it (api/src/seam.rs,
+// generated into js/seam-types.d.ts; a type import only, so nothing is imported at run time).
+/** @typedef {import('./seam-types.js').ProblemErrorFields} ProblemFields */
+/** @typedef {import('./seam-types.js').InvalidInputErrorFields} InvalidInputFields */
+/** @typedef {import('./seam-types.js').NetworkErrorFields} NetworkFields */
+/** @typedef {import('./seam-types.js').TimeoutErrorFields} TimeoutFields */
+/** @typedef {import('./seam-types.js').SignerErrorFields} SignerFields */
+/** @typedef {import('./seam-types.js').ResponseErrorFields} ResponseFields */
+/** @typedef {import('./seam-types.js').WebhookErrorFields} WebhookFields */
 
 // Each constructor below also accepts its fields missing (`= {}`): the wasm and the glue always
 // give them, but a caller without types gets an error with undefined fields, not a TypeError.
@@ -134,7 +93,7 @@ export function errorCode(error) {
 export class NetworkError extends UpvestError {
   /**
    * @param {string} message
-   * @param {CauseFields} [fields]
+   * @param {NetworkFields} [fields]
    */
   constructor(message, fields = {}) {
     fields = ownFields(fields);
@@ -161,7 +120,7 @@ export class TimeoutError extends UpvestError {
 export class SignerError extends UpvestError {
   /**
    * @param {string} message
-   * @param {CauseFields} [fields]
+   * @param {SignerFields} [fields]
    */
   constructor(message, fields = {}) {
     fields = ownFields(fields);
@@ -184,7 +143,8 @@ export class ResponseError extends UpvestError {
   }
 }
 
-/** A webhook delivery refused: too large, bad bytes, bad JSON, or an event of the wrong shape.
+/** A webhook delivery refused: too large, bad bytes, bad JSON, an event of the wrong shape, or a
+ * `verify` hook that threw.
  * `code` says which (stable, for code to branch on); the message names what is wrong, with its
  * path. */
 export class WebhookError extends UpvestError {
@@ -221,8 +181,9 @@ for (const [cls, name] of NAMES) {
 }
 
 /**
- * The classes the wasm creates, by the name it gives (`error_name` in src/wasm/errors.rs); it
- * gives each the fields object of its class.
+ * The classes the wasm creates, by the name it gives (`ErrorClass` in api/src/seam.rs, listed as
+ * `WASM_ERROR_CLASSES` in js/seam.js; tests/node/seam.test.mjs holds this map to it); it gives
+ * each the fields object of its class.
  * @type {Partial<Record<string, new (message: string, fields: object) => UpvestError>>}
  */
 const classes = { ProblemError, InvalidInputError, NetworkError, TimeoutError, SignerError, ResponseError, WebhookError };

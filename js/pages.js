@@ -4,8 +4,9 @@
 // settled wait for it, so items come in order however the caller calls. The core's pager decides
 // which page comes next and when to stop (each page reads the end of the previous one again, so
 // a list that changes during the loop loses no group); the items of a page are handed out here,
-// less the groups this iteration already yielded, which it remembers: about 100 bytes a group
-// (an id is 36 characters), 10 MB for 100,000.
+// less the groups this iteration already yielded, which the core remembers: 16 bytes a group in
+// a table at most half full, so 3.2 MB of wasm memory for 100,000 (wasm memory, once grown, is
+// kept by the instance and reused, not returned to the system).
 
 import { run } from './driver.js';
 
@@ -27,8 +28,6 @@ export function pages(open) {
   let source;
   /** @type {unknown[]} */
   let page = [];
-  /** @type {Set<string>} the ids yielded so far */
-  const yielded = new Set();
   let index = 0;
   let closed = false;
   /** @type {Promise<unknown> | null} */
@@ -36,6 +35,18 @@ export function pages(open) {
 
   /** @returns {Promise<IteratorResult<any>>} */
   const pull = async () => {
+    try {
+      return await pullPages();
+    } catch (error) {
+      // An error ends the iteration, as it ends an async generator: its pager is freed now
+      // (`for await` calls no return() when next() rejects), and a later next() is done.
+      finish(undefined);
+      throw error;
+    }
+  };
+
+  /** @returns {Promise<IteratorResult<any>>} */
+  const pullPages = async () => {
     source ??= open();
     for (;;) {
       if (index < page.length) return { value: page[index++], done: false };
@@ -44,21 +55,24 @@ export function pages(open) {
       const body = await run(source.transport, call, source.signal, source.headers);
       if (closed) return finish(undefined);
       // Our own parse of the page the core checked: meta's counters are numbers, data an array
-      // of groups with string ids. The core refuses a page that does not continue this
-      // iteration (a ResponseError), and is told how much of it was yielded before.
+      // of groups with UUID ids. The core refuses a page that does not continue this iteration
+      // (a ResponseError); it remembers the groups yielded (in wasm memory, keyed by the ids'
+      // bits: hashing the id strings in a Set cost more than the rest of the loop) and names
+      // those of this page it yielded before.
       /** @type {{ id: string }[]} */
       const groups = body.data;
-      // One pass, one lookup a group: the groups not yielded before, remembered now (should the
-      // core refuse the page, the iteration ends and the memory with it).
+      let ids = '';
+      for (let i = 0; i < groups.length; i += 1) ids += groups[i].id;
+      const repeats = source.pager.advance(body.meta.offset, ids, body.meta.total_count, body.lastResponse.requestId);
       /** @type {unknown[]} */
-      const fresh = [];
-      for (const group of groups) {
-        const { id } = group;
-        if (yielded.has(id)) continue;
-        yielded.add(id);
-        fresh.push(group);
+      let fresh = groups;
+      if (repeats.length > 0) {
+        fresh = [];
+        for (let i = 0, r = 0; i < groups.length; i += 1) {
+          if (r < repeats.length && repeats[r] === i) r += 1;
+          else fresh.push(groups[i]);
+        }
       }
-      source.pager.advance(body.meta.offset, groups.length, body.meta.total_count, groups.length - fresh.length, body.lastResponse.requestId);
       page = fresh;
       index = 0;
     }

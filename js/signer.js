@@ -3,7 +3,7 @@
 // and the header values, the platform's WebCrypto hashes and signs (js/crypto.js).
 
 import { core } from './core.js';
-import { signerFailure } from './driver.js';
+import { signerFailure } from './failures.js';
 import { randomUuid, sha512, signText } from './crypto.js';
 import { importSigningKey } from './signing-key.js';
 import { member, plain, splitOptions } from './plain.js';

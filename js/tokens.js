@@ -6,7 +6,7 @@
 
 import { core } from './core.js';
 import { UpvestError } from './errors.js';
-import { bounded, describeThrown } from './driver.js';
+import { bounded, describeThrown } from './failures.js';
 import { plain } from './plain.js';
 
 /** A token as handed to one attempt: `generation` counts the provider's answers, so a 401 on a
@@ -50,7 +50,14 @@ export class TokenSource {
    */
   async current(signal, timeoutMs) {
     if (this.#token !== undefined && Date.now() < this.#usableUntil) return { token: this.#token, generation: this.#generation };
-    const pending = (this.#pending ??= this.#ask());
+    // Nothing is asked for a request already given up on (whose wait would not hear the answer).
+    if (signal?.aborted) throw signal.reason;
+    // A provider call given up on (it failed or hung) may settle later: it clears only its own
+    // place, never that of the call that replaced it.
+    /** @type {Promise<string>} */
+    const pending = (this.#pending ??= this.#ask().finally(() => {
+      if (this.#pending === pending) this.#pending = undefined;
+    }));
     try {
       return { token: await bounded(() => pending, signal, timeoutMs, 'the token provider'), generation: this.#generation };
     } catch (error) {
@@ -71,22 +78,18 @@ export class TokenSource {
   async #ask() {
     const provider = this.#provider;
     if (!provider) throw new UpvestError('Token provider failed: there is none');
+    let value;
     try {
-      let value;
-      try {
-        value = plain(await provider(), 'token');
-      } catch (thrown) {
-        if (thrown instanceof UpvestError && thrown.name !== 'InvalidInputError') throw thrown;
-        throw new UpvestError(`Token provider failed: ${describeThrown(thrown)}`, { cause: thrown });
-      }
-      // The core reads the token and says how long it may be used.
-      const checked = core.checkProvidedToken(value, Date.now());
-      this.#generation += 1;
-      this.#token = checked.token;
-      this.#usableUntil = checked.usableUntil;
-      return checked.token;
-    } finally {
-      this.#pending = undefined;
+      value = plain(await provider(), 'token');
+    } catch (thrown) {
+      if (thrown instanceof UpvestError && thrown.name !== 'InvalidInputError') throw thrown;
+      throw new UpvestError(`Token provider failed: ${describeThrown(thrown)}`, { cause: thrown });
     }
+    // The core reads the token and says how long it may be used.
+    const checked = core.checkProvidedToken(value, Date.now());
+    this.#generation += 1;
+    this.#token = checked.token;
+    this.#usableUntil = checked.usableUntil;
+    return checked.token;
   }
 }

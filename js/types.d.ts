@@ -1,6 +1,7 @@
-// The package's declarations but the API's data, which js/api.d.ts declares (generated from
-// api/src). scripts/assemble-pkg.mjs joins api.d.ts, this file (without the import below) and
-// errors.d.ts into the package's index.d.ts.
+// The package's declarations but the API's data, which js/api.d.ts declares, and the seam's
+// codes and limit options, which js/seam-types.d.ts declares (both generated from api/src).
+// scripts/assemble-pkg.mjs joins api.d.ts, seam-types.d.ts, this file (without the imports below)
+// and errors.d.ts into the package's index.d.ts.
 import type {
   AccountGroup,
   AccountGroupEventType,
@@ -16,6 +17,7 @@ import type {
   SortOrder,
   UserAccountGroup,
 } from './api.js';
+import type { CallLimitOptions, ClientLimitOptions } from './seam-types.js';
 
 /** Options of `iterate` and `iterateForUser`. */
 export interface IterateQuery {
@@ -47,24 +49,10 @@ export interface ResponseMeta {
  */
 export type WithResponse<T> = T & { readonly lastResponse: ResponseMeta };
 
-/** The sandbox host: the default `baseUrl`. */
-export declare const SANDBOX_BASE_URL: 'https://sandbox.upvest.co';
-/** The live host. */
-export declare const PRODUCTION_BASE_URL: 'https://api.upvest.co';
-
-/** Options every call takes. */
-export interface CallOptions {
+/** Options every call takes: its own limits (`deadlineMs`, `timeoutMs`, `maxRetries`), and these. */
+export interface CallOptions extends CallLimitOptions {
   /** Aborts the call; the promise rejects with the signal's reason. */
   signal?: AbortSignal | undefined;
-  /**
-   * The time limit of this whole call, retries and waits included, in ms (1 to 3,600,000);
-   * overrides the client's `deadlineMs`. Each attempt still has `timeoutMs`, cut to what is left.
-   */
-  deadlineMs?: number | undefined;
-  /** The time limit of each attempt of this call, 1 to 600,000 ms; overrides the client's. */
-  timeoutMs?: number | undefined;
-  /** Retries after the first attempt of this call, 0 to 10; overrides the client's. */
-  maxRetries?: number | undefined;
   /**
    * Extra request headers for this call (a correlation id, a tracing header), sent with every
    * attempt (with every page, for `iterate`) and handed to the signer with the rest. Headers
@@ -210,33 +198,13 @@ interface TransportOptions {
   tracer?: TracerLike | undefined;
 }
 
-interface ClientOptionsBase extends TransportOptions {
+interface ClientOptionsBase extends TransportOptions, ClientLimitOptions {
   /** `https://…`, or `http://` on a loopback host; default `SANDBOX_BASE_URL`. */
   baseUrl?: string | undefined;
   /** The tenant's client id (UUID), sent as `upvest-client-id`. */
   clientId: string;
   /** The `upvest-api-version` header; default `"1"`. */
   apiVersion?: string | undefined;
-  /** Retries after the first attempt, 0 to 10; default 2. */
-  maxRetries?: number | undefined;
-  /** Backoff base: retry n waits a random time up to `retryBaseDelayMs × 2ⁿ`; default 500. */
-  retryBaseDelayMs?: number | undefined;
-  /** The longest wait before a retry, for backoff and for `Retry-After`; default 20000. */
-  maxRetryDelayMs?: number | undefined;
-  /** The time limit of one attempt, in ms; default 30000. */
-  timeoutMs?: number | undefined;
-  /**
-   * The time limit of a whole call, retries and waits included, in ms (1 to 3,600,000); none by
-   * default. A wait that would end past it is not begun (the call fails with its last error),
-   * and the last attempt gets only what is left (a `TimeoutError` with that `timeoutMs`).
-   */
-  deadlineMs?: number | undefined;
-  /**
-   * The most a response body may hold, in bytes after decompression (1024 to 1 GiB); default
-   * 16 MiB. The body is read as a stream and the read stops, and the connection is cancelled, as
-   * soon as it passes this: a `ResponseError` with `code: 'too-large'`.
-   */
-  maxResponseBytes?: number | undefined;
   /**
    * Your application's name and version, such as `'acme-backoffice/1.4.2'` (visible ASCII and
    * spaces, at most 200 characters), put first in the `user-agent` requests carry:
@@ -404,7 +372,8 @@ export interface ParseWebhookOptions {
    * Required. Checks the delivery before its body is parsed: pass `createWebhookVerifier(…)` for
    * Upvest's signature, or `false` to accept it unchecked (tests only: anyone can post a forged
    * event to a public URL). A rejection that is an `UpvestError` (a `WebhookVerificationError`)
-   * passes through as it is; any other becomes a `SignerError`.
+   * passes through as it is; any other becomes a `WebhookError` with `code: 'verify-failed'` (and
+   * what it threw as `cause`).
    */
   verify: ((request: WebhookRequest) => Promise<void> | void) | false;
   /** The request's method (`request.method`), passed on to `verify`. */

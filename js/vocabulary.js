@@ -24,3 +24,9 @@ export const CLOSURE_REASONS = Object.freeze(/** @type {const} */ (['dunning', '
 
 /** Every `AccountGroupEventType` value this version lists, in the API's order. */
 export const ACCOUNT_GROUP_EVENT_TYPES = Object.freeze(/** @type {const} */ (['ACCOUNT_GROUP.CREATED', 'ACCOUNT_GROUP.ACTIVATED', 'ACCOUNT_GROUP.CLOSING_INITIATED', 'ACCOUNT_GROUP.CLOSED', 'ACCOUNT_GROUP.LOCKED']));
+
+/** The sandbox host: the default `baseUrl`. */
+export const SANDBOX_BASE_URL = 'https://sandbox.upvest.co';
+
+/** The live host. */
+export const PRODUCTION_BASE_URL = 'https://api.upvest.co';

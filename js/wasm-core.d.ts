@@ -11,14 +11,14 @@ export interface CallCore {
   readonly attemptTimeoutMs: number;
   timeLimit(nowMs: number): number;
   readonly maxResponseBytes: number;
-  /** The next attempt's headers, `[name, value, …]`. */
-  plan(token: string | undefined, nowMs: number): string[];
+  /** The next attempt's headers: names and values in turn, each ended by a line feed. */
+  plan(token: string | undefined, nowMs: number): string;
   /** The signer's headers, checked; throws a `SignerError`. */
   /** Whether the response's body will be used (else it is cancelled unread). */
   wantsBody(status: number, contentType: string | undefined): boolean;
-  /** 0 done with a body, 1 done without, 2 retry after `waitMs`, 3 refresh the token, 4 fail with `error()`. */
-  judge(status: number, requestId: string | undefined, contentType: string | undefined, retryAfter: string | undefined, body: Uint8Array, nowMs: number, random: number): number;
-  judgeFailure(kind: string, message: string, status: number, requestId: string | undefined, nowMs: number, random: number): number;
+  /** What the response means: a verdict of js/seam.js (generated from api/src/seam.rs). */
+  judge(status: number, requestId: string | undefined, contentType: string | undefined, retryAfter: string | undefined, body: Uint8Array, nowMs: number, random: number): import('./seam.js').Verdict;
+  judgeFailure(kind: string, message: string, status: number, requestId: string | undefined, nowMs: number, random: number): import('./seam.js').Verdict;
   readonly waitMs: number;
   readonly problemBody: boolean;
   readonly lastErrorName: string | undefined;
@@ -29,7 +29,8 @@ export interface CallCore {
 /** The pages of one iteration. */
 export interface PagerCore {
   next(): CallCore | undefined;
-  advance(offset: number, received: number, totalCount: number, seen: number, requestId: string | undefined): void;
+  /** `ids`: the page's group ids joined; gives the positions of those yielded before, ascending. */
+  advance(offset: number, ids: string, totalCount: number, requestId: string | undefined): Uint32Array;
   free(): void;
 }
 
@@ -43,7 +44,8 @@ export interface ClientCore {
   listForUser(userId: unknown, query: unknown, options: unknown): CallCore;
   close(accountGroupId: unknown, closeOptions: unknown, options: unknown): CallCore;
   verifyKeys(options: unknown): CallCore;
-  pager(userId: unknown, forUser: boolean, query: unknown, options: unknown): PagerCore;
+  /** `seed`: a random number in [0, 1) keying the memory of the groups yielded. */
+  pager(userId: unknown, forUser: boolean, query: unknown, options: unknown, seed: number): PagerCore;
   free(): void;
 }
 

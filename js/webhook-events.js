@@ -6,7 +6,7 @@
 
 import { core } from './core.js';
 import { InvalidInputError } from './errors.js';
-import { signerFailure } from './driver.js';
+import { verifyFailure } from './failures.js';
 import { member, plain, splitOptions } from './plain.js';
 import { checkWebhookBodySize, parseWebhookBody } from './webhook-body.js';
 
@@ -30,7 +30,7 @@ export async function parseWebhookEvents(rawBody, options) {
     try {
       await verify(request);
     } catch (thrown) {
-      throw signerFailure(thrown);
+      throw verifyFailure(thrown);
     }
   }
   return core.webhookEvents(parseWebhookBody(rawBody));

@@ -6,7 +6,7 @@
 // from the store (a BullMQ queue, say), never before the answer.
 import { core } from './core.js';
 import { digest, fromBase64, toHex } from './crypto.js';
-import { describeThrown } from './driver.js';
+import { describeThrown } from './failures.js';
 import { WebhookVerificationError } from './errors.js';
 import { bare, method, own } from './members.js';
 import { invalidInput as invalid, knownOptions, wholeOption } from './option-checks.js';

@@ -36,15 +36,14 @@ cargo build --profile mock-wasm --target wasm32-unknown-unknown -p upvest-mock-w
 mock_wasm=target/wasm32-unknown-unknown/mock-wasm/upvest_mock_wasm.wasm
 
 rm -rf pkg
-for target in nodejs web; do
-  dir=pkg/${target/nodejs/node}
-  wasm-bindgen --target "$target" --out-dir "$dir" --out-name upvest_account_groups \
-    --no-typescript --remove-name-section --remove-producers-section "$wasm"
-  # The features rustc enables for wasm32 (reference types among them) must stay enabled.
-  wasm-opt -Oz --converge --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
-    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue --enable-simd \
-    -o "$dir/upvest_account_groups_bg.wasm" "$dir/upvest_account_groups_bg.wasm"
-done
+# One glue for every platform (`--target web`: the Node entry instantiates it with `initSync`),
+# bundled by scripts/assemble-pkg.mjs.
+wasm-bindgen --target web --out-dir pkg/web --out-name upvest_account_groups \
+  --no-typescript --remove-name-section --remove-producers-section "$wasm"
+# The features rustc enables for wasm32 (reference types among them) must stay enabled.
+wasm-opt -Oz --converge --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue --enable-simd \
+  -o pkg/web/upvest_account_groups_bg.wasm pkg/web/upvest_account_groups_bg.wasm
 wasm-bindgen --target web --out-dir pkg/mock --out-name upvest_mock --no-typescript \
   --remove-name-section --remove-producers-section "$mock_wasm"
 node scripts/assemble-pkg.mjs

@@ -87,7 +87,7 @@ suite bench-smoke 'bench: [0-9]+ passed' node --expose-gc bench/run.mjs --smoke
 # Each check prints its line only once it has passed; the count is of those lines.
 suite types 'lines:^types: passed' bash -c '
   checked() { "$@" && echo "types: passed: $*"; }
-  checked tsc -p tests/types && checked tsc -p tests/types/tsconfig.node.json && checked tsc -p js && checked tsc -p js/mock \
+  checked tsc -p tests/types && checked tsc -p tests/types/tsconfig.node.json && checked tsc -p js && checked tsc -p js/entries && checked tsc -p js/mock \
     && checked tsc -p www && node scripts/contract-types.mjs && checked tsc -p tests/contract-types'
 # The declarations as published: resolvable under every TypeScript module resolution
 # (arethetypeswrong on the packed package; the .wasm subpath is an asset, not a module), and an

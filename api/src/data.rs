@@ -19,6 +19,26 @@ impl<T> MaybeAbsent for Option<T> {
     }
 }
 
+/// One field of an object, as its table (`FIELDS`, emitted by `api_object!`) lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WireField {
+    /// The name, as the wire spells it.
+    pub name: &'static str,
+    /// Whether the field may be absent (an `Option`).
+    pub optional: bool,
+}
+
+/// A field's wire name from its Rust identifier: `r#type` is `type`.
+pub const fn wire_name(identifier: &'static str) -> &'static str {
+    match identifier.as_bytes() {
+        [b'r', b'#', rest @ ..] => match core::str::from_utf8(rest) {
+            Ok(name) => name,
+            Err(_) => panic!("an identifier is UTF-8"),
+        },
+        _ => identifier,
+    }
+}
+
 impl<T> MaybeAbsent for Vec<T> {}
 impl MaybeAbsent for String {}
 impl MaybeAbsent for u32 {}
@@ -164,6 +184,8 @@ api_object! {
         title: String,
         /// What went wrong in this case.
         detail: String,
+        /// A URI naming this occurrence.
+        instance: Option<String>,
         /// The request's id.
         request_id: Option<String>,
     }
@@ -185,6 +207,22 @@ api_object! {
         webhook_id: String,
     }
 }
+
+/// Every object's field table, for checks that span them all (that no field name is spelled
+/// outside this crate). A test keeps it complete.
+pub const OBJECT_FIELDS: &[&[WireField]] = &[
+    AccountGroupUser::FIELDS,
+    UserAccountGroup::FIELDS,
+    BusinessAccountGroup::FIELDS,
+    CreateUserAccountGroupRequest::FIELDS,
+    CreateBusinessAccountGroupRequest::FIELDS,
+    ListQuery::FIELDS,
+    ListMeta::FIELDS,
+    AccountGroupList::FIELDS,
+    CloseOptions::FIELDS,
+    Problem::FIELDS,
+    AccountGroupEvent::FIELDS,
+];
 
 /// An account group; on the wire, a business group is the one whose type is the business type.
 #[derive(Debug, Clone, PartialEq)]
@@ -247,3 +285,29 @@ union_declaration!(
     [UserAccountGroup, BusinessAccountGroup]
 );
 union_declaration!(CreateAccountGroupRequest, "The body of `create`.", [CreateUserAccountGroupRequest, CreateBusinessAccountGroupRequest]);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_tables_name_fields_as_the_wire_does() {
+        assert_eq!(UserAccountGroup::created_at, "created_at");
+        assert_eq!(Problem::r#type, "type");
+        assert_eq!(
+            CreateUserAccountGroupRequest::FIELDS,
+            [
+                WireField { name: "user_id", optional: false },
+                WireField { name: "type", optional: false },
+                WireField { name: "securities_account_number", optional: true },
+            ]
+        );
+        assert_eq!(AccountGroupUser::NAMES, ["id", "type"]);
+    }
+
+    #[test]
+    fn every_object_has_its_table_in_object_fields() {
+        let objects = include_str!("data.rs").lines().filter(|line| *line == "api_object! {").count();
+        assert_eq!(OBJECT_FIELDS.len(), objects);
+    }
+}

@@ -8,9 +8,13 @@
 mod macros;
 pub mod data;
 pub mod declaration;
+pub mod hosts;
+pub mod seam;
+pub mod seam_js;
 pub mod signing;
 pub mod typescript;
 pub mod vocabulary;
 
 pub use data::*;
+pub use hosts::{PRODUCTION_BASE_URL, SANDBOX_BASE_URL};
 pub use vocabulary::*;

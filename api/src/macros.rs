@@ -143,11 +143,21 @@ macro_rules! api_object {
             )+
         }
 
+        /// Each field's name as the wire spells it, one constant per field, named as the field
+        /// (`UserAccountGroup::created_at` is `"created_at"`, `Problem::r#type` is `"type"`): the
+        /// client's request builder and response checks spell no field name of their own.
+        #[allow(non_upper_case_globals)]
         impl $name {
+            $(pub const $field: &'static str = crate::data::wire_name(stringify!($field));)+
+
+            /// The fields in order: each one's wire name and whether it may be absent.
+            pub const FIELDS: &'static [crate::data::WireField] = &[$(crate::data::WireField {
+                name: $name::$field,
+                optional: <$type as crate::declaration::TypeScript>::OPTIONAL,
+            }),+];
+
             /// The fields as the wire names them, in order.
-            pub fn fields() -> Vec<&'static str> {
-                vec![$(stringify!($field).trim_start_matches("r#")),+]
-            }
+            pub const NAMES: &'static [&'static str] = &[$($name::$field),+];
         }
 
         impl crate::declaration::TypeScript for $name {
@@ -164,7 +174,7 @@ macro_rules! api_object {
                     doc: &[$($doc),*],
                     input: crate::declaration::is_input(stringify!($kind)),
                     fields: vec![$(crate::declaration::Field {
-                        name: stringify!($field).trim_start_matches("r#"),
+                        name: $name::$field,
                         doc: &[$($fdoc),*],
                         ts_type: <$type>::ts_type(),
                         optional: <$type as TypeScript>::OPTIONAL,

@@ -1,9 +1,10 @@
-//! The package's TypeScript for the API's data, and the enum values it exports, generated from the
+//! The package's TypeScript for the API's data, and the enum values and hosts it exports, generated from the
 //! Rust definitions (`js/api.d.ts`, `js/vocabulary.js`). `cargo test -p upvest-api` fails when the
 //! committed files differ from what the definitions give; `UPVEST_BLESS=1` rewrites them.
 
 use crate::data::*;
 use crate::declaration::{Declaration, Declared};
+use crate::hosts::HOSTS;
 use crate::vocabulary::*;
 
 /// The declared types, in the order the declarations list them.
@@ -32,10 +33,11 @@ fn declared() -> Vec<Declaration> {
     ]
 }
 
-const GENERATED: &str = "Generated from api/src (the upvest-api crate) by `UPVEST_BLESS=1 cargo test -p upvest-api`: do not edit.";
+pub(crate) const GENERATED: &str =
+    "Generated from api/src (the upvest-api crate) by `UPVEST_BLESS=1 cargo test -p upvest-api`: do not edit.";
 
 /// A JSDoc comment of doc lines (as `///` gives them: each with a leading space), indented.
-fn js_doc(lines: &[&str], indent: &str) -> String {
+pub(crate) fn js_doc(lines: &[&str], indent: &str) -> String {
     let lines: Vec<&str> = lines.iter().map(|line| line.strip_prefix(' ').unwrap_or(line)).collect();
     match lines.as_slice() {
         [] => String::new(),
@@ -97,6 +99,9 @@ pub fn declarations() -> String {
             out.push_str(&format!("export declare const {export}: readonly [{}];\n", quoted(values).join(", ")));
         }
     }
+    for host in HOSTS {
+        out.push_str(&format!("\n/** {} */\nexport declare const {}: '{}';\n", host.doc, host.export, host.url));
+    }
     out
 }
 
@@ -109,32 +114,38 @@ pub fn values_module() -> String {
             out.push_str(&format!("export const {export} = Object.freeze(/** @type {{const}} */ ([{}]));\n", quoted(values).join(", ")));
         }
     }
+    for host in HOSTS {
+        out.push_str(&format!("\n/** {} */\nexport const {} = '{}';\n", host.doc, host.export, host.url));
+    }
     out
+}
+
+/// A file of the repository, for the tests that hold generated files to their sources.
+#[cfg(test)]
+pub(crate) fn repository_file(path: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+}
+
+/// Compares a committed generated file with what `source` gives, or writes it under
+/// `UPVEST_BLESS` (tests only).
+#[cfg(test)]
+pub(crate) fn current_or_bless(path: &str, generated: &str, source: &str) {
+    let file = repository_file(path);
+    if std::env::var_os("UPVEST_BLESS").is_some() {
+        std::fs::write(&file, generated).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(committed == generated, "{path} is not what {source} gives: run `UPVEST_BLESS=1 cargo test -p upvest-api` and commit it");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
-
-    fn repository_file(path: &str) -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
-    }
-
     #[test]
     fn the_generated_files_are_current() {
-        for (path, generated) in [("js/api.d.ts", declarations()), ("js/vocabulary.js", values_module())] {
-            let file = repository_file(path);
-            if std::env::var_os("UPVEST_BLESS").is_some() {
-                std::fs::write(&file, &generated).unwrap();
-                continue;
-            }
-            let committed = std::fs::read_to_string(&file).unwrap_or_default();
-            assert!(
-                committed == generated,
-                "{path} is not what api/src gives: run `UPVEST_BLESS=1 cargo test -p upvest-api` and commit it"
-            );
-        }
+        current_or_bless("js/api.d.ts", &declarations(), "api/src");
+        current_or_bless("js/vocabulary.js", &values_module(), "api/src");
     }
 
     #[test]

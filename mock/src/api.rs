@@ -156,9 +156,9 @@ fn create(store: &mut Store, client: &Uuid, request: &ApiRequest) -> Result<Repl
     let given_type = fields.get("type").and_then(Value::as_str).ok_or_else(|| bad_request("type is required and must be a string"))?;
     // The request's fields, the owner's id first, as upvest-api defines them.
     let (allowed, user_type) = if BusinessAccountGroupType::parse(given_type).is_some() {
-        (CreateBusinessAccountGroupRequest::fields(), None)
+        (CreateBusinessAccountGroupRequest::NAMES, None)
     } else if let Some(user_type) = UserAccountGroupType::parse(given_type) {
-        (CreateUserAccountGroupRequest::fields(), Some(user_type))
+        (CreateUserAccountGroupRequest::NAMES, Some(user_type))
     } else {
         let types = [UserAccountGroupType::NAMES, BusinessAccountGroupType::NAMES].concat();
         return Err(bad_request(format!("type must be one of {}", types.join(", "))));

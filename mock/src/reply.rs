@@ -35,8 +35,14 @@ impl Reply {
     /// A problem in the live form: `type` is a docs URL ending in the slug.
     pub fn problem(status: u16, slug: &str, detail: impl Into<String>) -> Reply {
         let title = StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error");
-        let problem =
-            Problem { r#type: format!("{PROBLEM_BASE}{slug}"), status, title: title.to_owned(), detail: detail.into(), request_id: None };
+        let problem = Problem {
+            r#type: format!("{PROBLEM_BASE}{slug}"),
+            status,
+            title: title.to_owned(),
+            detail: detail.into(),
+            instance: None,
+            request_id: None,
+        };
         Reply { content_type: Some("application/problem+json"), ..Reply::json(status, &problem) }
     }
 

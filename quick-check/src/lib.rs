@@ -4,7 +4,8 @@
 //! a duplicate checked member, a counter that is not plain digits, a fault) it leaves to the full
 //! reader and checks (`json_text`, `response`), which decide and name the fault. So it changes no
 //! verdict and no message; it is only the common case made cheap (a page of 1000 groups is about
-//! 320 KB).
+//! 320 KB). The members it looks for, and which a group must have, are `upvest-api`'s field
+//! tables, read at compile time.
 //!
 //! It is a crate of its own so that it can be built for speed while the rest of the client's
 //! wasm is built for size: `Cargo.toml`'s `wasm-release` profile gives this crate opt-level 2
@@ -16,7 +17,9 @@ pub mod shapes;
 
 use lex::{number_end, plain_run_end, space_end, MAX_DEPTH};
 use shapes::{is_rfc3339_bytes, is_uuid_bytes};
-use upvest_api::BusinessAccountGroupType;
+use upvest_api::{
+    AccountGroupList, AccountGroupUser, BusinessAccountGroup, BusinessAccountGroupType, ListMeta, UserAccountGroup, WireField,
+};
 
 /// What a body should be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,16 +47,61 @@ pub fn certainly_valid(shape: Shape, bytes: &[u8]) -> bool {
 }
 
 /// A group's members that are checked, in the order of their bits below.
-const GROUP_MEMBERS: [&[u8]; 8] =
-    [b"id", b"created_at", b"updated_at", b"type", b"status", b"securities_account_number", b"business_id", b"users"];
+const GROUP_MEMBERS: [&[u8]; 8] = [
+    UserAccountGroup::id.as_bytes(),
+    UserAccountGroup::created_at.as_bytes(),
+    UserAccountGroup::updated_at.as_bytes(),
+    UserAccountGroup::r#type.as_bytes(),
+    UserAccountGroup::status.as_bytes(),
+    UserAccountGroup::securities_account_number.as_bytes(),
+    BusinessAccountGroup::business_id.as_bytes(),
+    UserAccountGroup::users.as_bytes(),
+];
 const TYPE: u16 = 1 << 3;
-/// Every group has the first six; then `business_id` or `users`.
-const COMMON: u16 = (1 << 6) - 1;
 const BUSINESS_ID: u16 = 1 << 6;
 const USERS: u16 = 1 << 7;
+/// The members a user group and a business group must have, as their field tables say.
+const USER_REQUIRED: u16 = required_members(UserAccountGroup::FIELDS);
+const BUSINESS_REQUIRED: u16 = required_members(BusinessAccountGroup::FIELDS);
 /// `meta`'s counters; `count` is the number of groups in `data`.
-const COUNTERS: [&[u8]; 4] = [b"offset", b"limit", b"count", b"total_count"];
+const COUNTERS: [&[u8]; 4] =
+    [ListMeta::offset.as_bytes(), ListMeta::limit.as_bytes(), ListMeta::count.as_bytes(), ListMeta::total_count.as_bytes()];
 const COUNT: usize = 2;
+const META: &[u8] = AccountGroupList::meta.as_bytes();
+const DATA: &[u8] = AccountGroupList::data.as_bytes();
+const USER_ID: &[u8] = AccountGroupUser::id.as_bytes();
+const USER_TYPE: &[u8] = AccountGroupUser::r#type.as_bytes();
+
+/// The bits of `GROUP_MEMBERS` that an object's table lists as required.
+const fn required_members(fields: &[WireField]) -> u16 {
+    let mut bits = 0;
+    let mut i = 0;
+    while i < fields.len() {
+        let mut bit = 0;
+        while bit < GROUP_MEMBERS.len() {
+            if !fields[i].optional && same_bytes(fields[i].name.as_bytes(), GROUP_MEMBERS[bit]) {
+                bits |= 1 << bit;
+            }
+            bit += 1;
+        }
+        i += 1;
+    }
+    bits
+}
+
+const fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
 
 /// `None` throughout means "not sure".
 struct Scan<'a> {
@@ -206,8 +254,8 @@ impl<'a> Scan<'a> {
         let mut first = true;
         while let Some(name) = self.member(&mut first)? {
             match name {
-                b"meta" if count.is_none() => count = Some(self.meta()?),
-                b"data" if held.is_none() => {
+                META if count.is_none() => count = Some(self.meta()?),
+                DATA if held.is_none() => {
                     let (mut items, mut first) = (0u64, true);
                     while self.item(&mut first)? {
                         self.group(2)?;
@@ -215,7 +263,7 @@ impl<'a> Scan<'a> {
                     }
                     held = Some(items);
                 }
-                b"meta" | b"data" => return None,
+                META | DATA => return None,
                 _ => self.skip(1)?,
             }
         }
@@ -260,8 +308,8 @@ impl<'a> Scan<'a> {
                 },
             }
         }
-        let owner = if business || seen & BUSINESS_ID != 0 { BUSINESS_ID } else { USERS };
-        (seen & (COMMON | owner) == COMMON | owner).then_some(())
+        let required = if business || seen & BUSINESS_ID != 0 { BUSINESS_REQUIRED } else { USER_REQUIRED };
+        (seen & required == required).then_some(())
     }
 
     /// A user group's `users` (at `depth`): each an object whose `id` is a UUID and whose
@@ -272,15 +320,15 @@ impl<'a> Scan<'a> {
             let (mut id, mut kind, mut first) = (false, false, true);
             while let Some(name) = self.member(&mut first)? {
                 match name {
-                    b"id" if !id => {
+                    USER_ID if !id => {
                         id = true;
                         self.uuid()?;
                     }
-                    b"type" if !kind => {
+                    USER_TYPE if !kind => {
                         kind = true;
                         self.any_string()?;
                     }
-                    b"id" | b"type" => return None,
+                    USER_ID | USER_TYPE => return None,
                     _ => self.skip(depth + 2)?,
                 }
             }
@@ -303,6 +351,13 @@ mod tests {
         let page = format!(r#"{{"meta":{{"offset":0,"limit":2,"count":2,"total_count":9}},"data":[{GROUP},{GROUP}]}}"#);
         assert!(certainly_valid(Shape::Page, page.as_bytes()));
         assert!(!certainly_valid(Shape::Group, page.as_bytes()), "a page is not a group");
+    }
+
+    #[test]
+    fn requires_the_members_the_field_tables_require() {
+        // `response::check_group` requires the same: the six every group has, then its owner.
+        const COMMON: u16 = (1 << 6) - 1;
+        assert_eq!((USER_REQUIRED, BUSINESS_REQUIRED), (COMMON | USERS, COMMON | BUSINESS_ID));
     }
 
     #[test]

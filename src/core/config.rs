@@ -6,32 +6,13 @@ use super::model::{DEFAULT_API_VERSION, SANDBOX_BASE_URL};
 use super::retry::RetryPolicy;
 use super::text::{cat, find_ascii, parse_unsigned, rfind_ascii, split_ascii, split_once_ascii, trim_end_ascii};
 use super::validate::{describe, member, options_object, quote, uuid_field};
+use upvest_api::seam::CLIENT_OPTION_NAMES;
 
-/// Every option the constructor accepts. Function-valued ones (`fetch`, `tokenProvider`,
-/// `signer`, the hooks), the `logger`, `tracer` and `agent` are kept by the JavaScript driver
-/// (`js/client.js`), which hands the core only a mark that each was given; listing them here
-/// lets the typo check pass them.
-pub const OPTION_NAMES: &[&str] = &[
-    "baseUrl",
-    "clientId",
-    "accessToken",
-    "tokenProvider",
-    "apiVersion",
-    "fetch",
-    "signer",
-    "onRequest",
-    "onResponse",
-    "maxRetries",
-    "retryBaseDelayMs",
-    "maxRetryDelayMs",
-    "timeoutMs",
-    "deadlineMs",
-    "maxResponseBytes",
-    "userAgent",
-    "logger",
-    "tracer",
-    "agent",
-];
+/// Every option the constructor accepts (`api/src/seam.rs`). Function-valued ones
+/// (`fetch`, `tokenProvider`, `signer`, the hooks), the `logger`, `tracer` and `agent` are kept by
+/// the JavaScript driver (`js/client.js`), which hands the core only a mark that each was given;
+/// listing them here lets the typo check pass them.
+pub const OPTION_NAMES: &[&str] = &CLIENT_OPTION_NAMES;
 
 /// Checked constructor options.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,43 +4,10 @@ use super::problem::Problem;
 use super::text::{cat, decimal};
 use std::fmt;
 
-/// Which kind of rule an input broke: a stable, machine-readable code (`InvalidInputError.code`),
-/// so that callers branch on it rather than on the wording of `rule`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputCode {
-    /// A required value is missing.
-    Required,
-    /// The value has the wrong JavaScript type (a number where a string belongs, say).
-    Type,
-    /// The value is not a canonical UUID (or not of an accepted version).
-    Uuid,
-    /// The value is not one of the allowed values.
-    Enum,
-    /// A number outside its bounds, or not a whole number.
-    Range,
-    /// A string of the right type but the wrong shape (a URL, a token, nine digits).
-    Format,
-    /// An object carries a field the operation does not know (typo protection).
-    UnknownField,
-    /// Two values that exclude each other were both given.
-    Conflict,
-}
-
-impl InputCode {
-    /// The code as JavaScript sees it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InputCode::Required => "required",
-            InputCode::Type => "type",
-            InputCode::Uuid => "uuid",
-            InputCode::Enum => "enum",
-            InputCode::Range => "range",
-            InputCode::Format => "format",
-            InputCode::UnknownField => "unknown-field",
-            InputCode::Conflict => "conflict",
-        }
-    }
-}
+/// Which kind of rule an input broke (`InvalidInputError.code`), and how a response broke the
+/// contract (`ResponseError.code`): stable, machine-readable codes, described with the rest of
+/// the seam in `api/src/seam.rs`.
+pub use upvest_api::seam::{InputCode, ResponseCode};
 
 /// Input the caller gave that breaks a rule; detected before any request is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,40 +35,6 @@ impl InvalidInput {
 impl fmt::Display for InvalidInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message())
-    }
-}
-
-/// How a response broke the contract: a stable, machine-readable code (`ResponseError.code`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResponseCode {
-    /// The body grew past `maxResponseBytes`.
-    TooLarge,
-    /// A success that is not announced as JSON.
-    ContentType,
-    /// A body announced as JSON that is not (or is nested deeper than the reader goes).
-    Json,
-    /// JSON of the wrong shape: a missing member, a wrong type, a bad id.
-    Contract,
-    /// A redirect (3xx), which is not followed.
-    Redirect,
-    /// A status the operation does not return.
-    Status,
-    /// A page that does not continue the iteration (`iterate`).
-    Paging,
-}
-
-impl ResponseCode {
-    /// The code as JavaScript sees it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResponseCode::TooLarge => "too-large",
-            ResponseCode::ContentType => "content-type",
-            ResponseCode::Json => "json",
-            ResponseCode::Contract => "contract",
-            ResponseCode::Redirect => "redirect",
-            ResponseCode::Status => "status",
-            ResponseCode::Paging => "paging",
-        }
     }
 }
 

@@ -14,6 +14,7 @@ pub mod problem;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod seen_ids;
 pub mod signature;
 pub mod structured_field;
 pub mod text;
@@ -22,6 +23,8 @@ pub mod validate;
 pub mod webhook;
 pub mod webhook_signature;
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod field_names_spelled_once;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz;
 #[cfg(test)]

@@ -30,8 +30,8 @@ pub const MAX_OFFSET: u32 = i32::MAX as u32;
 /// The Upvest API major version this client speaks.
 pub const DEFAULT_API_VERSION: &str = "1";
 
-/// The sandbox host.
-pub const SANDBOX_BASE_URL: &str = "https://sandbox.upvest.co";
+/// The sandbox host: the default `baseUrl`.
+pub const SANDBOX_BASE_URL: &str = upvest_api::SANDBOX_BASE_URL;
 
 /// The live host.
-pub const PRODUCTION_BASE_URL: &str = "https://api.upvest.co";
+pub const PRODUCTION_BASE_URL: &str = upvest_api::PRODUCTION_BASE_URL;

@@ -12,8 +12,9 @@ use super::error::InvalidInput;
 use super::json::JsonView;
 use super::model::{MAX_LIMIT, MAX_OFFSET, SORT_FIELDS, SORT_ORDERS};
 use super::request::{self, Request};
-use super::text::{cat, decimal, join};
+use super::text::{cat, const_cat, decimal, join};
 use super::validate::{integer_in, member, number_text, one_of, options_object};
+use upvest_api::{AccountGroupList, ListMeta, ListQuery as Q};
 
 /// The page size iteration uses when the caller names none (the API's own default).
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
@@ -55,13 +56,13 @@ impl Pager {
             None => None,
             Some(id) => Some(super::validate::uuid_field("userId", id)?),
         };
-        let query = options_object("query", query, &["sort", "order", "pageSize"])?;
+        let query = options_object("query", query, &[Q::sort, Q::order, "pageSize"])?;
         let read = |name: &str| query.as_ref().and_then(|q| member(q, name));
         let page_size = read("pageSize").map(|v| integer_in("pageSize", &v, 1, MAX_LIMIT)).transpose()?.unwrap_or(DEFAULT_PAGE_SIZE);
         Ok(Pager {
             user_id,
-            sort: read("sort").map(|v| one_of("sort", &v, SORT_FIELDS)).transpose()?,
-            order: read("order").map(|v| one_of("order", &v, SORT_ORDERS)).transpose()?,
+            sort: read(Q::sort).map(|v| one_of(Q::sort, &v, SORT_FIELDS)).transpose()?,
+            order: read(Q::order).map(|v| one_of(Q::order, &v, SORT_ORDERS)).transpose()?,
             page_size,
             next_offset: 0,
             next_limit: page_size,
@@ -79,12 +80,13 @@ impl Pager {
         }
         let mut query = Vec::new();
         if let Some(sort) = self.sort {
-            query.push(cat!("sort=", sort));
+            query.push(cat!(const_cat!(Q::sort, "="), sort));
         }
         if let Some(order) = self.order {
-            query.push(cat!("order=", order));
+            query.push(cat!(const_cat!(Q::order, "="), order));
         }
-        query.push(cat!("offset=", decimal(self.next_offset.into()), "&limit=", decimal(self.next_limit.into())));
+        let (offset, limit) = (decimal(self.next_offset.into()), decimal(self.next_limit.into()));
+        query.push(cat!(const_cat!(Q::offset, "="), offset, const_cat!("&", Q::limit, "="), limit));
         let path = match &self.user_id {
             Some(user) => cat!("/users/", user, "/account_groups"),
             None => "/account_groups".to_owned(),
@@ -103,7 +105,8 @@ impl Pager {
             Err(reason)
         };
         if offset != f64::from(asked) {
-            return refuse(self, cat!("meta.offset is ", number_text(offset), " but the page asked for offset ", decimal(asked.into())));
+            let meta_offset_is = const_cat!(AccountGroupList::meta, ".", ListMeta::offset, " is ");
+            return refuse(self, cat!(meta_offset_is, number_text(offset), " but the page asked for offset ", decimal(asked.into())));
         }
         let end = u64::from(asked) + u64::from(received);
         if received < limit && (end as f64) < total_count {
@@ -116,7 +119,7 @@ impl Pager {
                     decimal(received.into()),
                     " of ",
                     decimal(limit.into()),
-                    " groups, but meta.total_count is ",
+                    const_cat!(" groups, but ", AccountGroupList::meta, ".", ListMeta::total_count, " is "),
                     number_text(total_count)
                 ),
             );

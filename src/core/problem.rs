@@ -3,6 +3,7 @@
 
 use super::json::{JsonKind, JsonView};
 use super::text::{cat, decimal, rfind_ascii};
+use upvest_api::Problem as Fields;
 
 use std::fmt;
 
@@ -40,15 +41,15 @@ impl Problem {
     /// error status reaches the caller in one shape.
     pub fn from_response<V: JsonView>(status: u16, header_request_id: Option<String>, body: Option<&V>) -> Problem {
         let text = |name: &str| body.and_then(|b| b.field(name)).and_then(|v| v.string());
-        let is_problem = body.is_some_and(|b| b.kind() == JsonKind::Object) && text("type").is_some();
-        let title = text("title").or_else(|| Some(reason_phrase(status).to_owned()));
+        let is_problem = body.is_some_and(|b| b.kind() == JsonKind::Object) && text(Fields::r#type).is_some();
+        let title = text(Fields::title).or_else(|| Some(reason_phrase(status).to_owned()));
         Problem {
             status,
-            problem_type: text("type").unwrap_or_else(|| ABOUT_BLANK.to_owned()),
+            problem_type: text(Fields::r#type).unwrap_or_else(|| ABOUT_BLANK.to_owned()),
             title,
-            detail: if is_problem { text("detail") } else { Some("the error response carried no problem document".to_owned()) },
-            instance: text("instance"),
-            request_id: header_request_id.or_else(|| text("request_id")),
+            detail: if is_problem { text(Fields::detail) } else { Some("the error response carried no problem document".to_owned()) },
+            instance: text(Fields::instance),
+            request_id: header_request_id.or_else(|| text(Fields::request_id)),
             from_body: is_problem,
         }
     }

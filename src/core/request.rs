@@ -4,9 +4,12 @@
 use super::error::{InputCode, InvalidInput};
 use super::json::JsonView;
 use super::model::{BUSINESS_GROUP_TYPE, CLOSURE_REASONS, MAX_LIMIT, MAX_OFFSET, SORT_FIELDS, SORT_ORDERS, USER_GROUP_TYPES};
-use super::text::{bool_text, cat, decimal, join};
+use super::text::{bool_text, cat, const_cat, decimal, join};
 use super::validate::{
     boolean, integer_in, member, one_of, options_object, parse_uuid, required_object, securities_account_number, uuid_field, uuid_version,
+};
+use upvest_api::{
+    CloseOptions, CreateBusinessAccountGroupRequest as BusinessCreate, CreateUserAccountGroupRequest as UserCreate, ListQuery,
 };
 
 /// An HTTP method the API uses.
@@ -77,12 +80,13 @@ impl Request {
     }
 }
 
-/// Options every call takes (`signal` is kept by the JavaScript driver; `deadlineMs`, `timeoutMs` and
-/// `maxRetries` override the client's, through `RetryPolicy::over`).
-pub const CALL_OPTION_NAMES: &[&str] = &["signal", "deadlineMs", "timeoutMs", "maxRetries", "headers"];
+/// Options every call takes, as the seam lists them (`signal` and `headers` are kept by the
+/// JavaScript driver; `deadlineMs`, `timeoutMs` and `maxRetries` override the client's, through
+/// `RetryPolicy::over`).
+pub const CALL_OPTION_NAMES: &[&str] = &upvest_api::seam::CALL_OPTION_NAMES;
 
 /// Options `create` takes.
-pub const CREATE_OPTION_NAMES: &[&str] = &["signal", "deadlineMs", "timeoutMs", "maxRetries", "headers", "idempotencyKey"];
+pub const CREATE_OPTION_NAMES: &[&str] = &upvest_api::seam::CREATE_OPTION_NAMES;
 
 /// Checks a call's options object for unknown names (typo protection).
 pub fn call_options<V: JsonView>(options: Option<V>, allowed: &[&str]) -> Result<Option<V>, InvalidInput> {
@@ -107,32 +111,39 @@ pub fn token(credentials: &super::token::ClientCredentials) -> Request {
     }
 }
 
+/// The create requests' fields; both name `type` and the account number alike.
+const USER_ID: &str = UserCreate::user_id;
+const BUSINESS_ID: &str = BusinessCreate::business_id;
+const TYPE: &str = UserCreate::r#type;
+const NUMBER: &str = UserCreate::securities_account_number;
+
 /// `create`: a user request or a business request, told apart by `type`.
 pub fn create<V: JsonView>(input: Option<V>, options: Option<V>, fresh_key: &str) -> Result<Request, InvalidInput> {
     let options = call_options(options, CREATE_OPTION_NAMES)?;
     let input = input.ok_or_else(|| {
-        InvalidInput::new("request", InputCode::Required, "is required: { user_id, type } or { business_id, type: \"BUSINESS\" }")
+        let rule =
+            const_cat!("is required: { ", USER_ID, ", ", TYPE, " } or { ", BUSINESS_ID, ", ", TYPE, ": \"", BUSINESS_GROUP_TYPE, "\" }");
+        InvalidInput::new("request", InputCode::Required, rule)
     })?;
-    let input = required_object("request", input, &["user_id", "business_id", "type", "securities_account_number"])?;
+    let input = required_object("request", input, &[USER_ID, BUSINESS_ID, TYPE, NUMBER])?;
     let all_types: Vec<&'static str> = USER_GROUP_TYPES.iter().copied().chain([BUSINESS_GROUP_TYPE]).collect();
-    let group_type = member(&input, "type")
-        .ok_or_else(|| InvalidInput::new("type", InputCode::Required, cat!("is required (one of ", join(&all_types, ", "), ")")))?;
-    let group_type = one_of("type", &group_type, &all_types)?;
-    let (owner_field, stray_field) =
-        if group_type == BUSINESS_GROUP_TYPE { ("business_id", "user_id") } else { ("user_id", "business_id") };
+    let group_type = member(&input, TYPE)
+        .ok_or_else(|| InvalidInput::new(TYPE, InputCode::Required, cat!("is required (one of ", join(&all_types, ", "), ")")))?;
+    let group_type = one_of(TYPE, &group_type, &all_types)?;
+    let (owner_field, stray_field) = if group_type == BUSINESS_GROUP_TYPE { (BUSINESS_ID, USER_ID) } else { (USER_ID, BUSINESS_ID) };
     if member(&input, stray_field).is_some() {
         return Err(InvalidInput::new(
             stray_field,
             InputCode::Conflict,
-            cat!("is not allowed with type ", group_type, " (use ", owner_field, ")"),
+            cat!(const_cat!("is not allowed with ", TYPE, " "), group_type, " (use ", owner_field, ")"),
         ));
     }
     let owner = uuid_field(owner_field, member(&input, owner_field))?;
-    let mut body = cat!("{\"", owner_field, "\":\"", owner, "\",\"type\":\"", group_type, "\"");
-    if let Some(number) = member(&input, "securities_account_number") {
+    let mut body = cat!("{\"", owner_field, "\":\"", owner, const_cat!("\",\"", TYPE, "\":\""), group_type, "\"");
+    if let Some(number) = member(&input, NUMBER) {
         // Checked to be nine ASCII digits, so it needs no JSON escaping.
-        body.push_str(",\"securities_account_number\":\"");
-        body.push_str(&securities_account_number("securities_account_number", &number)?);
+        body.push_str(const_cat!(",\"", NUMBER, "\":\""));
+        body.push_str(&securities_account_number(NUMBER, &number)?);
         body.push('"');
     }
     body.push('}');
@@ -195,12 +206,13 @@ pub fn close<V: JsonView>(account_group_id: Option<V>, close_options: Option<V>,
     call_options(options, CALL_OPTION_NAMES)?;
     let id = uuid_field("accountGroupId", account_group_id)?;
     let mut pairs = Vec::new();
-    if let Some(close_options) = options_object("closeOptions", close_options, &["closure_reason", "notification_only"])? {
-        if let Some(reason) = member(&close_options, "closure_reason") {
-            pairs.push(cat!("closure_reason=", one_of("closure_reason", &reason, CLOSURE_REASONS)?));
+    use CloseOptions as C;
+    if let Some(close_options) = options_object("closeOptions", close_options, C::NAMES)? {
+        if let Some(reason) = member(&close_options, C::closure_reason) {
+            pairs.push(cat!(const_cat!(C::closure_reason, "="), one_of(C::closure_reason, &reason, CLOSURE_REASONS)?));
         }
-        if let Some(flag) = member(&close_options, "notification_only") {
-            pairs.push(cat!("notification_only=", bool_text(boolean("notification_only", &flag)?)));
+        if let Some(flag) = member(&close_options, C::notification_only) {
+            pairs.push(cat!(const_cat!(C::notification_only, "="), bool_text(boolean(C::notification_only, &flag)?)));
         }
     }
     Ok(Request {
@@ -216,21 +228,22 @@ pub fn close<V: JsonView>(account_group_id: Option<V>, close_options: Option<V>,
 /// A list query in a fixed order. Every value is checked against a closed set or a range, so
 /// none needs percent-encoding.
 fn list_query<V: JsonView>(query: Option<V>) -> Result<String, InvalidInput> {
-    let Some(query) = options_object("query", query, &["sort", "order", "offset", "limit"])? else {
+    use ListQuery as Q;
+    let Some(query) = options_object("query", query, Q::NAMES)? else {
         return Ok(String::new());
     };
     let mut pairs = Vec::new();
-    if let Some(v) = member(&query, "sort") {
-        pairs.push(cat!("sort=", one_of("sort", &v, SORT_FIELDS)?));
+    if let Some(v) = member(&query, Q::sort) {
+        pairs.push(cat!(const_cat!(Q::sort, "="), one_of(Q::sort, &v, SORT_FIELDS)?));
     }
-    if let Some(v) = member(&query, "order") {
-        pairs.push(cat!("order=", one_of("order", &v, SORT_ORDERS)?));
+    if let Some(v) = member(&query, Q::order) {
+        pairs.push(cat!(const_cat!(Q::order, "="), one_of(Q::order, &v, SORT_ORDERS)?));
     }
-    if let Some(v) = member(&query, "offset") {
-        pairs.push(cat!("offset=", decimal(integer_in("offset", &v, 0, MAX_OFFSET)?.into())));
+    if let Some(v) = member(&query, Q::offset) {
+        pairs.push(cat!(const_cat!(Q::offset, "="), decimal(integer_in(Q::offset, &v, 0, MAX_OFFSET)?.into())));
     }
-    if let Some(v) = member(&query, "limit") {
-        pairs.push(cat!("limit=", decimal(integer_in("limit", &v, 1, MAX_LIMIT)?.into())));
+    if let Some(v) = member(&query, Q::limit) {
+        pairs.push(cat!(const_cat!(Q::limit, "="), decimal(integer_in(Q::limit, &v, 1, MAX_LIMIT)?.into())));
     }
     Ok(join(&pairs, "&"))
 }
@@ -286,6 +299,9 @@ mod tests {
         }
         let e = create::<&Value>(None, None, FRESH_KEY).unwrap_err();
         assert_eq!(e.field, "request");
+        assert_eq!(e.rule, "is required: { user_id, type } or { business_id, type: \"BUSINESS\" }");
+        let e = create_json(json!({"user_id": USER, "type": "BUSINESS"})).unwrap_err();
+        assert_eq!(e.rule, "is not allowed with type BUSINESS (use business_id)");
     }
 
     #[test]

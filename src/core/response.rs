@@ -6,9 +6,10 @@ use super::error::{ClientError, ResponseCode, UnexpectedResponse};
 use super::json::{JsonKind, JsonView};
 use super::model::BUSINESS_GROUP_TYPE;
 use super::problem::Problem;
-use super::text::{before_ascii, cat, decimal, trim_end_ascii};
+use super::text::{before_ascii, cat, const_cat, decimal, trim_end_ascii};
 use super::validate::{is_uuid, number_text, quote};
 use std::borrow::Cow;
+use upvest_api::{AccountGroupList, AccountGroupUser as User, BusinessAccountGroup, ListMeta, UserAccountGroup as Group};
 use upvest_quick_check::shapes::is_rfc3339_bytes;
 use upvest_quick_check::Shape;
 
@@ -175,29 +176,39 @@ impl At<'_> {
 /// An account group, user or business.
 pub fn check_group<V: JsonView>(at: &At<'_>, group: &V) -> Result<(), String> {
     object(at, group)?;
-    let [id, created_at, updated_at, kind, status, account, business_id, users] =
-        group.fields(["id", "created_at", "updated_at", "type", "status", "securities_account_number", "business_id", "users"]);
-    uuid(at, "id", id.as_ref())?;
-    timestamp(at, "created_at", created_at.as_ref())?;
-    timestamp(at, "updated_at", updated_at.as_ref())?;
+    // A business group names its fields as a user group does, but for `business_id`.
+    let [id, created_at, updated_at, kind, status, account, business_id, users] = group.fields([
+        Group::id,
+        Group::created_at,
+        Group::updated_at,
+        Group::r#type,
+        Group::status,
+        Group::securities_account_number,
+        BusinessAccountGroup::business_id,
+        Group::users,
+    ]);
+    uuid(at, Group::id, id.as_ref())?;
+    timestamp(at, Group::created_at, created_at.as_ref())?;
+    timestamp(at, Group::updated_at, updated_at.as_ref())?;
     // Open enums: any string is kept.
-    string(at, "type", kind.as_ref())?;
-    string(at, "status", status.as_ref())?;
-    string(at, "securities_account_number", account.as_ref())?;
+    string(at, Group::r#type, kind.as_ref())?;
+    string(at, Group::status, status.as_ref())?;
+    string(at, Group::securities_account_number, account.as_ref())?;
     let business = kind.is_some_and(|t| t.text().as_deref() == Some(BUSINESS_GROUP_TYPE));
     if business || business_id.is_some() {
-        return uuid(at, "business_id", business_id.as_ref());
+        return uuid(at, BusinessAccountGroup::business_id, business_id.as_ref());
     }
-    let users = users.filter(|u| u.kind() == JsonKind::Array).ok_or_else(|| cat!(at.path(), "users must be an array"))?;
+    let users =
+        users.filter(|u| u.kind() == JsonKind::Array).ok_or_else(|| cat!(at.path(), const_cat!(Group::users, " must be an array")))?;
     for (i, user) in users.items().iter().enumerate() {
-        let path = At::Item(at, "users", i);
+        let path = At::Item(at, Group::users, i);
         object(&path, user)?;
-        let [id, kind] = user.fields(["id", "type"]);
+        let [id, kind] = user.fields([User::id, User::r#type]);
         if id.is_some() {
-            uuid(&path, "id", id.as_ref())?;
+            uuid(&path, User::id, id.as_ref())?;
         }
         if kind.is_some() {
-            string(&path, "type", kind.as_ref())?;
+            string(&path, User::r#type, kind.as_ref())?;
         }
     }
     Ok(())
@@ -205,24 +216,27 @@ pub fn check_group<V: JsonView>(at: &At<'_>, group: &V) -> Result<(), String> {
 
 /// A page: `meta` with its four counters, and `data` holding exactly `meta.count` groups.
 pub fn check_page<V: JsonView>(page: &V) -> Result<(), String> {
+    const META: &str = AccountGroupList::meta;
+    const DATA: &str = AccountGroupList::data;
     object(&At::Body, page)?;
-    let meta = page.field("meta").ok_or("meta is missing")?;
-    object(&At::Member(&At::Body, "meta"), &meta)?;
+    let meta = page.field(META).ok_or(const_cat!(META, " is missing"))?;
+    object(&At::Member(&At::Body, META), &meta)?;
     let mut counters = [0f64; 4];
-    for (slot, name) in counters.iter_mut().zip(["offset", "limit", "count", "total_count"]) {
+    for (slot, name) in counters.iter_mut().zip([ListMeta::offset, ListMeta::limit, ListMeta::count, ListMeta::total_count]) {
         *slot = meta
             .field(name)
             .and_then(|v| v.number())
             .filter(|n| n.fract() == 0.0 && *n >= 0.0)
-            .ok_or_else(|| cat!("meta.", name, " must be a non-negative integer"))?;
+            .ok_or_else(|| cat!(const_cat!(META, "."), name, " must be a non-negative integer"))?;
     }
-    let data = page.field("data").filter(|d| d.kind() == JsonKind::Array).ok_or("data must be an array")?;
+    let data = page.field(DATA).filter(|d| d.kind() == JsonKind::Array).ok_or(const_cat!(DATA, " must be an array"))?;
     let items = data.items();
     if items.len() as f64 != counters[2] {
-        return Err(cat!("meta.count is ", number_text(counters[2]), " but data holds ", decimal(items.len() as u64), " items"));
+        let (count_is, but_data_holds) = (const_cat!(META, ".", ListMeta::count, " is "), const_cat!(" but ", DATA, " holds "));
+        return Err(cat!(count_is, number_text(counters[2]), but_data_holds, decimal(items.len() as u64), " items"));
     }
     for (i, item) in items.iter().enumerate() {
-        check_group(&At::Item(&At::Body, "data", i), item)?;
+        check_group(&At::Item(&At::Body, DATA, i), item)?;
     }
     Ok(())
 }
@@ -346,6 +360,10 @@ mod tests {
         let mut negative = page;
         negative["meta"]["total_count"] = json!(-1);
         assert_eq!(Expected::Page.check(&&negative), Err("meta.total_count must be a non-negative integer".to_owned()));
+        assert_eq!(Expected::Page.check(&&json!({"data": []})), Err("meta is missing".to_owned()));
+        assert_eq!(Expected::Page.check(&&json!({"meta": 1})), Err("meta must be an object (got a number)".to_owned()));
+        let meta = json!({"offset": 0, "limit": 1, "count": 0, "total_count": 0});
+        assert_eq!(Expected::Page.check(&&json!({ "meta": meta })), Err("data must be an array".to_owned()));
     }
 
     #[test]

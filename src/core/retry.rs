@@ -9,11 +9,12 @@ use super::error::InvalidInput;
 use super::json::JsonView;
 use super::text::{parse_digits, parse_signed, split_ascii};
 use super::validate::{integer_in, member};
+use upvest_api::seam::{Bounds, DEADLINE_MS, MAX_RESPONSE_BYTES, MAX_RETRIES, MAX_RETRY_DELAY_MS, RETRY_BASE_DELAY_MS, TIMEOUT_MS};
 
 /// The retry and time-limit options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Retries after the first attempt (0 to 10).
+    /// Retries after the first attempt.
     pub max_retries: u32,
     /// The backoff before retry n is drawn from 0 to `base × 2ⁿ`, capped at `max_delay_ms`.
     pub base_delay_ms: u32,
@@ -29,27 +30,23 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy {
-            max_retries: 2,
-            base_delay_ms: 500,
-            max_delay_ms: 20_000,
-            timeout_ms: 30_000,
-            deadline_ms: None,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-        }
+        DEFAULT_POLICY
     }
 }
 
-/// The options that set a [`RetryPolicy`].
-pub const RETRY_OPTION_NAMES: &[&str] =
-    &["maxRetries", "retryBaseDelayMs", "maxRetryDelayMs", "timeoutMs", "deadlineMs", "maxResponseBytes"];
+/// The options' defaults (`api/src/seam.rs`), read at compile time.
+const DEFAULT_POLICY: RetryPolicy = RetryPolicy {
+    max_retries: MAX_RETRIES.default_value(),
+    base_delay_ms: RETRY_BASE_DELAY_MS.default_value(),
+    max_delay_ms: MAX_RETRY_DELAY_MS.default_value(),
+    timeout_ms: TIMEOUT_MS.default_value(),
+    deadline_ms: DEADLINE_MS.default,
+    max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+};
 
-/// The largest response body read unless `maxResponseBytes` says otherwise: 16 MiB (a page of
-/// 1000 groups is about 300 KB).
-pub const DEFAULT_MAX_RESPONSE_BYTES: u32 = 16 * 1024 * 1024;
-
-/// The longest `deadlineMs` accepted: an hour.
-pub const MAX_DEADLINE_MS: u32 = 3_600_000;
+/// The largest response body read unless `maxResponseBytes` says otherwise (a page of 1000
+/// groups is about 300 KB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u32 = MAX_RESPONSE_BYTES.default_value();
 
 impl RetryPolicy {
     /// Reads the retry options from the constructor's options object.
@@ -62,20 +59,22 @@ impl RetryPolicy {
     /// names an options object may hold is checked where it is read.
     pub fn over<V: JsonView>(self, options: &V) -> Result<RetryPolicy, InvalidInput> {
         let default = self;
-        let read = |name: &str, min: u32, max: u32, fallback: u32| match member(options, name) {
+        // Each option's name and bounds only, passed by value: the docs beside them in the seam
+        // stay out of the wasm.
+        let read = |option: Bounds, fallback: u32| match member(options, option.name) {
             None => Ok(fallback),
-            Some(v) => integer_in(name, &v, min, max),
+            Some(v) => integer_in(option.name, &v, option.min, option.max),
         };
         Ok(RetryPolicy {
-            max_retries: read("maxRetries", 0, 10, default.max_retries)?,
-            base_delay_ms: read("retryBaseDelayMs", 0, 60_000, default.base_delay_ms)?,
-            max_delay_ms: read("maxRetryDelayMs", 0, 300_000, default.max_delay_ms)?,
-            timeout_ms: read("timeoutMs", 1, 600_000, default.timeout_ms)?,
-            deadline_ms: match member(options, "deadlineMs") {
+            max_retries: read(MAX_RETRIES.bounds(), default.max_retries)?,
+            base_delay_ms: read(RETRY_BASE_DELAY_MS.bounds(), default.base_delay_ms)?,
+            max_delay_ms: read(MAX_RETRY_DELAY_MS.bounds(), default.max_delay_ms)?,
+            timeout_ms: read(TIMEOUT_MS.bounds(), default.timeout_ms)?,
+            deadline_ms: match member(options, DEADLINE_MS.name) {
                 None => default.deadline_ms,
-                Some(v) => Some(integer_in("deadlineMs", &v, 1, MAX_DEADLINE_MS)?),
+                Some(v) => Some(integer_in(DEADLINE_MS.name, &v, DEADLINE_MS.min, DEADLINE_MS.max)?),
             },
-            max_response_bytes: read("maxResponseBytes", 1024, 1 << 30, default.max_response_bytes)?,
+            max_response_bytes: read(MAX_RESPONSE_BYTES.bounds(), default.max_response_bytes)?,
         })
     }
 

@@ -4,9 +4,9 @@
 use super::error::InvalidInput;
 use super::json::{JsonKind, JsonView};
 use super::response::{check_group, is_rfc3339, must_be_object, At};
-use super::text::{cat, split_once_ascii};
+use super::text::{cat, const_cat, split_once_ascii};
 use super::validate::{integer_in, is_uuid, member};
-use upvest_api::AccountGroupEventType;
+use upvest_api::{AccountGroupEvent as Event, AccountGroupEventType};
 
 /// The options `parseWebhookEvents` takes.
 pub const PARSE_OPTION_NAMES: &[&str] = &["verify", "method", "url", "headers", "maxBodyBytes"];
@@ -50,17 +50,19 @@ fn items<V: JsonView>(list: &V, name: &'static str) -> Result<Vec<V>, String> {
 fn check_event<V: JsonView>(at: &At<'_>, event: &V) -> Result<(), String> {
     must_be_object(at, event, "the event")?;
     let text = |name: &str| event.field(name).and_then(|v| v.string());
-    for name in ["id", "webhook_id"] {
+    for name in [Event::id, Event::webhook_id] {
         text(name).filter(|v| is_uuid(v)).ok_or_else(|| cat!(at.path(), name, " must be a UUID"))?;
     }
-    text("created_at").filter(|v| is_rfc3339(v)).ok_or_else(|| cat!(at.path(), "created_at must be an RFC 3339 date-time"))?;
-    let event_type = text("type")
+    text(Event::created_at)
+        .filter(|v| is_rfc3339(v))
+        .ok_or_else(|| cat!(at.path(), const_cat!(Event::created_at, " must be an RFC 3339 date-time")))?;
+    let event_type = text(Event::r#type)
         .filter(|t| split_once_ascii(t, ".").is_some_and(|(a, b)| !a.is_empty() && !b.is_empty()))
-        .ok_or_else(|| cat!(at.path(), "type must be a CATEGORY.ACTION string like ACCOUNT_GROUP.CREATED"))?;
-    let object = event.field("object").ok_or_else(|| cat!(at.path(), "object is missing"))?;
+        .ok_or_else(|| cat!(at.path(), const_cat!(Event::r#type, " must be a CATEGORY.ACTION string like ACCOUNT_GROUP.CREATED")))?;
+    let object = event.field(Event::object).ok_or_else(|| cat!(at.path(), const_cat!(Event::object, " is missing")))?;
     // Account-group events by their category: the list is open, later types are checked too.
     if event_type.starts_with(AccountGroupEventType::CATEGORY_PREFIX) {
-        check_group(&At::Member(at, "object"), &object)?;
+        check_group(&At::Member(at, Event::object), &object)?;
     }
     Ok(())
 }
@@ -69,6 +71,8 @@ fn check_event<V: JsonView>(at: &At<'_>, event: &V) -> Result<(), String> {
 mod tests {
     use super::*;
     use serde_json::{json, Value};
+
+    const USER_ID: &str = "413715f2-5401-4b97-8055-034a6b879f8c";
 
     fn event(kind: &str) -> Value {
         json!({
@@ -107,6 +111,8 @@ mod tests {
             (json!({"payload": {}}), "payload must be an array of events"),
             (json!([1]), "[0] must be an object (got a number)"),
             (json!({"id": "x"}), "id must be a UUID"),
+            (json!([{"id": USER_ID, "webhook_id": USER_ID}]), "[0].created_at must be an RFC 3339 date-time"),
+            (json!({"id": USER_ID, "webhook_id": USER_ID, "created_at": "2021-07-21T14:10:00Z", "type": "X.Y"}), "object is missing"),
         ] {
             assert_eq!(events(&&body).unwrap_err(), reason, "{body}");
         }

@@ -3,20 +3,12 @@
 //! (the wait, the error) are read only when needed. Every crossing is synchronous, and what
 //! crosses is plain data: strings, numbers, bytes.
 
-use super::errors::{error_name, to_js};
-use super::js_json::{is_undefined, Js};
+use super::errors::{error_class, to_js};
+use super::js_json::is_undefined;
 use crate::core::call::{Call, Outcome, Response, Verdict};
 use crate::core::error::ClientError;
-use crate::core::json::JsonView;
-use crate::core::text::cat;
+use upvest_api::seam::{self, ErrorClass};
 use wasm_bindgen::prelude::*;
-
-/// What `judge` answers.
-const DONE_WITH_BODY: u32 = 0;
-const DONE_EMPTY: u32 = 1;
-const RETRY: u32 = 2;
-const REFRESH_TOKEN: u32 = 3;
-const FAIL: u32 = 4;
 
 /// One call of a client (internal; callers see promises).
 #[wasm_bindgen(js_name = CallCore, skip_typescript)]
@@ -34,27 +26,29 @@ impl CallCore {
         CallCore { call, wait_ms: 0, failure: None, last_error_name: None }
     }
 
-    fn settle(&mut self, verdict: Verdict, error_name: &'static str) -> u32 {
-        self.last_error_name = Some(error_name);
-        match verdict {
+    /// Keeps what the verdict's details need, and answers its number (`api/src/seam.rs`).
+    fn settle(&mut self, verdict: Verdict, error_class: ErrorClass) -> u32 {
+        self.last_error_name = Some(error_class.name());
+        let answer = match verdict {
             Verdict::Done { body, .. } => {
                 self.last_error_name = None;
                 if body {
-                    DONE_WITH_BODY
+                    seam::Verdict::DoneWithBody
                 } else {
-                    DONE_EMPTY
+                    seam::Verdict::DoneEmpty
                 }
             }
             Verdict::Retry { after_ms } => {
                 self.wait_ms = after_ms;
-                RETRY
+                seam::Verdict::Retry
             }
-            Verdict::RefreshToken => REFRESH_TOKEN,
+            Verdict::RefreshToken => seam::Verdict::RefreshToken,
             Verdict::Fail { error, problem_body } => {
                 self.failure = Some((error, problem_body));
-                FAIL
+                seam::Verdict::Fail
             }
-        }
+        };
+        answer.number()
     }
 }
 
@@ -104,10 +98,19 @@ impl CallCore {
         self.call.max_response_bytes()
     }
 
-    /// The next attempt's headers at `now_ms`, `[name, value, …]`, carrying `token`.
-    pub fn plan(&mut self, token: Option<String>, now_ms: f64) -> Vec<String> {
+    /// The next attempt's headers at `now_ms`, carrying `token`: names and values in turn, each
+    /// ended by a line feed, which none of them holds. One string crosses instead of one per name
+    /// and value (each crossing decodes its own string).
+    pub fn plan(&mut self, token: Option<String>, now_ms: f64) -> String {
         let attempt = self.call.plan(token.as_deref(), now_ms);
-        attempt.headers.into_iter().flat_map(|(name, value)| [name.to_owned(), value]).collect()
+        let mut lines = String::new();
+        for (name, value) in &attempt.headers {
+            for text in [*name, value.as_str()] {
+                lines.push_str(text);
+                lines.push('\n');
+            }
+        }
+        lines
     }
 
     /// Whether the driver reads this response's body (else it cancels it unread).
@@ -136,11 +139,11 @@ impl CallCore {
             body,
         };
         let verdict = self.call.judge(Outcome::Response(response), now_ms, random);
-        let name = match &verdict {
-            Verdict::Fail { error, .. } => error_name(error),
-            _ => "ProblemError",
+        let class = match &verdict {
+            Verdict::Fail { error, .. } => error_class(error),
+            _ => ErrorClass::Problem,
         };
-        self.settle(verdict, name)
+        self.settle(verdict, class)
     }
 
     /// Judges an attempt that brought no usable response: `timeout`, `too-large` or `network`
@@ -153,12 +156,12 @@ impl CallCore {
             _ => Outcome::Network(message),
         };
         let verdict = self.call.judge(outcome, now_ms, random);
-        let name = match kind {
-            "timeout" => "TimeoutError",
-            "too-large" => "ResponseError",
-            _ => "NetworkError",
+        let class = match kind {
+            "timeout" => ErrorClass::Timeout,
+            "too-large" => ErrorClass::Response,
+            _ => ErrorClass::Network,
         };
-        self.settle(verdict, name)
+        self.settle(verdict, class)
     }
 
     /// How long to wait before the next attempt, after `judge` answered "retry".

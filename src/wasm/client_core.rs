@@ -14,6 +14,7 @@ use crate::core::paging::Pager;
 use crate::core::request::{self, Request};
 use crate::core::response::Expected;
 use crate::core::retry::RetryPolicy;
+use crate::core::seen_ids::SeenIds;
 use crate::core::text::cat;
 use crate::core::token::ClientCredentials;
 use wasm_bindgen::prelude::*;
@@ -102,12 +103,19 @@ impl ClientCore {
         self.call(request::verify_keys(Js::optional(options.clone())), &options, Expected::VerifyKeys)
     }
 
-    /// The pages of `iterate` (`for_user`: of `iterateForUser`).
-    pub fn pager(&self, user_id: JsValue, for_user: bool, query: JsValue, options: JsValue) -> Result<PagerCore, JsValue> {
+    /// The pages of `iterate` (`for_user`: of `iterateForUser`). `seed`, a random number in
+    /// [0, 1), keys the memory of the groups yielded.
+    pub fn pager(&self, user_id: JsValue, for_user: bool, query: JsValue, options: JsValue, seed: f64) -> Result<PagerCore, JsValue> {
         request::call_options(Js::optional(options.clone()), request::CALL_OPTION_NAMES).map_err(invalid_input)?;
         let user_id = for_user.then(|| Js::optional(user_id));
         let pager = Pager::new(user_id, Js::optional(query)).map_err(invalid_input)?;
-        Ok(PagerCore { pager, route: self.route.clone(), policy: self.policy_for(&options)?, refreshable: self.access_token.is_none() })
+        Ok(PagerCore {
+            pager,
+            seen: SeenIds::new((seed * 9_007_199_254_740_992.0) as u64),
+            route: self.route.clone(),
+            policy: self.policy_for(&options)?,
+            refreshable: self.access_token.is_none(),
+        })
     }
 }
 
@@ -115,6 +123,8 @@ impl ClientCore {
 #[wasm_bindgen(js_name = PagerCore, skip_typescript)]
 pub struct PagerCore {
     pager: Pager,
+    /// The groups yielded so far.
+    seen: SeenIds,
     route: Route,
     policy: RetryPolicy,
     refreshable: bool,
@@ -128,11 +138,17 @@ impl PagerCore {
         Some(CallCore::new(Call::new(request, &self.route, Expected::Page, self.policy, self.refreshable)))
     }
 
-    /// Takes in a page (checked against the contract): its `meta.offset`, its number of items,
-    /// its `meta.total_count` and how many of its groups this iteration yielded before. A
+    /// Takes in a page (checked against the contract): its `meta.offset`, its groups' ids joined
+    /// (36 characters each) and its `meta.total_count`. Gives the positions of the groups this
+    /// iteration yielded before, which the glue skips; the rest count as yielded from now. A
     /// `ResponseError` for a page this iteration cannot take.
-    pub fn advance(&mut self, offset: f64, received: u32, total_count: f64, seen: u32, request_id: Option<String>) -> Result<(), JsValue> {
-        self.pager.advance(offset, received, total_count, seen).map_err(|reason| {
+    pub fn advance(&mut self, offset: f64, ids: &str, total_count: f64, request_id: Option<String>) -> Result<Vec<u32>, JsValue> {
+        let received = (ids.len() / 36) as u32;
+        let taken = match self.seen.take_page(ids.as_bytes()) {
+            Some(repeats) => self.pager.advance(offset, received, total_count, repeats.len() as u32).map(|()| repeats),
+            None => Err("a group's id is not a UUID".to_owned()),
+        };
+        taken.map_err(|reason| {
             let reason = cat!("paging: ", reason);
             to_js(&ClientError::Response(UnexpectedResponse { code: ResponseCode::Paging, status: 200, request_id, reason }), None, None)
         })

@@ -3,6 +3,8 @@
 use super::js_json::set;
 use crate::core::error::{ClientError, InvalidInput};
 use js_sys::Object;
+use upvest_api::seam::field::*;
+use upvest_api::seam::{ErrorClass, WebhookCode};
 use wasm_bindgen::prelude::*;
 
 // Our own constructor, given plain values: it cannot throw.
@@ -21,50 +23,51 @@ pub fn invalid_input(error: InvalidInput) -> JsValue {
 /// as `problem`; `cause` is what a JS callee threw or rejected with.
 pub fn to_js(error: &ClientError, raw_body: Option<&JsValue>, cause: Option<&JsValue>) -> JsValue {
     let fields = Object::new();
+    // A field's name only: its TypeScript type, beside it in the seam, stays out of the wasm.
     let set = |name: &str, value: JsValue| set(&fields, name, &value);
     let text = |value: &Option<String>| value.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str);
     match error {
         ClientError::InvalidInput(e) => {
-            set("field", e.field.as_str().into());
-            set("code", e.code.as_str().into());
-            set("rule", e.rule.as_str().into());
+            set(FIELD.name, e.field.as_str().into());
+            set(INPUT_CODE.name, e.code.as_str().into());
+            set(RULE.name, e.rule.as_str().into());
         }
         ClientError::Problem(p) => {
-            set("status", p.status.into());
-            set("type", p.problem_type.as_str().into());
-            set("title", text(&p.title));
-            set("detail", text(&p.detail));
-            set("instance", text(&p.instance));
-            set("requestId", text(&p.request_id));
-            set("problem", if p.from_body { raw_body.cloned().unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED });
+            set(STATUS.name, p.status.into());
+            set(TYPE.name, p.problem_type.as_str().into());
+            set(TITLE.name, text(&p.title));
+            set(DETAIL.name, text(&p.detail));
+            set(INSTANCE.name, text(&p.instance));
+            set(REQUEST_ID.name, text(&p.request_id));
+            set(PROBLEM.name, if p.from_body { raw_body.cloned().unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED });
         }
         ClientError::Response(r) => {
-            set("code", r.code.as_str().into());
-            set("status", r.status.into());
-            set("requestId", text(&r.request_id));
+            set(RESPONSE_CODE.name, r.code.as_str().into());
+            set(STATUS.name, r.status.into());
+            set(REQUEST_ID.name, text(&r.request_id));
         }
-        ClientError::Timeout { after_ms } => set("timeoutMs", (*after_ms).into()),
+        ClientError::Timeout { after_ms } => set(TIMEOUT_MS.name, (*after_ms).into()),
         // The wasm only judges the events' shape; size, encoding and JSON are judged in
-        // `js/runtime.js`, which sets their codes.
-        ClientError::Webhook(_) => set("code", "shape".into()),
+        // `js/webhook-body.js`, which sets their codes.
+        ClientError::Webhook(_) => set(WEBHOOK_CODE.name, WebhookCode::Shape.as_str().into()),
         ClientError::Network(_) | ClientError::Signer(_) | ClientError::TokenProvider(_) => {}
     }
     if let Some(cause) = cause {
-        set("cause", cause.clone());
+        set(CAUSE.name, cause.clone());
     }
-    create_error(error_name(error), &error.message(), &fields)
+    create_error(error_class(error).name(), &error.message(), &fields)
 }
 
 /// The JS error class a core error becomes.
-pub fn error_name(error: &ClientError) -> &'static str {
+pub fn error_class(error: &ClientError) -> ErrorClass {
     match error {
-        ClientError::InvalidInput(_) => "InvalidInputError",
-        ClientError::Problem(_) => "ProblemError",
-        ClientError::Response(_) => "ResponseError",
-        ClientError::Network(_) => "NetworkError",
-        ClientError::Timeout { .. } => "TimeoutError",
-        ClientError::Signer(_) => "SignerError",
-        ClientError::TokenProvider(_) => "UpvestError",
-        ClientError::Webhook(_) => "WebhookError",
+        ClientError::InvalidInput(_) => ErrorClass::InvalidInput,
+        ClientError::Problem(_) => ErrorClass::Problem,
+        ClientError::Response(_) => ErrorClass::Response,
+        ClientError::Network(_) => ErrorClass::Network,
+        ClientError::Timeout { .. } => ErrorClass::Timeout,
+        ClientError::Signer(_) => ErrorClass::Signer,
+        ClientError::TokenProvider(_) => ErrorClass::Upvest,
+        ClientError::Webhook(_) => ErrorClass::Webhook,
     }
 }

@@ -6,6 +6,7 @@
 use js_sys::{Promise, Reflect, Uint8Array, JSON};
 use upvest_account_groups::wasm::call::CallCore;
 use upvest_account_groups::wasm::client_core::ClientCore;
+use upvest_api::seam::Verdict;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -46,8 +47,9 @@ pub async fn settle(call: Result<CallCore, JsValue>) -> Result<JsValue, JsValue>
     for _ in 0..5 {
         let planned = call.plan(Some("test-token".to_owned()), js_sys::Date::now());
         let headers = web_sys::Headers::new()?;
-        for pair in planned.chunks(2) {
-            headers.append(&pair[0], &pair[1])?;
+        let lines: Vec<&str> = planned.lines().collect();
+        for pair in lines.chunks(2) {
+            headers.append(pair[0], pair[1])?;
         }
         let init = web_sys::RequestInit::new();
         init.set_method(&call.method());
@@ -68,10 +70,10 @@ pub async fn settle(call: Result<CallCore, JsValue>) -> Result<JsValue, JsValue>
             0.5,
         );
         let parsed = || JSON::parse(&String::from_utf8_lossy(&bytes));
-        match verdict {
-            0 => return parsed(),
-            1 => return Ok(JsValue::UNDEFINED),
-            2 | 3 => continue,
+        match Verdict::ALL.get(verdict as usize) {
+            Some(Verdict::DoneWithBody) => return parsed(),
+            Some(Verdict::DoneEmpty) => return Ok(JsValue::UNDEFINED),
+            Some(Verdict::Retry | Verdict::RefreshToken) => continue,
             _ => return Err(call.error(parsed().unwrap_or(JsValue::UNDEFINED), JsValue::UNDEFINED)),
         }
     }

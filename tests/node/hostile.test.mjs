@@ -61,7 +61,7 @@ function hostileCalls() {
     [
       'a throwing verify',
       () => api.parseWebhookEvents('[]', { verify: boom }),
-      (e) => assert.ok(e instanceof api.SignerError && e.cause?.message === 'boom', String(e)),
+      (e) => assert.ok(e instanceof api.WebhookError && e.code === 'verify-failed' && e.cause?.message === 'boom', String(e)),
     ],
   ];
 }

@@ -1,7 +1,7 @@
 // The package as users meet it on npm: its package.json (version, repository, homepage, bugs)
 // against package/CHANGELOG.md, the links of package/README.md (absolute, so that they work on
 // npm, and to files the repository has), its tables of error codes against the declarations in
-// js/errors.d.ts, and what it says about free(), AbortSignal.timeout() and mock.reset().
+// js/seam-types.d.ts (both generated from api/src/seam.rs), and what it says about free(), AbortSignal.timeout() and mock.reset().
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ const read = (path) => readFileSync(new URL(path, root), 'utf8');
 const manifest = JSON.parse(read('pkg/package.json'));
 const readme = read('package/README.md');
 const changelog = read('package/CHANGELOG.md');
-const declarations = read('js/errors.d.ts');
+const declarations = read('js/seam-types.d.ts');
 /** The README without its fenced code blocks (a link or a table in a block is not one). */
 const prose = readme.replace(/^```[\s\S]*?^```$/gm, '');
 
@@ -72,10 +72,10 @@ test("the README's links work from npm: absolute, to files the repository has, o
   assert.deepEqual(bare, [], 'repository paths in prose are links');
 });
 
-/** The values of a union of string literals in js/errors.d.ts, following named unions in it. */
+/** The values of a union of string literals in js/seam-types.d.ts, following named unions in it. */
 function union(name) {
   const match = new RegExp(`export type ${name} =([^;]*);`).exec(declarations);
-  assert.ok(match, `js/errors.d.ts declares ${name}`);
+  assert.ok(match, `js/seam-types.d.ts declares ${name}`);
   return match[1].split('|').map((part) => part.trim()).filter(Boolean)
     .flatMap((part) => (part.startsWith("'") ? [part.slice(1, -1)] : union(part)));
 }

@@ -53,7 +53,8 @@ function spellings(files, value) {
 test('each enum value is spelled once per enum that has it, in api/src, and nowhere else by hand', () => {
   const files = handWritten();
   assert.ok(files.length > 50, `${files.length} source files read`);
-  const enums = Object.entries(vocabulary).filter(([name]) => !FIELD_NAMES_TOO.has(name));
+  // The hosts are strings, not enums; js/vocabulary.js exports them beside the enums' values.
+  const enums = Object.entries(vocabulary).filter(([name, values]) => Array.isArray(values) && !FIELD_NAMES_TOO.has(name));
   assert.ok(enums.length >= 7, 'the package exports the enums');
   const wrong = [];
   for (const [name, values] of enums) {

@@ -51,7 +51,7 @@ test('create and close: the mock delivers, the package parses, a redelivery is d
   }
 });
 
-test('the verify hook sees the raw request first; its rejection is a SignerError', async () => {
+test("the verify hook sees the raw request first; its rejection is a WebhookError 'verify-failed', an UpvestError passes as it is", async () => {
   const body = JSON.stringify({ payload: [] });
   const seen = [];
   const events = await api.parseWebhookEvents(body, { method: 'POST', url: '/hooks', headers: { signature: 's' }, verify: async (request) => seen.push(request) });
@@ -59,8 +59,15 @@ test('the verify hook sees the raw request first; its rejection is a SignerError
   assert.deepEqual(seen, [{ method: 'POST', url: '/hooks', headers: { signature: 's' }, body }]);
   const cause = new Error('bad signature');
   const refused = await api.parseWebhookEvents(body, { verify: async () => { throw cause; } }).catch((e) => e);
-  assert.ok(refused instanceof api.SignerError);
+  assert.ok(refused instanceof api.WebhookError && !(refused instanceof api.WebhookVerificationError), String(refused));
+  assert.equal(refused.code, 'verify-failed');
   assert.equal(refused.cause, cause);
+  assert.match(refused.message, /^Invalid webhook delivery: verify failed: bad signature$/);
+  const thrownSync = await api.parseWebhookEvents(body, { verify: () => { throw 'no'; } }).catch((e) => e);
+  assert.equal(thrownSync.code, 'verify-failed');
+  assert.equal(thrownSync.cause, 'no');
+  const verification = new api.WebhookVerificationError('Webhook signature refused', { code: 'expired' });
+  assert.equal(await api.parseWebhookEvents(body, { verify: async () => { throw verification; } }).catch((e) => e), verification);
 });
 
 test('refused deliveries are WebhookErrors whose code says why and whose message names what is wrong', async () => {

@@ -110,6 +110,8 @@ export function describeRefusal(code: WebhookErrorCode): string {
       return '400';
     case 'key-source-failed':
       return '503';
+    case 'verify-failed':
+      return '500';
     default: {
       const never: never = code;
       return never;
