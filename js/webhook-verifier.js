@@ -11,13 +11,13 @@
 // Object.prototype never stands in for one the caller left out.
 import { WebhookVerificationError } from './errors.js';
 import { core } from './core.js';
-import { digest, fromBase64, subtle } from './crypto.js';
+import { digest, fromBase64, subtle, toBase64 } from './crypto.js';
+import { WEBHOOK_VERIFICATION_CODES } from './seam.js';
 import { bare, member, method, own } from './plain.js';
 import { invalidInput as invalid } from './option-checks.js';
 
 /** What the core is told of a body: not read yet, not bytes, or digested (its SHA-256 given). */
 const [BODY_UNREAD, BODY_NOT_BYTES, BODY_DIGESTED] = [0, 1, 2];
-const NO_BYTES = new Uint8Array(0);
 /** A P-521 coordinate: 66 bytes. */
 const COORDINATE_BYTES = 66;
 /** How often an unknown `keyid` may send the key source asking again (a rotated key appears in
@@ -76,17 +76,15 @@ export function createWebhookVerifier(options) {
    * @param {boolean} withBody */
   async function check(request, withBody) {
     const [verb, url, headers] = ['method', 'url', 'headers'].map((name) => own(request, name));
-    const target = requestTarget(url);
-    const list = headerList(headers);
+    const list = componentList(verb, url, headers);
     const sha256 = withBody ? await bodyDigest(own(request, 'body')) : undefined;
     const body = withBody ? (sha256 ? BODY_DIGESTED : BODY_NOT_BYTES) : BODY_UNREAD;
-    const nowSeconds = now() / 1000;
-    const method = typeof verb === 'string' ? verb : undefined;
-    const read = fromCore(() => core.webhookSignature(method, target?.path, target?.query, list, body, sha256 ?? NO_BYTES, nowSeconds, clockSkewSeconds, maxValiditySeconds));
-    const key = await keyFor(read.keyid);
+    const [keyid, signature, ...base] = fromCore(core.webhookSignature(list, body, sha256 ?? '', 0, now() / 1000, clockSkewSeconds, maxValiditySeconds));
+    // keyid is the string item as written: its quotes and escapes (\" and \\ only) go.
+    const key = await keyFor(keyid.slice(1, -1).replace(/\\(.)/g, '$1'));
     let valid = false;
     try {
-      valid = await subtle().verify(bare({ name: 'ECDSA', hash: 'SHA-512' }), key, fromBase64(read.signature), new TextEncoder().encode(read.base));
+      valid = await subtle().verify(bare({ name: 'ECDSA', hash: 'SHA-512' }), key, fromBase64(signature), new TextEncoder().encode(base.join('\n')));
     } catch {
       // A platform that cannot check it has not shown it valid.
     }
@@ -98,7 +96,7 @@ export function createWebhookVerifier(options) {
     headers: (request) => check(request, false),
     digest: async (request) => {
       const sha256 = await bodyDigest(own(request, 'body'));
-      fromCore(() => core.webhookDigest(headerList(own(request, 'headers')), sha256 ? BODY_DIGESTED : BODY_NOT_BYTES, sha256 ?? NO_BYTES));
+      fromCore(core.webhookSignature(componentList(undefined, undefined, own(request, 'headers')), sha256 ? BODY_DIGESTED : BODY_NOT_BYTES, sha256 ?? '', 1, 0, 0, 0));
     },
   });
   return verifyWebhookSignature;
@@ -128,20 +126,16 @@ function refuse(code, reason, cause) {
 }
 
 /**
- * What `run` returns; the core's refusal (thrown as `{ code, reason }`) as a refusal here.
- * @template T
- * @param {() => T} run a call into the core
- * @returns {T}
+ * The core's answer (src/wasm/webhook_signature.rs) as its lines after the first, which is empty;
+ * a refusal (a first line of one digit, the code's place in the seam's list, then the message)
+ * thrown as one.
+ * @param {string} answer
+ * @returns {string[]}
  */
-function fromCore(run) {
-  try {
-    return run();
-  } catch (thrown) {
-    const [code, reason] = ['code', 'reason'].map((name) => own(thrown, name));
-    if (typeof code !== 'string' || typeof reason !== 'string') throw thrown;
-    // The core's codes are WebhookVerificationCodes (src/core/webhook_signature.rs).
-    throw refuse(/** @type {import('./errors.js').WebhookVerificationCode} */ (code), reason);
-  }
+function fromCore(answer) {
+  const [code, ...lines] = answer.split('\n');
+  if (code) throw refuse(WEBHOOK_VERIFICATION_CODES[Number(code)], lines.join('\n'));
+  return lines;
 }
 
 /**
@@ -209,15 +203,21 @@ function requestTarget(url) {
   return { path: (mark < 0 ? target : target.slice(0, mark)) || '/', query: mark < 0 ? undefined : target.slice(mark) };
 }
 
-/** The request's headers as the core reads them, `name\nvalue\n…`: names lowercase, each value
- * trimmed, one sent several times once with its values joined by ", " (as `Headers` joins them),
- * a value with a line break (which HTTP allows none) left out. From
- * Node's `IncomingMessage.headers` (string or string[] values) or a `Headers`: only own members
- * of a plain object are headers, and only a `get` and `forEach` of the object's class (a
- * `Headers`') make it a `Headers`.
+/** The request's components as the core reads them, `name\nvalue\n…`: `@method` (its ASCII
+ * letters uppercase), `@path` and `@query` when the request has a method, a URL, a query; then
+ * the headers: names lowercase, each value trimmed, one sent several times once with its values
+ * joined by ", " (as `Headers` joins them). A value with a line break, and a header name with one
+ * or starting with `@` (HTTP allows neither), are left out. From Node's
+ * `IncomingMessage.headers` (string or string[] values) or a `Headers`: only own members of a
+ * plain object are headers, and only a `get` and `forEach` of the object's class (a `Headers`')
+ * make it a `Headers`.
+ * @param {unknown} verb the request's method
+ * @param {unknown} url the request's URL
  * @param {unknown} headers
  * @returns {string} */
-function headerList(headers) {
+function componentList(verb, url, headers) {
+  const target = requestTarget(url);
+  const upper = typeof verb === 'string' ? verb.replace(/[a-z]+/g, (letters) => letters.toUpperCase()) : undefined;
   /** @type {Map<string, string[]>} */
   const byName = new Map();
   /** @param {string} name @param {unknown[]} values */
@@ -236,19 +236,22 @@ function headerList(headers) {
       add(name, Array.isArray(value) ? Array.from({ length: value.length }, (_, i) => own(value, i)) : [value]);
     }
   }
-  return [...byName].flatMap(([name, values]) => (/[\r\n]/.test(name) ? [] : [name, values.join(', ')])).join('\n');
+  const derived = [['@method', upper], ['@path', target?.path], ['@query', target?.query]].flatMap(([name, value]) => (value === undefined || /[\r\n]/.test(value) ? [] : [name, value]));
+  const given = [...byName].flatMap(([name, values]) => (/[\r\n]/.test(name) || name.startsWith('@') ? [] : [name, values.join(', ')]));
+  return [...derived, ...given].join('\n');
 }
 
-/** The SHA-256 of a body (a string's UTF-8 bytes), or `undefined` for a body that is not bytes.
+/** The SHA-256 of a body (a string's UTF-8 bytes) in base64, or `undefined` for a body that is
+ * not bytes.
  * @param {unknown} body
- * @returns {Promise<Uint8Array<ArrayBuffer> | undefined>} */
+ * @returns {Promise<string | undefined>} */
 async function bodyDigest(body) {
   const given = typeof body === 'string' ? new TextEncoder().encode(body) : body;
   if (!(given instanceof ArrayBuffer || ArrayBuffer.isView(given))) return undefined;
   // WebCrypto refuses views on a SharedArrayBuffer: such a body is copied first.
   const shared = typeof SharedArrayBuffer !== 'undefined' && ArrayBuffer.isView(given) && given.buffer instanceof SharedArrayBuffer;
   const bytes = shared ? new Uint8Array(given.buffer, given.byteOffset, given.byteLength).slice() : given;
-  return digest('SHA-256', /** @type {BufferSource} */ (bytes));
+  return toBase64(await digest('SHA-256', /** @type {BufferSource} */ (bytes)));
 }
 
 /**

@@ -43,43 +43,37 @@ fn push_length(out: &mut Vec<u8>, length: usize) {
 /// SEQUENCE of exactly two INTEGERs of at most 66 significant bytes, nothing after them. Lengths
 /// are short or one long byte (a P-521 signature is at most 139 bytes).
 pub fn p521_der_to_raw(der: &[u8]) -> Option<Vec<u8>> {
-    let mut at = 1;
-    if der.first() != Some(&0x30) || der_length(der, &mut at)? != der.len().checked_sub(at)? {
-        return None;
-    }
-    let mut raw = Vec::with_capacity(2 * P521_SCALAR_BYTES);
-    for _ in 0..2 {
-        if der.get(at) != Some(&0x02) {
+    let mut raw = vec![0; 2 * P521_SCALAR_BYTES];
+    let mut at = 0;
+    // The SEQUENCE's header, then each INTEGER, read in one loop: the fewest bytes in the wasm.
+    for step in 0..3 {
+        let tag = if step == 0 { 0x30 } else { 0x02 };
+        let (&found, &short) = (der.get(at)?, der.get(at + 1)?);
+        at += 2;
+        let size = match short {
+            0..=0x7f => usize::from(short),
+            0x81 => {
+                at += 1;
+                usize::from(*der.get(at - 1)?)
+            }
+            _ => return None,
+        };
+        if found != tag || (step == 0 && at + size != der.len()) {
             return None;
         }
-        at += 1;
-        let size = der_length(der, &mut at)?;
-        let integer = der.get(at..at + size)?;
-        at += size;
-        // A leading zero keeps a positive INTEGER positive; it is no part of the number.
-        let significant = &integer[integer.iter().position(|b| *b != 0).unwrap_or(size.saturating_sub(1))..];
-        if significant.is_empty() || significant.len() > P521_SCALAR_BYTES {
-            return None;
+        if step > 0 {
+            let integer = der.get(at..at + size)?;
+            at += size;
+            // A leading zero keeps a positive INTEGER positive; it is no part of the number.
+            let significant = &integer[integer.iter().position(|b| *b != 0).unwrap_or(size.saturating_sub(1))..];
+            if significant.is_empty() || significant.len() > P521_SCALAR_BYTES {
+                return None;
+            }
+            let end = step * P521_SCALAR_BYTES;
+            raw[end - significant.len()..end].copy_from_slice(significant);
         }
-        raw.resize(raw.len() + P521_SCALAR_BYTES - significant.len(), 0);
-        raw.extend_from_slice(significant);
     }
     (at == der.len()).then_some(raw)
-}
-
-/// A DER length at `at`, short or long of one byte; `at` moves past it.
-fn der_length(der: &[u8], at: &mut usize) -> Option<usize> {
-    let first = *der.get(*at)?;
-    *at += 1;
-    match first {
-        0x81 => {
-            let long = *der.get(*at)?;
-            *at += 1;
-            Some(usize::from(long))
-        }
-        0..=0x7f => Some(usize::from(first)),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! value, and the encodings around the signature bytes. The crypto itself (SHA-512, Ed25519,
 //! ECDSA P-521) comes from the platform; this module only arranges bytes.
 
-use super::httpsig::{signature_base as base_of, Names};
+use super::httpsig::{push_line, Names};
 use super::text::{before_ascii, cat, decimal, find_ascii, join, split_once_ascii};
 use upvest_api::signing::{request, Covered, ECDSA_P521_SHA512, ED25519};
 pub use upvest_api::signing::{request::VERSION, LABEL};
@@ -121,16 +121,19 @@ impl Message<'_> {
     /// request, the body headers only with a body, `idempotency-key` only when sent.
     pub fn required_components(&self) -> Vec<&'static str> {
         let has_body = self.header("content-type").is_some();
-        request::COMPONENTS
-            .into_iter()
-            .filter(|(name, when)| match when {
+        let mut components = Vec::new();
+        for &(name, when) in &request::COMPONENTS {
+            let required = match when {
                 Covered::Always => true,
                 Covered::WithQuery => !self.query.is_empty(),
                 Covered::Authorized | Covered::WhenSent => self.header(name).is_some(),
                 Covered::WithBody => has_body,
-            })
-            .map(|(name, _)| name)
-            .collect()
+            };
+            if required {
+                components.push(name);
+            }
+        }
+        components
     }
 
     /// The value of one component, or why it has none.
@@ -167,12 +170,12 @@ pub fn signature_params(components: &[&str], parameters: &Parameters) -> String 
 
 /// The signature base: one `"name": value` line per component, then `"@signature-params"`.
 pub fn signature_base(message: &Message<'_>, components: &[&str], parameters: &Parameters) -> Result<String, String> {
-    let mut values = Vec::with_capacity(components.len());
+    let mut base = String::new();
     for name in components {
-        values.push(message.component(name)?);
+        push_line(&mut base, name, &message.component(name)?, Names::Quoted);
     }
-    let lines: Vec<(&str, &str)> = components.iter().zip(&values).map(|(name, value)| (*name, value.as_str())).collect();
-    Ok(base_of(&lines, &signature_params(components, parameters), Names::Quoted))
+    push_line(&mut base, "@signature-params", &signature_params(components, parameters), Names::Quoted);
+    Ok(base)
 }
 
 /// Splits a URL into path and query, as `@path` and `@query` see them.

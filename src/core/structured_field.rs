@@ -284,13 +284,21 @@ impl<'a> Parser<'a> {
 /// Standard base64 as a byte sequence holds it, read as `atob` reads it: padding optional, bits
 /// past the last whole byte ignored.
 fn from_base64(text: &str) -> Option<Vec<u8>> {
-    let unpadded = if text.len() % 4 == 0 { text.strip_suffix("==").or_else(|| text.strip_suffix('=')).unwrap_or(text) } else { text };
+    let mut unpadded = text.as_bytes();
+    if unpadded.len() % 4 == 0 {
+        // Up to two `=`.
+        for _ in 0..2 {
+            if let [rest @ .., b'='] = unpadded {
+                unpadded = rest;
+            }
+        }
+    }
     if unpadded.len() % 4 == 1 {
         return None;
     }
     let mut bytes = Vec::with_capacity(unpadded.len() * 3 / 4);
     let (mut bits, mut count) = (0u32, 0);
-    for b in unpadded.bytes() {
+    for &b in unpadded {
         let sextet = match b {
             b'A'..=b'Z' => b - b'A',
             b'a'..=b'z' => b - b'a' + 26,
