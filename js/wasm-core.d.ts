@@ -63,6 +63,13 @@ export interface Core {
   ClientCore: new (options: unknown) => ClientCore;
   CredentialsCore: new (options: unknown) => CredentialsCore;
   SignerCore: new (options: unknown) => SignerCore;
+  /** The checks of a webhook delivery's signature but the cryptography (src/wasm/webhook_signature.rs),
+   * all of them, or with `digestOnly` 1 the digest's alone: `components` is `name\nvalue\n…`
+   * (`@method`, `@path`, `@query`, then the headers); `body` 0 not read, 1 not bytes, 2 digested
+   * (`sha256`, base64). Answers `code\nmessage` for a refusal (`code` one digit, the place in
+   * `WEBHOOK_VERIFICATION_CODES`), else an empty line, then `keyid` (the string item as written),
+   * the signature (raw r ‖ s in base64) and the base, a line each (nothing after the digest alone). */
+  webhookSignature(components: string, body: number, sha256: string, digestOnly: number, nowSeconds: number, clockSkewSeconds: number, maxValiditySeconds: number): string;
   checkProvidedToken(value: unknown, nowMs: number): { token: string; usableUntil: number };
   webhookOptions(options: unknown): { maxBodyBytes: number };
   webhookEvents(parsed: unknown): unknown[];

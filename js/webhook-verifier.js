@@ -1,24 +1,23 @@
 // @ts-check
 // Checks Upvest's webhook signatures, as Upvest signs webhooks (HTTP Message Signatures, its v6
 // flavour): `createWebhookVerifier(options)` makes the `verify` function `parseWebhookEvents`
-// takes. Plain JavaScript over the platform's WebCrypto, so no cryptography is in the wasm; the
-// build copies it beside errors.js, whose classes it must share with the wasm for `instanceof`.
+// takes. The core reads the signature headers, checks their coverage and lifetime, matches the
+// `digest` header against the body's SHA-256 and builds the signature base
+// (src/core/webhook_signature.rs); this module keeps the options, the key source and its cache,
+// and the platform's WebCrypto (the body's digest, the key, the verification), so no
+// cryptography is in the wasm and the body never enters it.
 // Options, requests, header sets and key sets are the caller's objects, read as given (no copy),
 // but only through their own members (`own`, `method`): a name a dependency added to
 // Object.prototype never stands in for one the caller left out.
 import { WebhookVerificationError } from './errors.js';
+import { core } from './core.js';
 import { digest, fromBase64, subtle, toBase64 } from './crypto.js';
+import { WEBHOOK_VERIFICATION_CODES } from './seam.js';
 import { bare, member, method, own } from './plain.js';
 import { invalidInput as invalid } from './option-checks.js';
 
-/** The signature's label in `signature` and `signature-input`. */
-const LABEL = 'sig1';
-/** What a delivery's signature must cover; `@query` too when the URL has a query. */
-const REQUIRED_COMPONENTS = ['@method', '@path', 'digest'];
-/** The only algorithm Upvest signs webhooks with, as an `alg` parameter would name it. */
-const ALGORITHM = 'ecdsa-p521-sha512';
-/** A raw P-521 signature: r and s, 66 bytes each. */
-const RAW_SIGNATURE_BYTES = 132;
+/** What the core is told of a body: not read yet, not bytes, or digested (its SHA-256 given). */
+const [BODY_UNREAD, BODY_NOT_BYTES, BODY_DIGESTED] = [0, 1, 2];
 /** A P-521 coordinate: 66 bytes. */
 const COORDINATE_BYTES = 66;
 /** How often an unknown `keyid` may send the key source asking again (a rotated key appears in
@@ -46,22 +45,6 @@ const OPTION_NAMES = ['keys', 'clockSkewSeconds', 'maxValiditySeconds', 'maxKeyA
 
 /** The key source's last failure, while no answer has come since.
  * @typedef {{ cause: unknown, inARow: number, retryAt: number }} Failure */
-
-/** The path and query of a request's URL.
- * @typedef {{ path: string, query: string | undefined }} RequestTarget */
-
-/** The `sig1` signature of a request, as `readSignature` checked it.
- * @typedef {object} Signed
- * @property {string[]} components the covered components, in order
- * @property {string} keyid
- * @property {number} created
- * @property {number} expires
- * @property {string | undefined} signatureParams the `sig1` member of `signature-input` as sent
- * @property {Uint8Array<ArrayBuffer>} signature raw r ‖ s
- */
-
-/** Reads one header by its lowercase name: trimmed, several values joined by ", ".
- * @typedef {(name: string) => string | undefined} HeaderReader */
 
 /** The checked options.
  * @typedef {object} VerifierOptions
@@ -93,19 +76,15 @@ export function createWebhookVerifier(options) {
    * @param {boolean} withBody */
   async function check(request, withBody) {
     const [verb, url, headers] = ['method', 'url', 'headers'].map((name) => own(request, name));
-    const header = headerReader(headers);
-    const signed = readSignature(header('signature'), header('signature-input'));
-    const target = requestTarget(url);
-    checkCoverage(signed.components, target);
-    checkLifetime(signed, now() / 1000, clockSkewSeconds, maxValiditySeconds);
-    if (withBody) await checkDigest(header('digest'), own(request, 'body'));
-    else if (header('digest') === undefined) throw refuse('missing-digest', 'the request has no digest header');
-    const derived = bare({ '@method': typeof verb === 'string' ? verb.toUpperCase() : undefined, '@path': target?.path, '@query': target?.query });
-    const base = signatureBase(signed, derived, header);
-    const key = await keyFor(signed.keyid);
+    const list = componentList(verb, url, headers);
+    const sha256 = withBody ? await bodyDigest(own(request, 'body')) : undefined;
+    const body = withBody ? (sha256 ? BODY_DIGESTED : BODY_NOT_BYTES) : BODY_UNREAD;
+    const [keyid, signature, ...base] = fromCore(core.webhookSignature(list, body, sha256 ?? '', 0, now() / 1000, clockSkewSeconds, maxValiditySeconds));
+    // keyid is the string item as written: its quotes and escapes (\" and \\ only) go.
+    const key = await keyFor(keyid.slice(1, -1).replace(/\\(.)/g, '$1'));
     let valid = false;
     try {
-      valid = await subtle().verify(bare({ name: 'ECDSA', hash: 'SHA-512' }), key, signed.signature, new TextEncoder().encode(base));
+      valid = await subtle().verify(bare({ name: 'ECDSA', hash: 'SHA-512' }), key, fromBase64(signature), new TextEncoder().encode(base.join('\n')));
     } catch {
       // A platform that cannot check it has not shown it valid.
     }
@@ -115,9 +94,9 @@ export function createWebhookVerifier(options) {
   const verifyWebhookSignature = (request) => check(request, true);
   SIGNATURE_FIRST.set(verifyWebhookSignature, {
     headers: (request) => check(request, false),
-    digest: (request) => {
-      const headers = own(request, 'headers');
-      return checkDigest(headerReader(headers)('digest'), own(request, 'body'));
+    digest: async (request) => {
+      const sha256 = await bodyDigest(own(request, 'body'));
+      fromCore(core.webhookSignature(componentList(undefined, undefined, own(request, 'headers')), sha256 ? BODY_DIGESTED : BODY_NOT_BYTES, sha256 ?? '', 1, 0, 0, 0));
     },
   });
   return verifyWebhookSignature;
@@ -144,6 +123,19 @@ export function signatureFirst(verify) {
  */
 function refuse(code, reason, cause) {
   return new WebhookVerificationError(`Webhook signature refused: ${reason}`, { code, cause });
+}
+
+/**
+ * The core's answer (src/wasm/webhook_signature.rs) as its lines after the first, which is empty;
+ * a refusal (a first line of one digit, the code's place in the seam's list, then the message)
+ * thrown as one.
+ * @param {string} answer
+ * @returns {string[]}
+ */
+function fromCore(answer) {
+  const [code, ...lines] = answer.split('\n');
+  if (code) throw refuse(WEBHOOK_VERIFICATION_CODES[Number(code)], lines.join('\n'));
+  return lines;
 }
 
 /**
@@ -200,135 +192,66 @@ function bounded(field, value, min, max, unit) {
   return value;
 }
 
-/** The request's headers as Node's `IncomingMessage.headers` (string or string[] values) or a
- * `Headers` holds them; a header read is trimmed, and one sent several times reads as its values
- * joined by ", " (as `Headers` joins them). Only own members of a plain object are headers, and
- * only a `get` of the object's class (a `Headers`') makes it a `Headers`.
- * @param {unknown} headers
- * @returns {HeaderReader} */
-function headerReader(headers) {
-  const get = method(headers, 'get');
-  if (get) {
-    return (name) => {
-      const value = Reflect.apply(get, headers, [name]);
-      return typeof value === 'string' ? value.trim() : undefined;
-    };
-  }
-  /** @type {Map<string, string[]>} */
-  const byName = new Map();
-  for (const name of typeof headers === 'object' && headers !== null ? Object.keys(headers) : []) {
-    const value = own(headers, name);
-    const values = Array.isArray(value) ? Array.from({ length: value.length }, (_, i) => own(value, i)) : [value];
-    const texts = values.filter((v) => typeof v === 'string' || typeof v === 'number').map((v) => String(v).trim());
-    if (texts.length === 0) continue;
-    const key = name.toLowerCase();
-    byName.set(key, [...(byName.get(key) ?? []), ...texts]);
-  }
-  return (name) => byName.get(name)?.join(', ');
-}
-
-/** The `sig1` members of the two signature headers, checked to be what Upvest sends.
- * @param {string | undefined} signatureField
- * @param {string | undefined} inputField
- * @returns {Signed} */
-function readSignature(signatureField, inputField) {
-  if (signatureField === undefined || inputField === undefined) {
-    throw refuse('missing-signature', 'the request lacks the signature or signature-input header');
-  }
-  const input = parseDictionary(inputField)?.get(LABEL);
-  const signature = parseDictionary(signatureField)?.get(LABEL);
-  const malformed = (/** @type {string} */ reason) => refuse('malformed-signature', reason);
-  if (!input || !signature) throw malformed(`signature and signature-input must be structured-field dictionaries with a ${LABEL} member`);
-  const components = input.type === 'list' ? input.items.map((item) => (item.type === 'string' && item.params.size === 0 ? item.value : undefined)) : undefined;
-  if (!components || components.includes(undefined) || new Set(components).size !== components.length) {
-    throw malformed(`${LABEL} in signature-input must be a list of distinct component names`);
-  }
-  /**
-   * A parameter of `sig1`, when it is of the type asked for.
-   * @template {keyof BareValues} T
-   * @param {string} name
-   * @param {T} type
-   * @returns {BareValues[T] | undefined}
-   */
-  const param = (name, type) => {
-    const found = input.params.get(name);
-    // A bare item of type T has a value of BareValues[T].
-    return found?.type === type ? /** @type {BareValues[T]} */ (found.value) : undefined;
-  };
-  const [keyid, created, expires] = [param('keyid', 'string'), param('created', 'integer'), param('expires', 'integer')];
-  if (keyid === undefined || created === undefined || expires === undefined || expires < created) {
-    throw malformed(`${LABEL} in signature-input needs a keyid string and created and expires times, expires not before created`);
-  }
-  if (input.params.has('alg') && param('alg', 'string') !== ALGORITHM) throw malformed(`alg must be ${ALGORITHM}, the only algorithm of webhook signatures`);
-  const bytes = signature.type === 'bytes' ? signature.value : undefined;
-  const raw = bytes && (derToRaw(bytes) ?? (bytes.length === RAW_SIGNATURE_BYTES ? bytes : undefined));
-  if (!raw) throw malformed('the signature must be an ECDSA P-521 signature, DER or raw r‖s, as a byte sequence');
-  // No component is undefined (checked above).
-  return { components: /** @type {string[]} */ (components), keyid, created, expires, signatureParams: input.text, signature: raw };
-}
-
 /** The path and query of a request's URL, as Node gives `request.url` (the request target) or as
- * a full URL; `query` is undefined without a `?`.
+ * a full URL; `query` keeps its `?` and is undefined without one.
  * @param {unknown} url
- * @returns {RequestTarget | undefined} */
+ * @returns {{ path: string, query: string | undefined } | undefined} */
 function requestTarget(url) {
   if (typeof url !== 'string') return undefined;
   const target = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').split('#')[0];
   const mark = target.indexOf('?');
-  const path = mark < 0 ? target : target.slice(0, mark);
-  return { path: path || '/', query: mark < 0 ? undefined : target.slice(mark) };
+  return { path: (mark < 0 ? target : target.slice(0, mark)) || '/', query: mark < 0 ? undefined : target.slice(mark) };
 }
 
-/** @param {string[]} components @param {RequestTarget | undefined} target */
-function checkCoverage(components, target) {
-  const required = target?.query === undefined ? REQUIRED_COMPONENTS : [...REQUIRED_COMPONENTS, '@query'];
-  const uncovered = required.filter((name) => !components.includes(name));
-  if (uncovered.length > 0) throw refuse('not-covered', `the signature does not cover ${uncovered.join(', ')}`);
+/** The request's components as the core reads them, `name\nvalue\n…`: `@method` (its ASCII
+ * letters uppercase), `@path` and `@query` when the request has a method, a URL, a query; then
+ * the headers: names lowercase, each value trimmed, one sent several times once with its values
+ * joined by ", " (as `Headers` joins them). A value with a line break, and a header name with one
+ * or starting with `@` (HTTP allows neither), are left out. From Node's
+ * `IncomingMessage.headers` (string or string[] values) or a `Headers`: only own members of a
+ * plain object are headers, and only a `get` and `forEach` of the object's class (a `Headers`')
+ * make it a `Headers`.
+ * @param {unknown} verb the request's method
+ * @param {unknown} url the request's URL
+ * @param {unknown} headers
+ * @returns {string} */
+function componentList(verb, url, headers) {
+  const target = requestTarget(url);
+  const upper = typeof verb === 'string' ? verb.replace(/[a-z]+/g, (letters) => letters.toUpperCase()) : undefined;
+  /** @type {Map<string, string[]>} */
+  const byName = new Map();
+  /** @param {string} name @param {unknown[]} values */
+  const add = (name, values) => {
+    const texts = values.filter((v) => typeof v === 'string' || typeof v === 'number').map((v) => String(v).trim()).filter((v) => !/[\r\n]/.test(v));
+    if (texts.length === 0) return;
+    const key = name.toLowerCase();
+    byName.set(key, [...(byName.get(key) ?? []), ...texts]);
+  };
+  const [get, forEach] = [method(headers, 'get'), method(headers, 'forEach')];
+  if (get) {
+    if (forEach) Reflect.apply(forEach, headers, [(/** @type {unknown} */ value, /** @type {unknown} */ name) => typeof name === 'string' && add(name, [value])]);
+  } else {
+    for (const name of typeof headers === 'object' && headers !== null ? Object.keys(headers) : []) {
+      const value = own(headers, name);
+      add(name, Array.isArray(value) ? Array.from({ length: value.length }, (_, i) => own(value, i)) : [value]);
+    }
+  }
+  const derived = [['@method', upper], ['@path', target?.path], ['@query', target?.query]].flatMap(([name, value]) => (value === undefined || /[\r\n]/.test(value) ? [] : [name, value]));
+  const given = [...byName].flatMap(([name, values]) => (/[\r\n]/.test(name) || name.startsWith('@') ? [] : [name, values.join(', ')]));
+  return [...derived, ...given].join('\n');
 }
 
-/**
- * @param {Pick<Signed, 'created' | 'expires'>} signed
- * @param {number} nowSeconds
- * @param {number} skew
- * @param {number} maxValidity
- */
-function checkLifetime({ created, expires }, nowSeconds, skew, maxValidity) {
-  if (created > nowSeconds + skew) throw refuse('created-in-future', `the signature was created ${Math.round(created - nowSeconds)} s in the future`);
-  if (expires < nowSeconds - skew) throw refuse('expired', `the signature expired ${Math.round(nowSeconds - expires)} s ago`);
-  if (expires - created > maxValidity) throw refuse('validity-too-long', `the signature is valid for ${expires - created} s, longer than maxValiditySeconds (${maxValidity})`);
-}
-
-/** @param {string | undefined} field @param {unknown} body */
-async function checkDigest(field, body) {
-  if (field === undefined) throw refuse('missing-digest', 'the request has no digest header');
+/** The SHA-256 of a body (a string's UTF-8 bytes) in base64, or `undefined` for a body that is
+ * not bytes.
+ * @param {unknown} body
+ * @returns {Promise<string | undefined>} */
+async function bodyDigest(body) {
   const given = typeof body === 'string' ? new TextEncoder().encode(body) : body;
-  if (!(given instanceof ArrayBuffer || ArrayBuffer.isView(given))) throw refuse('digest-mismatch', 'the raw body (a string, Uint8Array or ArrayBuffer) is needed to check the digest');
+  if (!(given instanceof ArrayBuffer || ArrayBuffer.isView(given))) return undefined;
   // WebCrypto refuses views on a SharedArrayBuffer: such a body is copied first.
   const shared = typeof SharedArrayBuffer !== 'undefined' && ArrayBuffer.isView(given) && given.buffer instanceof SharedArrayBuffer;
   const bytes = shared ? new Uint8Array(given.buffer, given.byteOffset, given.byteLength).slice() : given;
-  const expected = toBase64(await digest('SHA-256', /** @type {BufferSource} */ (bytes)));
-  // `digest` may list several `algorithm=value` entries; the SHA-256 one must match.
-  const matches = field.split(',').some((entry) => {
-    const [algorithm, ...value] = entry.trim().split('=');
-    return algorithm.toLowerCase() === 'sha-256' && value.join('=') === expected;
-  });
-  if (!matches) throw refuse('digest-mismatch', 'the digest header does not match the body (SHA-256)');
-}
-
-/** Upvest's v6 base: `name: value` per covered component, names bare, in the order covered; then
- * `@signature-params: ` and the member as sent.
- * @param {Pick<Signed, 'components' | 'signatureParams'>} signed
- * @param {Record<string, string | undefined>} derived the values of the derived components
- * @param {HeaderReader} header
- * @returns {string} */
-function signatureBase({ components, signatureParams }, derived, header) {
-  const lines = components.map((name) => {
-    if (name.startsWith('@') && !Object.hasOwn(derived, name)) throw refuse('malformed-signature', `the signature covers ${name}, a component webhook signatures do not use`);
-    const value = name.startsWith('@') ? derived[name] : header(name);
-    if (value === undefined) throw refuse('missing-component', `the signature covers ${name}, which the request does not carry`);
-    return `${name}: ${value}`;
-  });
-  return [...lines, `@signature-params: ${signatureParams}`].join('\n');
+  return toBase64(await digest('SHA-256', /** @type {BufferSource} */ (bytes)));
 }
 
 /**
@@ -499,121 +422,4 @@ async function importKey({ x, y }) {
     point.set(bytes, 1 + (i + 1) * COORDINATE_BYTES - bytes.length);
   });
   return subtle().importKey('raw', point, bare({ name: 'ECDSA', namedCurve: 'P-521' }), false, ['verify']);
-}
-
-/** An ECDSA P-521 signature in DER (SEQUENCE of the INTEGERs r and s) as raw r ‖ s, the form
- * WebCrypto verifies; undefined when the bytes are not such DER.
- * @param {Uint8Array<ArrayBuffer>} der
- * @returns {Uint8Array<ArrayBuffer> | undefined} */
-function derToRaw(der) {
-  let at = 0;
-  // DER lengths here are short, or long with one byte (a P-521 signature is at most 139 bytes).
-  /** @returns {number | undefined} past the end too (`der[at]` is then undefined) */
-  const length = () => (der[at] === 0x81 ? der[(at += 2) - 1] : der[at] < 0x80 ? der[at++] : undefined);
-  if (der[at++] !== 0x30 || length() !== der.length - at) return undefined;
-  const raw = new Uint8Array(RAW_SIGNATURE_BYTES);
-  for (const offset of [0, RAW_SIGNATURE_BYTES / 2]) {
-    if (der[at++] !== 0x02) return undefined;
-    const size = length();
-    if (size === undefined || !(size >= 1) || at + size > der.length) return undefined;
-    let integer = der.subarray(at, (at += size));
-    // A leading zero keeps a positive INTEGER positive; it is no part of the number.
-    while (integer.length > 1 && integer[0] === 0) integer = integer.subarray(1);
-    if (integer.length > RAW_SIGNATURE_BYTES / 2) return undefined;
-    raw.set(integer, offset + RAW_SIGNATURE_BYTES / 2 - integer.length);
-  }
-  return at === der.length ? raw : undefined;
-}
-
-// Structured fields (RFC 8941), as far as signature headers use them: a dictionary whose members
-// are items or inner lists, with parameters. Each member keeps its text as written, which
-// `@signature-params` must repeat exactly.
-const KEY = /[a-z*][a-z0-9_\-.*]*/y;
-const BARE_ITEM = /"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*)"|(-?\d{1,15})(\.\d{1,3})?|([A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*)|:([A-Za-z0-9+/=]*):|\?([01])/y;
-const SPACES = / */y;
-const OWS = /[ \t]*/y;
-
-/**
- * The value of a bare item of each type, as JavaScript has it.
- * @typedef {{ string: string, token: string, integer: number, decimal: number, bytes: Uint8Array<ArrayBuffer>, boolean: boolean }} BareValues
- */
-/** @typedef {{ [T in keyof BareValues]: { type: T, value: BareValues[T] } }[keyof BareValues]} BareItem */
-/** @typedef {BareItem & { params: Map<string, BareItem> }} Item an item, with its parameters */
-/** @typedef {{ type: 'list', items: Item[], params: Map<string, BareItem> }} InnerList */
-/** A dictionary member; `text` is how it was written (after `=`; none for a bare key).
- * @typedef {(Item | InnerList) & { text?: string }} Member */
-
-/** A dictionary as `Map<key, { type, value | items, params, text }>`, or undefined when malformed.
- * @param {string} field
- * @returns {Map<string, Member> | undefined} */
-function parseDictionary(field) {
-  let at = 0;
-  /** @param {RegExp} pattern a sticky one */
-  const take = (pattern) => {
-    pattern.lastIndex = at;
-    const match = pattern.exec(field);
-    if (match) at = pattern.lastIndex;
-    return match;
-  };
-  const fail = () => {
-    throw new SyntaxError('malformed structured field');
-  };
-  /** @returns {BareItem} */
-  const bareItem = () => {
-    const [, string, integer, decimal, token, bytes, boolean] = take(BARE_ITEM) ?? fail();
-    if (string !== undefined) return { type: 'string', value: string.replace(/\\(["\\])/g, '$1') };
-    if (integer !== undefined) return { type: decimal === undefined ? 'integer' : 'decimal', value: Number(integer + (decimal ?? '')) };
-    if (token !== undefined) return { type: 'token', value: token };
-    if (bytes !== undefined) return { type: 'bytes', value: fromBase64(bytes) };
-    return { type: 'boolean', value: boolean === '1' };
-  };
-  const params = () => {
-    /** @type {Map<string, BareItem>} */
-    const found = new Map();
-    while (field[at] === ';') {
-      at += 1;
-      take(SPACES);
-      const [key] = take(KEY) ?? fail();
-      found.set(key, field[at] === '=' ? (at++, bareItem()) : { type: 'boolean', value: true });
-    }
-    return found;
-  };
-  /** @returns {Item} */
-  const item = () => ({ ...bareItem(), params: params() });
-  /** @returns {InnerList} */
-  const innerList = () => {
-    at += 1;
-    /** @type {Item[]} */
-    const items = [];
-    for (;;) {
-      take(SPACES);
-      if (field[at] === ')') break;
-      items.push(item());
-      if (field[at] !== ' ' && field[at] !== ')') fail();
-    }
-    at += 1;
-    return { type: 'list', items, params: params() };
-  };
-  try {
-    /** @type {Map<string, Member>} */
-    const members = new Map();
-    take(SPACES);
-    for (;;) {
-      const [key] = take(KEY) ?? fail();
-      if (field[at] === '=') {
-        const start = (at += 1);
-        const member = field[at] === '(' ? innerList() : item();
-        members.set(key, { ...member, text: field.slice(start, at) });
-      } else {
-        members.set(key, { type: 'boolean', value: true, params: params(), text: undefined });
-      }
-      take(OWS);
-      if (at === field.length) return members;
-      if (field[at++] !== ',') fail();
-      take(OWS);
-      if (at === field.length) fail();
-    }
-  } catch {
-    return undefined;
-  }
 }

@@ -11,6 +11,7 @@ pub mod declaration;
 pub mod hosts;
 pub mod seam;
 pub mod seam_js;
+pub mod signing;
 pub mod typescript;
 pub mod vocabulary;
 

@@ -16,6 +16,7 @@ declare module '#wasm-glue' {
   export const webhookOptions: Core['webhookOptions'];
   export const webhookEvents: Core['webhookEvents'];
   export const deduplicatorSize: Core['deduplicatorSize'];
+  export const webhookSignature: Core['webhookSignature'];
 }
 
 /** The client's wasm, as bytes carried in the Node bundle. */

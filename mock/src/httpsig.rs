@@ -9,19 +9,11 @@
 //! requests to the API do; Upvest's v6, which signs webhooks, leaves them bare (`@method: POST`).
 
 use http::HeaderMap;
-use sfv::{BareItem, Dictionary, List, ListEntry, Parser};
-
-/// The only signature label Upvest uses.
-pub const LABEL: &str = "sig1";
-
-/// How the component names are written in the signature base.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Names {
-    /// `"@method": POST`: draft-15.
-    Quoted,
-    /// `@method: POST`: Upvest's v6 ("a bug which we can not fix", so it stays).
-    Bare,
-}
+pub use upvest_account_groups::core::httpsig::Names;
+use upvest_account_groups::core::httpsig::{member_bytes, signature_base, signature_input};
+use upvest_account_groups::core::signature::{signature_header, signature_params, Parameters};
+use upvest_account_groups::core::structured_field::{self, integer, string, Kind};
+pub use upvest_api::signing::LABEL;
 
 /// The parts of a request that component values are taken from.
 pub struct Message<'a> {
@@ -56,18 +48,12 @@ impl Message<'_> {
     }
 
     /// The signature base over `covered`, in that order, ending with `@signature-params` as
-    /// `params` gives it.
+    /// `params` gives it (the core's base: the client's signer and the webhook verifier build
+    /// theirs with it too).
     pub fn signature_base(&self, covered: &[String], params: &str, names: Names) -> Result<String, String> {
-        let name = |n: &str| match names {
-            Names::Quoted => format!("\"{n}\""),
-            Names::Bare => n.to_owned(),
-        };
-        let mut lines = Vec::with_capacity(covered.len() + 1);
-        for component in covered {
-            lines.push(format!("{}: {}", name(component), self.component(component)?));
-        }
-        lines.push(format!("{}: {params}", name("@signature-params")));
-        Ok(lines.join("\n"))
+        let values = covered.iter().map(|component| self.component(component)).collect::<Result<Vec<_>, _>>()?;
+        let lines: Vec<(&str, &str)> = covered.iter().zip(&values).map(|(name, value)| (name.as_str(), value.as_str())).collect();
+        Ok(signature_base(&lines, params, names))
     }
 }
 
@@ -87,56 +73,50 @@ pub struct SignatureInput {
 }
 
 impl SignatureInput {
-    /// Reads the `sig1` member of a `signature-input` field value. Parameters may come in any
-    /// order; `keyid`, `created`, `expires` and `nonce` are required, `alg` and `tag` optional.
+    /// Reads the `sig1` member of a `signature-input` field value (with the core's structured
+    /// field reader). Parameters may come in any order; `keyid`, `created`, `expires` and `nonce`
+    /// are required, `alg` and `tag` optional.
     pub fn parse(field: &str) -> Result<SignatureInput, String> {
-        let dictionary: Dictionary =
-            Parser::new(field).parse().map_err(|e| format!("signature-input is not a structured-field dictionary: {e}"))?;
-        let Some(ListEntry::InnerList(member)) = dictionary.get(LABEL) else {
-            return Err(format!("signature-input has no {LABEL}=(…) member"));
-        };
-        let params_text = member_text(field, LABEL)
-            .filter(|text| Parser::new(text).parse::<List>().is_ok_and(|list| list == [ListEntry::InnerList(member.clone())]))
-            .ok_or_else(|| format!("the {LABEL} member of signature-input cannot be delimited"))?
-            .to_owned();
-        let mut covered = Vec::with_capacity(member.items.len());
-        for item in &member.items {
-            let name = item.bare_item.as_string().ok_or("the covered components must be strings")?.as_str();
-            if !item.params.is_empty() {
-                return Err(format!("the covered component {name} has parameters, which are not supported"));
-            }
-            if name.bytes().any(|b| b.is_ascii_uppercase()) {
-                return Err(format!("the covered component {name} must be lower case"));
-            }
-            if covered.iter().any(|c| c == name) {
-                return Err(format!("the covered component {name} is listed twice"));
-            }
-            covered.push(name.to_owned());
-        }
+        let entries = structured_field::parse(field).ok_or("signature-input is not a structured-field dictionary")?;
+        let (params_text, parts) = signature_input(&entries).ok_or_else(|| format!("signature-input has no {LABEL}=(…) member"))?;
+        let mut covered: Vec<String> = Vec::with_capacity(parts.len());
         let (mut key_id, mut created, mut expires, mut nonce, mut alg, mut tag) = (None, None, None, None, None, None);
-        for (key, value) in &member.params {
-            let name = key.as_str();
-            let string = || {
-                value.as_string().map(|s| s.as_str().to_owned()).ok_or_else(|| format!("the signature parameter {name} must be a string"))
-            };
-            let integer = || match value {
-                BareItem::Integer(i) => Ok(i64::from(*i)),
-                _ => Err(format!("the signature parameter {name} must be an integer")),
-            };
-            match name {
-                "keyid" => key_id = Some(string()?),
-                "nonce" => nonce = Some(string()?),
-                "alg" => alg = Some(string()?),
-                "tag" => tag = Some(string()?),
-                "created" => created = Some(integer()?),
-                "expires" => expires = Some(integer()?),
-                other => return Err(format!("unknown signature parameter {other}")),
+        for part in parts {
+            match part.kind {
+                Kind::Item => {
+                    let name = string(part.value).ok_or("the covered components must be strings")?;
+                    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                        return Err(format!("the covered component {name} must be lower case"));
+                    }
+                    if covered.contains(&name) {
+                        return Err(format!("the covered component {name} is listed twice"));
+                    }
+                    covered.push(name);
+                }
+                Kind::ItemParameter => {
+                    let name = covered.last().map_or("", String::as_str);
+                    return Err(format!("the covered component {name} has parameters, which are not supported"));
+                }
+                _ => {
+                    let name = part.key;
+                    let text = || string(part.value).ok_or_else(|| format!("the signature parameter {name} must be a string"));
+                    let number = || integer(part.value).ok_or_else(|| format!("the signature parameter {name} must be an integer"));
+                    match name {
+                        "keyid" => key_id = Some(text()?),
+                        "nonce" => nonce = Some(text()?),
+                        "alg" => alg = Some(text()?),
+                        "tag" => tag = Some(text()?),
+                        "created" => created = Some(number()?),
+                        "expires" => expires = Some(number()?),
+                        other => return Err(format!("unknown signature parameter {other}")),
+                    }
+                }
             }
         }
         let required = |name: &str| format!("the signature parameter {name} is required");
         let input = SignatureInput {
             covered,
-            params_text,
+            params_text: params_text.to_owned(),
             key_id: key_id.ok_or_else(|| required("keyid"))?,
             created: created.ok_or_else(|| required("created"))?,
             expires: expires.ok_or_else(|| required("expires"))?,
@@ -154,21 +134,16 @@ impl SignatureInput {
     }
 
     /// `signature-input` for a signature made now: `sig1=(…);keyid=…;created=…;expires=…;nonce=…`,
-    /// with the parameters in the order of Upvest's docs.
+    /// with the parameters in the order of Upvest's docs (the client's signer writes it so too).
     pub fn serialize(covered: &[&str], key_id: &str, created: i64, expires: i64, nonce: &str) -> Result<String, String> {
-        let invalid = |e: sfv::Error| format!("cannot serialize signature-input: {e}");
-        let mut field = sfv::DictSerializer::new();
-        let mut list = field.inner_list(sfv::key_ref(LABEL));
-        for component in covered {
-            let _ = list.bare_item(sfv::StringRef::from_str(component).map_err(invalid)?);
+        let printable = |text: &str| text.bytes().all(|b| (0x20..=0x7e).contains(&b) && b != b'"' && b != b'\\');
+        if !covered.iter().chain([&key_id, &nonce]).all(|text| printable(text)) {
+            return Err("cannot serialize signature-input: a component, keyid or nonce is not printable ASCII without quotes".into());
         }
-        let _ = list
-            .finish()
-            .parameter(sfv::key_ref("keyid"), sfv::StringRef::from_str(key_id).map_err(invalid)?)
-            .parameter(sfv::key_ref("created"), sfv::Integer::try_from(created).map_err(invalid)?)
-            .parameter(sfv::key_ref("expires"), sfv::Integer::try_from(expires).map_err(invalid)?)
-            .parameter(sfv::key_ref("nonce"), sfv::StringRef::from_str(nonce).map_err(invalid)?);
-        Ok(field.finish().unwrap_or_default())
+        let time = |t: i64| u64::try_from(t).map_err(|_| "cannot serialize signature-input: a time before 1970".to_owned());
+        let parameters =
+            Parameters { key_id: key_id.to_owned(), created: time(created)?, expires: time(expires)?, nonce: nonce.to_owned() };
+        Ok(format!("{LABEL}={}", signature_params(covered, &parameters)))
     }
 
     /// The member's value as `@signature-params` takes it: the field after `sig1=`.
@@ -179,42 +154,15 @@ impl SignatureInput {
 
 /// The signature bytes in a `signature` field's `sig1` member (a byte sequence).
 pub fn parse_signature(field: &str) -> Result<Vec<u8>, String> {
-    let dictionary: Dictionary = Parser::new(field).parse().map_err(|e| format!("signature is not a structured-field dictionary: {e}"))?;
-    match dictionary.get(LABEL) {
-        Some(ListEntry::Item(item)) => item.bare_item.as_byte_sequence().map(<[u8]>::to_vec),
-        _ => None,
-    }
-    .ok_or_else(|| format!("signature has no {LABEL}=:<base64>: member"))
+    let entries = structured_field::parse(field).ok_or("signature is not a structured-field dictionary")?;
+    structured_field::member(&entries, LABEL)
+        .and_then(|(member, parts)| member_bytes(member, parts))
+        .ok_or_else(|| format!("signature has no {LABEL}=:<base64>: member"))
 }
 
 /// The `signature` field: `sig1=:<base64>:`.
 pub fn serialize_signature(signature: &[u8]) -> String {
-    let mut field = sfv::DictSerializer::new();
-    let _ = field.bare_item(sfv::key_ref(LABEL), signature);
-    field.finish().unwrap_or_default()
-}
-
-/// A dictionary member's value as it appears in the field, for `@signature-params`. sfv gives
-/// values, not their text, so the field is split here at the commas between members: those
-/// outside sf-strings (no other part of a member can hold a comma). The last member of that name
-/// is taken, as a dictionary parser keeps the last; the caller checks the text against the parse.
-fn member_text<'a>(field: &'a str, label: &str) -> Option<&'a str> {
-    let mut members = Vec::new();
-    let (mut start, mut in_string, mut escaped) = (0, false, false);
-    for (i, c) in field.char_indices() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if in_string => escaped = true,
-            '"' => in_string = !in_string,
-            ',' if !in_string => {
-                members.push(&field[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    members.push(&field[start..]);
-    members.into_iter().rev().find_map(|m| m.trim_matches([' ', '\t']).strip_prefix(label)?.strip_prefix('='))
+    signature_header(signature)
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@
 use crate::httpsig::{parse_signature, Message, Names, SignatureInput};
 use crate::request::ApiRequest;
 use sha2::{Digest, Sha512};
-use upvest_account_groups::core::signature::{self as core, content_digest, Algorithm};
+use upvest_account_groups::core::signature::{content_digest, Algorithm};
+use upvest_api::signing::{request::COMPONENTS, request::VERSION, Covered};
 
 /// How far a signature's `created` may lie in the future (clock skew).
 const SKEW_SECONDS: i64 = 30;
@@ -40,8 +41,8 @@ impl Verifier {
     /// Checks a request's signature; the error says which check failed.
     pub fn verify(&self, request: &ApiRequest, now: i64) -> Result<(), String> {
         let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
-        if header("upvest-signature-version") != Some(core::VERSION) {
-            return Err(format!("upvest-signature-version must be {}", core::VERSION));
+        if header("upvest-signature-version") != Some(VERSION) {
+            return Err(format!("upvest-signature-version must be {VERSION}"));
         }
         let input = SignatureInput::parse(&joined(request, "signature-input").ok_or("the signature-input header is missing")?)?;
         if input.created > now + SKEW_SECONDS {
@@ -53,15 +54,7 @@ impl Verifier {
         if let Some(alg) = input.alg.as_deref().filter(|alg| *alg != self.algorithm().name()) {
             return Err(format!("the signature's alg {alg:?} does not match the key ({})", self.algorithm().name()));
         }
-        let headers: Vec<(String, String)> =
-            request.headers.iter().map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect();
-        let required = core::Message {
-            method: request.method.as_str(),
-            path: &request.path,
-            query: request.query.as_deref().unwrap_or(""),
-            headers: &headers,
-        };
-        if let Some(missing) = required.required_components().into_iter().find(|c| !input.covered.iter().any(|given| given == c)) {
+        if let Some(missing) = required_components(request).find(|c| !input.covered.iter().any(|given| given == c)) {
             return Err(format!("the signature does not cover {missing}"));
         }
         if header("content-type").is_some() || !request.body.is_empty() {
@@ -96,6 +89,22 @@ impl Verifier {
     }
 }
 
+/// What Upvest requires this request to cover (`upvest_api::signing::request`), judged here from
+/// the request as received, not by the client's code: `@query` with a query, `authorization`
+/// and `idempotency-key` when sent, the body headers with a body.
+fn required_components(request: &ApiRequest) -> impl Iterator<Item = &'static str> + '_ {
+    let has_body = request.headers.contains_key("content-type") || !request.body.is_empty();
+    COMPONENTS
+        .into_iter()
+        .filter(move |(name, when)| match when {
+            Covered::Always => true,
+            Covered::WithQuery => request.query.as_deref().is_some_and(|q| !q.is_empty()),
+            Covered::Authorized | Covered::WhenSent => request.headers.contains_key(*name),
+            Covered::WithBody => has_body,
+        })
+        .map(|(name, _)| name)
+}
+
 /// A field's value over all its lines, joined as HTTP joins them.
 fn joined(request: &ApiRequest, name: &str) -> Option<String> {
     let lines: Vec<&str> = request.headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
@@ -107,6 +116,7 @@ mod tests {
     use super::*;
     use bytes::Bytes;
     use http::Method;
+    use upvest_account_groups::core::signature as core;
 
     const NOW: i64 = 1_700_000_000;
     const BODY: &str = r#"{"user_id":"413715f2-5401-4b97-8055-034a6b879f8c","type":"PERSONAL"}"#;

@@ -13,14 +13,23 @@ use p521::ecdsa::SigningKey;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::sync::Mutex;
+use upvest_api::signing::{webhook, EXAMPLE_LIFETIME_SECONDS};
 
-/// How long a delivery's signature stays valid. Each attempt is signed afresh, so this only
-/// has to cover the trip to the receiver and a receiver's clock skew.
-const SIGNATURE_TTL_SECONDS: i64 = 60;
+/// How long a delivery's signature stays valid: the longest of Upvest's examples. Each attempt
+/// is signed afresh, so this only has to cover the trip to the receiver and a receiver's clock
+/// skew.
+const SIGNATURE_TTL_SECONDS: i64 = EXAMPLE_LIFETIME_SECONDS.1 as i64;
 
-/// The components a delivery covers, in order; `@query` follows `@path` when the receiver's
-/// URL has a query.
-const COVERED_AFTER_TARGET: [&str; 3] = ["content-type", "content-length", "digest"];
+/// What a delivery covers besides what Upvest requires (`upvest_api::signing::webhook`): the
+/// headers the spec infers Upvest's deliveries carry, before the body's `digest`.
+const ALSO_COVERED: [&str; 2] = ["content-type", "content-length"];
+
+/// The components a delivery covers, in order: the required derived components, `@query` when
+/// the receiver's URL has a query, then [`ALSO_COVERED`], then the required headers.
+fn covered(with_query: bool) -> Vec<&'static str> {
+    let (derived, headers): (Vec<&str>, Vec<&str>) = webhook::COMPONENTS.into_iter().partition(|c| c.starts_with('@'));
+    derived.into_iter().chain(with_query.then_some("@query")).chain(ALSO_COVERED).chain(headers).collect()
+}
 
 struct Key {
     kid: String,
@@ -78,9 +87,7 @@ impl WebhookKeys {
         headers.insert("content-type", HeaderValue::from_static("application/json"));
         headers.insert("content-length", value(body.len().to_string())?);
         headers.insert("digest", value(digest(body))?);
-        let mut covered = vec!["@method", "@path"];
-        covered.extend(query.map(|_| "@query"));
-        covered.extend(COVERED_AFTER_TARGET);
+        let covered = covered(query.is_some());
         let keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
         let key = keys.last().ok_or("no webhook signing key")?;
         let nonce = uuid::Uuid::new_v4().simple().to_string();

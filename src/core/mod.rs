@@ -3,7 +3,9 @@
 
 pub mod call;
 pub mod config;
+pub mod ecdsa;
 pub mod error;
+pub mod httpsig;
 pub mod json;
 pub mod json_text;
 pub mod model;
@@ -13,10 +15,12 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod signature;
+pub mod structured_field;
 pub mod text;
 pub mod token;
 pub mod validate;
 pub mod webhook;
+pub mod webhook_signature;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod field_names_spelled_once;

@@ -3,13 +3,10 @@
 //! value, and the encodings around the signature bytes. The crypto itself (SHA-512, Ed25519,
 //! ECDSA P-521) comes from the platform; this module only arranges bytes.
 
+use super::httpsig::{push_line, Names};
 use super::text::{before_ascii, cat, decimal, find_ascii, join, split_once_ascii};
-
-/// The signature label Upvest expects.
-pub const LABEL: &str = "sig1";
-
-/// The `upvest-signature-version` header value selecting this scheme.
-pub const VERSION: &str = "15";
+use upvest_api::signing::{request, Covered, ECDSA_P521_SHA512, ED25519};
+pub use upvest_api::signing::{request::VERSION, LABEL};
 
 /// The signing algorithms Upvest accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,8 +21,8 @@ impl Algorithm {
     /// The option value naming it (also the name `js/crypto.js` knows it by).
     pub fn name(self) -> &'static str {
         match self {
-            Algorithm::Ed25519 => "ed25519",
-            Algorithm::EcdsaP521Sha512 => "ecdsa-p521-sha512",
+            Algorithm::Ed25519 => ED25519,
+            Algorithm::EcdsaP521Sha512 => ECDSA_P521_SHA512,
         }
     }
 }
@@ -76,8 +73,8 @@ impl SignerOptions {
             ));
         }
         let algorithm = match member(&options, "algorithm").and_then(|v| v.string()).as_deref() {
-            Some("ed25519") => Algorithm::Ed25519,
-            Some("ecdsa-p521-sha512") => Algorithm::EcdsaP521Sha512,
+            Some(ED25519) => Algorithm::Ed25519,
+            Some(ECDSA_P521_SHA512) => Algorithm::EcdsaP521Sha512,
             _ => return Err(InvalidInput::new("algorithm", InputCode::Enum, "must be \"ed25519\" or \"ecdsa-p521-sha512\"")),
         };
         let ttl_seconds = match member(&options, "ttlSeconds") {
@@ -119,26 +116,23 @@ impl Message<'_> {
         self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
-    /// The components Upvest requires this request to cover, in its documented order:
-    /// `@query` only with a query, `authorization` except on the token request, the body
-    /// headers only with a body, `idempotency-key` only when sent.
+    /// The components Upvest requires this request to cover (`upvest_api::signing::request`),
+    /// in its documented order: `@query` only with a query, `authorization` except on the token
+    /// request, the body headers only with a body, `idempotency-key` only when sent.
     pub fn required_components(&self) -> Vec<&'static str> {
         let has_body = self.header("content-type").is_some();
-        let mut components = vec!["@method", "@path"];
-        if !self.query.is_empty() {
-            components.push("@query");
+        let mut components = Vec::new();
+        for &(name, when) in &request::COMPONENTS {
+            let required = match when {
+                Covered::Always => true,
+                Covered::WithQuery => !self.query.is_empty(),
+                Covered::Authorized | Covered::WhenSent => self.header(name).is_some(),
+                Covered::WithBody => has_body,
+            };
+            if required {
+                components.push(name);
+            }
         }
-        components.push("accept");
-        if self.header("authorization").is_some() {
-            components.push("authorization");
-        }
-        if has_body {
-            components.extend(["content-length", "content-type", "content-digest"]);
-        }
-        if self.header("idempotency-key").is_some() {
-            components.push("idempotency-key");
-        }
-        components.push("upvest-client-id");
         components
     }
 
@@ -176,12 +170,12 @@ pub fn signature_params(components: &[&str], parameters: &Parameters) -> String 
 
 /// The signature base: one `"name": value` line per component, then `"@signature-params"`.
 pub fn signature_base(message: &Message<'_>, components: &[&str], parameters: &Parameters) -> Result<String, String> {
-    let mut lines = Vec::with_capacity(components.len() + 1);
+    let mut base = String::new();
     for name in components {
-        lines.push(cat!("\"", name, "\": ", message.component(name)?));
+        push_line(&mut base, name, &message.component(name)?, Names::Quoted);
     }
-    lines.push(cat!("\"@signature-params\": ", signature_params(components, parameters)));
-    Ok(join(&lines, "\n"))
+    push_line(&mut base, "@signature-params", &signature_params(components, parameters), Names::Quoted);
+    Ok(base)
 }
 
 /// Splits a URL into path and query, as `@path` and `@query` see them.
@@ -218,41 +212,6 @@ pub fn base64(bytes: &[u8]) -> String {
         }
     }
     out
-}
-
-/// An ECDSA signature as WebCrypto gives it (r ‖ s, each half the length) in the DER form
-/// Upvest's examples use: `SEQUENCE { INTEGER r, INTEGER s }`.
-pub fn ecdsa_raw_to_der(raw: &[u8]) -> Option<Vec<u8>> {
-    if raw.is_empty() || raw.len() % 2 != 0 {
-        return None;
-    }
-    let integer = |bytes: &[u8]| {
-        let trimmed = &bytes[bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len() - 1)..];
-        let mut out = vec![0x02];
-        let pad = trimmed[0] & 0x80 != 0;
-        push_length(&mut out, trimmed.len() + usize::from(pad));
-        if pad {
-            out.push(0);
-        }
-        out.extend_from_slice(trimmed);
-        out
-    };
-    let (r, s) = raw.split_at(raw.len() / 2);
-    let body: Vec<u8> = [integer(r), integer(s)].concat();
-    let mut der = vec![0x30];
-    push_length(&mut der, body.len());
-    der.extend(body);
-    Some(der)
-}
-
-fn push_length(out: &mut Vec<u8>, length: usize) {
-    if length < 0x80 {
-        out.push(length as u8);
-    } else if length <= 0xff {
-        out.extend([0x81, length as u8]);
-    } else {
-        out.extend([0x82, (length >> 8) as u8, length as u8]);
-    }
 }
 
 #[cfg(test)]
@@ -380,19 +339,5 @@ mod tests {
         {
             assert_eq!(base64(input.as_bytes()), output);
         }
-    }
-
-    #[test]
-    fn ecdsa_signatures_become_der() {
-        let mut raw = vec![0u8; 132];
-        raw[1] = 0x01; // r = 0x01…, 65 significant bytes
-        raw[66] = 0x80; // s has its high bit set: a 0x00 is prefixed
-        let der = ecdsa_raw_to_der(&raw).unwrap();
-        assert_eq!(&der[..3], &[0x30, 0x81, 2 + 65 + 2 + 67]);
-        assert_eq!(&der[3..5], &[0x02, 65]);
-        assert_eq!(&der[70..73], &[0x02, 67, 0x00]);
-        let small = ecdsa_raw_to_der(&[0, 0, 0, 5]).unwrap();
-        assert_eq!(small, [0x30, 6, 0x02, 1, 0, 0x02, 1, 5]);
-        assert!(ecdsa_raw_to_der(&[1, 2, 3]).is_none());
     }
 }

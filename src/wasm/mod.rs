@@ -9,6 +9,7 @@ mod errors;
 mod js_json;
 pub mod signer_core;
 pub mod tokens;
+pub mod webhook_signature;
 pub mod webhooks;
 
 /// The allocator: talc rather than Rust's default dlmalloc, 2.3 KB smaller in the gzipped wasm

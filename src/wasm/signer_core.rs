@@ -4,10 +4,11 @@
 
 use super::errors::{invalid_input, to_js};
 use super::js_json::{set, Js};
+use crate::core::ecdsa::raw_to_der;
 use crate::core::error::ClientError;
 use crate::core::signature::{
-    content_digest, ecdsa_raw_to_der, path_and_query, signature_base, signature_header, signature_params, Algorithm, Message, Parameters,
-    SignerOptions, LABEL, VERSION,
+    content_digest, path_and_query, signature_base, signature_header, signature_params, Algorithm, Message, Parameters, SignerOptions,
+    LABEL, VERSION,
 };
 use crate::core::text::{cat, decimal};
 use js_sys::Object;
@@ -89,9 +90,7 @@ impl SignerCore {
     pub fn signature_header(&self, raw: &[u8]) -> Result<String, JsValue> {
         let signature = match self.options.algorithm {
             Algorithm::Ed25519 => raw.to_vec(),
-            Algorithm::EcdsaP521Sha512 => {
-                ecdsa_raw_to_der(raw).ok_or_else(|| signer_error("WebCrypto returned a malformed ECDSA signature"))?
-            }
+            Algorithm::EcdsaP521Sha512 => raw_to_der(raw).ok_or_else(|| signer_error("WebCrypto returned a malformed ECDSA signature"))?,
         };
         Ok(signature_header(&signature))
     }

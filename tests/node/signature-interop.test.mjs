@@ -1,5 +1,6 @@
 // The mock's v15 verifier (--verify-key) against requests signed as Upvest's own signers sign
-// them. The signer is written here from draft-15 with node:crypto (not the package's): it covers
+// them, and the package's webhook verifier against deliveries signed as Upvest signs webhooks
+// (v6). The signer is written here from draft-15 with node:crypto (not the package's): it covers
 // the components given, in the order given, and writes the parameters in the order given; the
 // base's last line is the signature-input member as sent. Upvest's signers differ from each other
 // in just those ways, and the verifier must take them all; and it must refuse what is wrong, saying
@@ -8,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import http from 'node:http';
+import * as api from '../../pkg/node/index.mjs';
 import { withVerifyingMock } from './fixtures.mjs';
 
 const clientId = '363f3305-7ab0-4e82-a158-f9d382ad08b6';
@@ -163,4 +165,82 @@ test('refused with 401, the problem saying which check failed', async () => {
     }
     assert.equal((await send(signed())).status, 200, 'the same request untouched is accepted');
   });
+});
+
+// Webhooks: deliveries signed as the shared spec states Upvest signs them (its "Webhook
+// signatures (v6)"), written here from the spec with node:crypto, not from api/ nor the mock: the
+// body covered by `digest: SHA-256=<base64>`, the base's lines `name: value` with bare names in
+// the order covered, the last `@signature-params: ` and the member as sent, ECDSA P-521 with
+// SHA-512 in DER; the key in a JWKS as GET /auth/verify_keys lists it. What a delivery covers is
+// the spec's inference: @method, @path, @query with a query, content-type, content-length, digest.
+const SPEC_DIGESTS = {
+  '{"hello": "world"}': 'SHA-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=',
+  '{"key": "value"}': 'SHA-256=lyTB4g5uPk1/V+0l+dTvsAblCFkNUoyQ2ll/andcE+U=',
+};
+/** The components of the spec's documented `@signature-params` line, in its order. */
+const DOCUMENTED_WEBHOOK_COMPONENTS = ['@method', '@path', '@query', 'accept', 'authorization', 'content-length', 'content-type', 'digest', 'idempotency-key', 'upvest-client-id'];
+const webhookKey = 'upvest-webhook-key-1';
+
+/** A delivery `{ method, url, headers, body }` signed as Upvest signs webhooks. */
+function signWebhook({ url = '/hooks', body = '{"hello": "world"}', covered, order = ORDERS.docs, privateKey, created = now(), ttl = 60, dsaEncoding = 'der', extraHeaders = {} }) {
+  const headers = {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    digest: `SHA-256=${createHash('sha256').update(body).digest('base64')}`,
+    ...extraHeaders,
+  };
+  const target = new URL(url, 'https://receiver.example');
+  const value = (name) => ({ '@method': 'POST', '@path': target.pathname, '@query': target.search })[name] ?? headers[name];
+  const components = covered ?? ['@method', '@path', ...(target.search ? ['@query'] : []), 'content-type', 'content-length', 'digest'];
+  const all = { keyid: `"${webhookKey}"`, created, expires: created + ttl, nonce: `"${crypto.randomUUID().replaceAll('-', '')}"`, alg: '"ecdsa-p521-sha512"', tag: '"upvest"' };
+  const signatureParams = `(${components.map((c) => `"${c}"`).join(' ')})${order.map((p) => `;${p}=${all[p]}`).join('')}`;
+  const base = [...components.map((c) => `${c}: ${value(c)}`), `@signature-params: ${signatureParams}`].join('\n');
+  const signature = sign('sha512', Buffer.from(base), { key: privateKey, dsaEncoding });
+  return { method: 'POST', url, body, headers: { ...headers, 'signature-input': `sig1=${signatureParams}`, signature: `sig1=:${signature.toString('base64')}:` } };
+}
+
+function webhookSigner() {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-521' });
+  const { kty, crv, x, y } = publicKey.export({ format: 'jwk' });
+  return { privateKey, jwks: { keys: [{ kid: webhookKey, kty, crv, x, y, alg: 'ES512', use: 'sig' }] } };
+}
+
+test("webhooks: the spec's digests, and deliveries in every signer's parameter order, DER or raw, with and without a query, verify", async () => {
+  const { privateKey, jwks } = webhookSigner();
+  const verify = api.createWebhookVerifier({ keys: jwks });
+  for (const [body, digest] of Object.entries(SPEC_DIGESTS)) {
+    const delivery = signWebhook({ body, privateKey });
+    assert.equal(delivery.headers.digest, digest, "the spec's vector");
+    await verify(delivery);
+  }
+  for (const [signer, order] of Object.entries(ORDERS)) {
+    for (const url of ['/hooks', '/upvest/hooks?tenant=acme']) {
+      for (const dsaEncoding of ['der', 'ieee-p1363']) {
+        await verify(signWebhook({ url, order, privateKey, dsaEncoding })).catch((error) => assert.fail(`${signer} ${url} ${dsaEncoding}: ${error.message}`));
+      }
+    }
+  }
+  // The documented @signature-params line's components, with those headers on the delivery.
+  const extraHeaders = { accept: 'application/json', authorization: 'Bearer t', 'idempotency-key': crypto.randomUUID(), 'upvest-client-id': clientId };
+  await verify(signWebhook({ url: '/hooks?a=b', covered: DOCUMENTED_WEBHOOK_COMPONENTS, privateKey, extraHeaders }));
+});
+
+test('webhooks: a delivery not covering what Upvest signs, or not as Upvest signs it, is refused with the check that failed', async () => {
+  const { privateKey, jwks } = webhookSigner();
+  const verify = api.createWebhookVerifier({ keys: jwks });
+  const refusal = (delivery) => verify(delivery).then(() => 'verified', (error) => error.code);
+  const without = (name) => ['@method', '@path', 'content-type', 'content-length', 'digest'].filter((c) => c !== name);
+  for (const name of ['@method', '@path', 'digest']) {
+    assert.equal(await refusal(signWebhook({ covered: without(name), privateKey })), 'not-covered', `without ${name}`);
+  }
+  assert.equal(await refusal(signWebhook({ url: '/hooks?tenant=acme', covered: without(), privateKey })), 'not-covered', 'a query not covered');
+  assert.equal(await refusal(signWebhook({ covered: without('content-type'), privateKey })), 'verified', 'content-type is covered by Upvest, not required');
+  const delivery = signWebhook({ privateKey });
+  assert.equal(await refusal({ ...delivery, body: '{"hello": "World"}' }), 'digest-mismatch');
+  assert.equal(await refusal(signWebhook({ privateKey, created: now() - 600 })), 'expired');
+  const ed25519 = { ...delivery, headers: { ...delivery.headers, 'signature-input': delivery.headers['signature-input'] + ';alg="ed25519"' } };
+  assert.equal(await refusal(ed25519), 'malformed-signature', 'an algorithm Upvest does not sign webhooks with');
+  const quoted = delivery.headers['signature-input'];
+  const requoted = { ...delivery, headers: { ...delivery.headers, 'signature-input': quoted.replace('"content-type"', '"content-type" ') } };
+  assert.equal(await refusal(requoted), 'bad-signature', 'the base repeats the member as sent');
 });

@@ -5,6 +5,7 @@
 // Importing it binds it (js/core.js). (Not a test file.)
 import { bindCore } from '../../js/core.js';
 import { createError, UpvestError, WebhookError } from '../../js/errors.js';
+import { webhookSignature } from './fake-webhook-signature.mjs';
 
 /** What `CallCore.judge` answers, as the driver reads it: generated from api/src/seam.rs. */
 import { DONE_WITH_BODY, DONE_EMPTY, RETRY, REFRESH_TOKEN, FAIL } from '../../js/seam.js';
@@ -40,7 +41,7 @@ function checkProvidedToken(value, nowMs) {
   return { token, usableUntil: nowMs + lifetime / 2 };
 }
 
-bindCore(/** @type {any} */ ({ webhookEvents, checkProvidedToken }));
+bindCore(/** @type {any} */ ({ webhookEvents, checkProvidedToken, webhookSignature }));
 
 /**
  * One verdict of a scripted call, as the core would give it for an attempt.
