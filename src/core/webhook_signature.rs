@@ -228,5 +228,6 @@ pub fn base<'a, 'v>(signed: &Signed<'a>, component: impl Fn(&str) -> Option<&'v 
     Ok(base)
 }
 
-#[cfg(test)]
+// Native only: the tests check signatures with the p521 and sha2 crates, native dev-dependencies.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
