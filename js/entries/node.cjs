@@ -7,9 +7,9 @@
 // bundler that moves the file leaves nothing behind.
 'use strict';
 
-const { initSync } = require('#wasm-glue');
-initSync({ module: require('#wasm-bytes') });
-require('../core.js').bindCore(require('#wasm-glue'));
+const glue = require('#wasm-glue');
+glue.initSync({ module: require('#wasm-bytes') });
+require('../core.js').bindCore(glue);
 // The transport on node:http, in Node only (Bun and Deno, which also read this entry, keep
 // fetch: README, Decisions); the web and Workers entries never import it.
 const nodeHttp = require('../node-http.js');
