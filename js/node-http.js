@@ -15,11 +15,11 @@ import { attemptLimits, emptyResult, failed, Gathered, READ, readHead, SKIP } fr
 export const MAX_SOCKETS = 128;
 export const MAX_FREE_SOCKETS = 64;
 /** How long an idle socket is kept (less when the server's `keep-alive: timeout=` says less). */
-const IDLE_MS = 4000;
+export const IDLE_MS = 4000;
 /** Errors of a kept-alive socket that the server closed as the request went out. */
 const STALE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 /** At most this many such re-sends per attempt. */
-const MAX_STALE_RESENDS = 3;
+export const MAX_STALE_RESENDS = 3;
 const EMPTY = new Uint8Array(0);
 
 // Node's types are not part of this program's (js/tsconfig.json: no `types`): its modules and
@@ -32,7 +32,7 @@ const modules = /** @type {Record<string, any>} */ (Object.create(null));
 const agents = /** @type {Record<string, object>} */ (Object.create(null));
 
 /** @param {string} name */
-function builtin(name) {
+export function builtin(name) {
   return (modules[name] ??= /** @type {any} */ (globalThis).process.getBuiltinModule(name));
 }
 
@@ -43,10 +43,12 @@ function agentFor(protocol) {
   const options = bare({ keepAlive: true, maxSockets: MAX_SOCKETS, maxFreeSockets: MAX_FREE_SOCKETS, timeout: IDLE_MS, scheduling: 'lifo' });
   const agent = new (builtin(protocol === 'https:' ? 'node:https' : 'node:http').Agent)(options);
   // Each socket's listeners are closed to Object.prototype as it is made, before the agent
-  // adds its own (see `closeEvents`).
+  // adds its own (see `closeEvents`). The agent's callback is not passed on: `net` would add it
+  // as a `connect` listener at once, to listeners still open (so a polluted `connect` would be
+  // kept beside it); the agent calls it itself with the socket returned.
   const create = agent.createConnection;
-  agent.createConnection = function (/** @type {unknown[]} */ ...args) {
-    const socket = create.apply(this, args);
+  agent.createConnection = function (/** @type {unknown} */ options) {
+    const socket = create.call(this, options);
     closeEvents(socket);
     return socket;
   };
@@ -179,7 +181,7 @@ export function nodeExchange({ agent }, method, url, headerList, body, timeoutMs
  * prototype, as Node gives every other emitter's.
  * @param {any} emitter
  */
-function closeEvents(emitter) {
+export function closeEvents(emitter) {
   const events = own(emitter, '_events');
   if (typeof events === 'object' && events !== null && Object.getPrototypeOf(events) !== null) Object.setPrototypeOf(events, null);
 }
@@ -189,7 +191,7 @@ function closeEvents(emitter) {
  * does not know (the body is then taken as sent, and found not to be JSON).
  * @param {string | undefined} encoding
  */
-function decoderFor(encoding) {
+export function decoderFor(encoding) {
   const name = encoding?.trim().toLowerCase();
   if (name === undefined || name === 'identity') return undefined;
   const zlib = builtin('node:zlib');
@@ -224,7 +226,7 @@ class RawHeaders {
  * @param {string[]} raw `[name, value, …]` as received
  * @returns {IterableIterator<[string, string]>}
  */
-function headerPairs(raw) {
+export function headerPairs(raw) {
   /** @type {Map<string, string>} */
   const joined = new Map();
   for (let i = 0; i < raw.length; i += 2) {

@@ -52,6 +52,8 @@ if (!/from '\.\/snippets\/[^/']+\/js\/errors\.js'/.test(clientGlue) || !/export 
 // The published version: package/CHANGELOG.md's newest release heading names it
 // (tests/node/package-docs.test.mjs checks that they agree).
 const VERSION = '0.2.0';
+// The undici the workspace tests with (package.json's devDependencies) is the one the package depends on.
+const UNDICI_VERSION = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies.undici;
 
 // Each entry is bundled with the glue and the JS modules into one file: one module to load, and
 // one instance of every error class whichever entry a program reaches.
@@ -97,7 +99,7 @@ function closeHelpersToPollution(file) {
 // Node (CommonJS, and the ESM face over it): the wasm is instantiated on require. The glue's
 // default init (a URL from import.meta.url) is never called here.
 mkdirSync(join(pkg, 'node'), { recursive: true });
-await bundle('node', 'index.cjs', 'node.cjs', { platform: 'node', format: 'cjs', define: { 'import.meta.url': 'undefined' } });
+await bundle('node', 'index.cjs', 'node.cjs', { platform: 'node', format: 'cjs', define: { 'import.meta.url': 'undefined' }, external: ['undici'] });
 writeFileSync(join(pkg, 'node/index.mjs'), banner + readFileSync(join(root, 'js/entries/node.mjs'), 'utf8'));
 // Browsers and bundlers, and Cloudflare Workers (the `workerd` condition).
 await bundle('web', 'index.js', 'web.js', { platform: 'browser', format: 'esm' });
@@ -163,6 +165,9 @@ const manifest = {
   bugs: { url: `${REPOSITORY}/issues` },
   type: 'module',
   engines: { node: '>=20.19' },
+  // The Node transport (js/node-dispatch.js) requires two of undici's own files, so one exact
+  // version: a new one is taken only with the transport's tests run on it.
+  dependencies: { undici: UNDICI_VERSION },
   // The `tracer` option takes an OpenTelemetry Tracer; the package never imports the API (it
   // reads the tracer by its methods), so it is optional, and only states the versions it fits.
   // `upvest-account-groups/bullmq` works on the caller's BullMQ queue (tested with 5 and 6).

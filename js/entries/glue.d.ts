@@ -37,3 +37,15 @@ declare module '*.wasm' {
   const module: WebAssembly.Module;
   export default module;
 }
+
+/** undici's connection pool and client, which the Node transport (js/node-dispatch.js) dispatches
+ * on. Required by file: the package's main export would load all of undici (fetch, WebSocket,
+ * caches), about three times as long. */
+declare module 'undici/lib/dispatcher/pool.js' {
+  const Pool: import('../node-dispatch.js').Undici['Pool'];
+  export = Pool;
+}
+declare module 'undici/lib/dispatcher/client.js' {
+  const Client: import('../node-dispatch.js').Undici['Client'];
+  export = Client;
+}

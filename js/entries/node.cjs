@@ -10,9 +10,12 @@
 const glue = require('#wasm-glue');
 glue.initSync({ module: require('#wasm-bytes') });
 require('../core.js').bindCore(glue);
-// The transport on node:http, in Node only (Bun and Deno, which also read this entry, keep
-// fetch: README, Decisions); the web and Workers entries never import it.
-const nodeHttp = require('../node-http.js');
-if (nodeHttp.isNode()) require('../runtime.js').bindDefaultExchange(nodeHttp.nodeExchange);
+// The Node transport, in Node only (Bun and Deno, which also read this entry, keep fetch:
+// README, Decisions); the web and Workers entries never import it. undici (a dependency,
+// pinned) is required on the first request, not here: loading it costs 20-30 ms.
+if (require('../node-http.js').isNode()) {
+  const load = () => ({ Pool: require('undici/lib/dispatcher/pool.js'), Client: require('undici/lib/dispatcher/client.js') });
+  require('../runtime.js').bindDefaultExchange(require('../node-dispatch.js').nodeDefaultExchange(load));
+}
 // Own values, not getters: what a caller destructures or spreads is the export itself.
 module.exports = { ...require('../index.js') };

@@ -30,8 +30,8 @@ if (MEMORY_ROW) {
     }
   };
 }
-// Over node:http, or over fetch with UPVEST_TRANSPORT=fetch (tests/node/fetch-transport.test.mjs).
-const api = await import((await import('./fetch-package.mjs')).packageUrl);
+// Over undici (the default), or over node:http or fetch with UPVEST_TRANSPORT (tests/node/other-transports.test.mjs).
+const api = await import((await import('./transport-package.mjs')).packageUrl);
 const wasmMemoryBytes = () => instances.reduce((sum, instance) => sum + (instance.exports.memory?.buffer.byteLength ?? 0), 0);
 
 const clientId = '363f3305-7ab0-4e82-a158-f9d382ad08b6';

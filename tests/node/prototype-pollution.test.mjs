@@ -26,7 +26,7 @@ const wasmSources = ['src', 'api/src', 'quick-check/src'].flatMap((dir) =>
 
 /** Members the platform reads from what the package hands it, which the package's own text need
  * not spell: fetch's `RequestInit` (Node's fetch reads `dispatcher` from it), listener options,
- * `TextDecoder` options, `KeyObject#export`'s `format` and `type`, and a JWK's members for
+ * `TextDecoder` options, `KeyObject#export`'s `format` and `type`, undici's options, and a JWK's members for
  * `importKey`. (Not `passphrase` or `cipher`: the package hands `export` options without a
  * prototype, but Node 20's WebCrypto `importKey` reads them from options it makes itself.) */
 const PLATFORM_READS = [
@@ -34,6 +34,9 @@ const PLATFORM_READS = [
   'capture', 'passive', 'once', 'signal',
   'fatal', 'ignoreBOM',
   'format', 'type',
+  // undici's, read from option objects it makes itself (js/node-dispatch.js sends over node:http
+  // in a polluted process).
+  'interceptors', 'factory', 'socketPath', 'lookup', 'tls', 'maxHeaderSize', 'clientTtl',
   'd', 'ext', 'key_ops', 'use', 'alg', 'kty', 'crv', 'x', 'y',
 ];
 

@@ -10,7 +10,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { packageUrl, transport } from './fetch-package.mjs';
+import { packageUrl, transport } from './transport-package.mjs';
 
 const root = new URL('../../', import.meta.url);
 const readme = readFileSync(new URL('package/README.md', root), 'utf8');

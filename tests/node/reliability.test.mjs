@@ -1,10 +1,10 @@
 // The shared reliability cases (tests/shared/reliability-cases.mjs) in Node, plus what only Node
-// can set up: a redirecting server on loopback. Over node:http, and over fetch with
-// UPVEST_TRANSPORT=fetch (tests/node/fetch-transport.test.mjs).
+// can set up: a redirecting server on loopback. Over undici (the default), and over node:http or
+// fetch with UPVEST_TRANSPORT (tests/node/other-transports.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { packageUrl } from './fetch-package.mjs';
+import { packageUrl } from './transport-package.mjs';
 import { reliabilityCases } from '../shared/reliability-cases.mjs';
 
 const api = await import(packageUrl);

@@ -1,5 +1,6 @@
-// What the transport itself guarantees, on both transports Node can use: node:http (the default
-// when no fetch is given) and Node's fetch (`fetch: globalThis.fetch`). A raw loopback server
+// What the transport itself guarantees, on each transport Node can use: undici's dispatcher
+// (the default when neither fetch nor agent is given), node:http (with an `agent`) and Node's
+// fetch (`fetch: globalThis.fetch`). A raw loopback server
 // (node:net) that can close a kept-alive connection as a request arrives, never answer, or
 // refuse; a loopback HTTPS server with a certificate made here (openssl, at run time). Each
 // case runs once per transport, with the same assertions unless a line says otherwise.
@@ -7,6 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -86,13 +88,20 @@ after(async () => {
   rmSync(certDir, { recursive: true, force: true });
 });
 
+// node:http is the transport of a client given an `agent`: one for each protocol here.
+const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
+after(() => Object.values(agents).forEach((agent) => agent.destroy()));
 const transports = {
-  'node:http': {},
-  fetch: { fetch: globalThis.fetch },
+  undici: () => ({}),
+  'node:http': (baseUrl) => ({ agent: agents[new URL(baseUrl).protocol] }),
+  fetch: () => ({ fetch: globalThis.fetch }),
 };
 
 for (const [name, transport] of Object.entries(transports)) {
-  const client = (options = {}) => new api.AccountGroups({ baseUrl: server.url, clientId, accessToken: 't', retryBaseDelayMs: 10, ...transport, ...options });
+  const client = (options = {}) => {
+    const baseUrl = options.baseUrl ?? server.url;
+    return new api.AccountGroups({ baseUrl, clientId, accessToken: 't', retryBaseDelayMs: 10, ...transport(baseUrl), ...options });
+  };
 
   // The keep-alive race: the server closes an idle connection just as the next request goes out
   // on it. Here it closes the connection when that request arrives (the first on the connection
@@ -132,6 +141,25 @@ for (const [name, transport] of Object.entries(transports)) {
     assert.ok(error instanceof api.NetworkError, String(error));
     assert.equal(server.requests.filter((r) => r.method === 'DELETE').length, 1);
   });
+
+  if (name === 'undici') {
+    // undici's pool may send the next request on another of its connections, so the race is
+    // met by sending until one request went out on a kept-alive connection.
+    test(`${name}: with maxRetries 0, GETs and a create that meet a kept-alive connection closing are sent again on a fresh one`, async () => {
+      server.reset(closesKeptAlive);
+      const c = client({ maxRetries: 0 });
+      for (let i = 0; i < 6; i += 1) assert.equal((await c.get(groupId)).id, groupId);
+      const raced = server.requests.filter((r) => r.onConnection > 1);
+      assert.ok(raced.length >= 1, 'a request went out on a kept-alive connection, which the server closed');
+      assert.equal(server.requests.length, 6 + raced.length, 'each one that met it was sent once more');
+      server.reset((request, socket) => (request.method === 'POST' && request.onConnection !== 1 ? socket.destroy() : socket.write(ok())));
+      for (let i = 0; i < 4; i += 1) assert.equal((await c.create({ user_id: group.users[0].id, type: 'PERSONAL' })).id, groupId);
+      const posts = server.requests.filter((r) => r.method === 'POST');
+      assert.ok(posts.some((p) => p.onConnection > 1), 'a create met a kept-alive connection closing');
+      const keys = new Set(posts.map((p) => p.headers['idempotency-key']));
+      assert.equal(keys.size, 4, 'a create sent again kept its idempotency key');
+    });
+  }
 
   if (name === 'node:http') {
     // What node:http adds: the request is sent again at once, on a fresh connection, within the
@@ -242,7 +270,7 @@ test('the agent option is refused with a fetch, and when it is no Agent', () => 
   agent.destroy();
 });
 
-test('node:http: an attempt makes no AbortController or AbortSignal', async () => {
+test('undici: an attempt makes no AbortController or AbortSignal', async () => {
   server.reset((request, socket) => socket.write(ok()));
   const c = new api.AccountGroups({ baseUrl: server.url, clientId, accessToken: 't' });
   await c.get(groupId);

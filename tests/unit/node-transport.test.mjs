@@ -6,6 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import { nodeDefaultExchange } from '../../js/node-dispatch.js';
 import { nodeExchange } from '../../js/node-http.js';
 
 /** What the server was asked, by path. */
@@ -71,13 +73,23 @@ after(() => {
 
 const wantsJson = (status, contentType) => contentType?.includes('json') ?? false;
 
+// The two Node transports: node:http (a client given an `agent`), and undici's dispatcher (the
+// default), loaded as the Node entry loads it.
+const require = createRequire(import.meta.url);
+const undiciExchange = nodeDefaultExchange(() => ({ Pool: require('undici/lib/dispatcher/pool.js'), Client: require('undici/lib/dispatcher/client.js') }));
+const transports = {
+  'node:http': (...args) => nodeExchange({ fetch: undefined, agent }, ...args),
+  undici: (...args) => undiciExchange({ fetch: undefined, agent: undefined }, ...args),
+};
+
+for (const [name, exchange] of Object.entries(transports)) {
 /** One exchange to `path` with the usual arguments, less what `more` changes. */
 const attempt = (path, more = {}) => {
   const { timeoutMs = 2000, signal, maxBytes = 64 * 1024, method = 'POST', body = '{"a":1}', headers = ['authorization', 'Bearer t', 'idempotency-key', 'k1'] } = more;
-  return nodeExchange({ fetch: undefined, agent }, method, `${base}${path}`, headers, body, timeoutMs, signal, maxBytes, wantsJson);
+  return exchange(method, `${base}${path}`, headers, body, timeoutMs, signal, maxBytes, wantsJson);
 };
 
-test("the request as the transport sends it; the response's head, body and headers (repeated ones joined)", async () => {
+test(`${name}: ` + "the request as the transport sends it; the response's head, body and headers (repeated ones joined)", async () => {
   const result = await attempt('/echo');
   assert.deepEqual([result.failure, result.status, result.requestId, result.contentType, result.retryAfter], ['', 200, 'r-echo', 'application/json', '2']);
   const echoed = JSON.parse(new TextDecoder().decode(result.body));
@@ -86,13 +98,13 @@ test("the request as the transport sends it; the response's head, body and heade
   assert.deepEqual([headers['x-many'], headers['upvest-request-id']], ['a, b', 'r-echo'], 'by lower-case name, repeated ones joined');
 });
 
-test('a 3xx is reported, not followed', async () => {
+test(`${name}: ` + 'a 3xx is reported, not followed', async () => {
   hits.clear();
   const result = await attempt('/redirect', { method: 'GET', body: undefined });
   assert.deepEqual([result.failure, result.status, hits.get('/redirect'), hits.get('/echo')], ['', 302, 1, undefined]);
 });
 
-test('the time limit: a server that never answers is a timeout after timeoutMs', async () => {
+test(`${name}: ` + 'the time limit: a server that never answers is a timeout after timeoutMs', async () => {
   const started = performance.now();
   const result = await attempt('/hang', { timeoutMs: 80 });
   const took = performance.now() - started;
@@ -100,7 +112,7 @@ test('the time limit: a server that never answers is a timeout after timeoutMs',
   assert.ok(took >= 75 && took < 1000, `took ${took} ms`);
 });
 
-test('maxResponseBytes: an endless body is too-large as it arrives, and its connection closed', async () => {
+test(`${name}: ` + 'maxResponseBytes: an endless body is too-large as it arrives, and its connection closed', async () => {
   endlessWritten = 0;
   const result = await attempt('/endless', { maxBytes: 64 * 1024, timeoutMs: 5000 });
   assert.deepEqual([result.failure, result.status], ['too-large', 200]);
@@ -111,7 +123,7 @@ test('maxResponseBytes: an endless body is too-large as it arrives, and its conn
   assert.equal(endlessWritten, written, 'nothing more is sent after the transport gave up');
 });
 
-test('maxResponseBytes: a larger declared length is too-large at once; the limit counts decoded bytes', async () => {
+test(`${name}: ` + 'maxResponseBytes: a larger declared length is too-large at once; the limit counts decoded bytes', async () => {
   const declared = await attempt('/declared-large', { maxBytes: 1000, timeoutMs: 5000 });
   assert.deepEqual([declared.failure, declared.status], ['too-large', 200]);
   // About 20 kB once decoded, much less on the wire.
@@ -121,18 +133,18 @@ test('maxResponseBytes: a larger declared length is too-large at once; the limit
   assert.deepEqual([decoded.failure, JSON.parse(new TextDecoder().decode(decoded.body)).pad.length], ['', 20_000]);
 });
 
-test('a body cut short is a network failure', async () => {
+test(`${name}: ` + 'a body cut short is a network failure', async () => {
   const result = await attempt('/cut-short');
   assert.deepEqual([result.failure, result.status], ['network', 200]);
   assert.ok(result.error instanceof Error, String(result.error));
 });
 
-test('a body the core does not want is not read: empty, whatever it held', async () => {
+test(`${name}: ` + 'a body the core does not want is not read: empty, whatever it held', async () => {
   const result = await attempt('/unwanted');
   assert.deepEqual([result.failure, result.status, result.body.length], ['', 503, 0]);
 });
 
-test("the caller's abort: before the attempt nothing is sent; during it, 'aborted' with the caller's reason", async () => {
+test(`${name}: ` + "the caller's abort: before the attempt nothing is sent; during it, 'aborted' with the caller's reason", async () => {
   hits.clear();
   const before = await attempt('/hang', { signal: AbortSignal.abort('early') });
   assert.deepEqual([before.failure, before.error, hits.get('/hang')], ['aborted', 'early', undefined]);
@@ -143,7 +155,8 @@ test("the caller's abort: before the attempt nothing is sent; during it, 'aborte
   assert.deepEqual([result.failure, result.error, hits.get('/hang')], ['aborted', 'late', 1]);
 });
 
-test('a request node:http refuses to send (a header with a newline) is a network failure, nothing sent', async () => {
+test(`${name}: ` + 'a request the transport refuses to send (a header with a newline) is a network failure, nothing sent', async () => {
   const result = await attempt('/echo', { headers: ['x-bad', 'a\nb'] });
   assert.equal(result.failure, 'network');
 });
+}
