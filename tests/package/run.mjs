@@ -105,8 +105,11 @@ try {
     return run('esm.mjs');
   });
 
-  await check('(b) CJS require: create, get, instanceof ProblemError', async () => {
-    writeFileSync(join(project, 'cjs.cjs'), `(async () => {\n${USAGE("const { AccountGroups, ProblemError } = require('upvest-account-groups');")}\n})().catch((e) => { console.error(e); process.exit(1); });`);
+  await check('(b) CJS require: create, get, instanceof ProblemError; sent through undici, installed as its dependency', async () => {
+    // The Node transport requires undici's pool on the first request, from the project's
+    // node_modules; had it failed, the client would have fallen back to node:http.
+    const sentThroughUndici = `if (!Object.keys(require.cache).some((file) => file.endsWith(require('node:path').join('node_modules', 'undici', 'lib', 'dispatcher', 'pool.js')))) throw new Error('undici was not loaded');`;
+    writeFileSync(join(project, 'cjs.cjs'), `(async () => {\n${USAGE("const { AccountGroups, ProblemError } = require('upvest-account-groups');")}\n${sentThroughUndici}\n})().catch((e) => { console.error(e); process.exit(1); });`);
     return run('cjs.cjs');
   });
 
