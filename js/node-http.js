@@ -146,7 +146,8 @@ export function nodeExchange({ agent }, method, url, headerList, body, timeoutMs
       }
       const decoder = decoderFor(header('content-encoding'));
       const source = decoder ? response.pipe(decoder) : response;
-      const gathered = new Gathered(maxBytes);
+      // A compressed body's declared length is not its decoded one.
+      const gathered = new Gathered(maxBytes, decoder ? undefined : Number(header('content-length') ?? NaN));
       source.on('data', (/** @type {Uint8Array} */ chunk) => {
         if (settled || gathered.add(chunk)) return;
         sent.destroy();
