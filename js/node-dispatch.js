@@ -13,7 +13,7 @@
 
 import { bare, own } from './members.js';
 import { builtin, closeEvents, decoderFor, headerPairs, IDLE_MS, MAX_SOCKETS, MAX_STALE_RESENDS, nodeExchange } from './node-http.js';
-import { attemptLimits, emptyResult, failed, Gathered, READ, readHead, SKIP } from './runtime.js';
+import { attemptOutcome, emptyResult, failed, Gathered, READ, readHead, SKIP } from './runtime.js';
 
 /** How long a new connection may take to open (and its TLS handshake to end). */
 const CONNECT_MS = 10_000;
@@ -159,7 +159,6 @@ function dispatchExchange(pools, ...args) {
   const pool = pools.for(origin);
   return new Promise((resolve) => {
     let resends = 0;
-    let settled = false;
     /** The attempt's request in flight: undici's abort for it, once it has one. */
     /** @type {((reason: Error) => void) | undefined} */
     let abort;
@@ -170,19 +169,11 @@ function dispatchExchange(pools, ...args) {
       if (abort) abort(reason);
       else stopped = reason;
     };
-    const limits = attemptLimits(timeoutMs, caller, (reason) => {
+    // Failed first: undici reports an abort to `onError` at once.
+    const { settled, settle, fail, timedOut } = attemptOutcome(result, timeoutMs, caller, resolve, (reason) => {
       fail(reason);
       stop(/** @type {Error} */ (reason));
     });
-    /** @param {import('./runtime.js').AttemptResult} outcome */
-    const settle = (outcome) => {
-      if (settled) return;
-      settled = true;
-      limits.clear();
-      resolve(outcome);
-    };
-    /** @param {unknown} error */
-    const fail = (error) => settle(failed(result, caller, limits.timedOut(), error));
     const send = () => {
       let responded = false;
       /** @type {Gathered | undefined} */
@@ -222,10 +213,10 @@ function dispatchExchange(pools, ...args) {
           if (decoder) {
             const decoding = decoder;
             decoding.on('data', (/** @type {Uint8Array} */ chunk) => {
-              if (!settled && !gathered?.add(chunk)) tooLarge();
+              if (!settled() && !gathered?.add(chunk)) tooLarge();
             });
             decoding.on('end', () => {
-              if (settled || !gathered) return;
+              if (settled() || !gathered) return;
               result.body = gathered.bytes();
               settle(result);
             });
@@ -237,13 +228,13 @@ function dispatchExchange(pools, ...args) {
           return true;
         },
         onData(/** @type {Uint8Array} */ chunk) {
-          if (settled || !gathered) return true;
+          if (settled() || !gathered) return true;
           if (decoder) decoder.write(chunk);
           else if (!gathered.add(chunk)) tooLarge();
           return true;
         },
         onComplete() {
-          if (settled || !gathered) return;
+          if (settled() || !gathered) return;
           if (decoder) decoder.end();
           else {
             result.body = gathered.bytes();
@@ -251,12 +242,12 @@ function dispatchExchange(pools, ...args) {
           }
         },
         onError(/** @type {unknown} */ error) {
-          if (settled) return;
+          if (settled()) return;
           const code = own(error, 'code');
           abort = undefined;
           // A connection that had read a response before (a kept-alive one), as undici reports it.
           const reused = Number(own(own(error, 'socket'), 'bytesRead')) > 0;
-          if (!responded && reused && safe && typeof code === 'string' && CLOSED_EARLY.has(code) && resends < MAX_STALE_RESENDS && !limits.timedOut() && !caller?.aborted) {
+          if (!responded && reused && safe && typeof code === 'string' && CLOSED_EARLY.has(code) && resends < MAX_STALE_RESENDS && !timedOut() && !caller?.aborted) {
             resends += 1;
             send();
           } else fail(error);

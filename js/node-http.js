@@ -9,7 +9,7 @@
 // where that is safe.
 
 import { bare, own } from './members.js';
-import { attemptLimits, emptyResult, failed, Gathered, READ, readHead, SKIP } from './runtime.js';
+import { attemptOutcome, emptyResult, failed, Gathered, READ, readHead, SKIP } from './runtime.js';
 
 /** Sockets per host and idle sockets kept per host, for the agents made here. */
 export const MAX_SOCKETS = 128;
@@ -89,17 +89,7 @@ export function nodeExchange({ agent }, method, url, headerList, body, timeoutMs
     /** @type {any} the request in flight (node:http's ClientRequest) */
     let request;
     let resends = 0;
-    let settled = false;
-    const limits = attemptLimits(timeoutMs, caller, (reason) => request.destroy(/** @type {Error} */ (reason)));
-    /** @param {import('./runtime.js').AttemptResult} outcome */
-    const settle = (outcome) => {
-      if (settled) return;
-      settled = true;
-      limits.clear();
-      resolve(outcome);
-    };
-    /** @param {unknown} error */
-    const fail = (error) => settle(failed(result, caller, limits.timedOut(), error));
+    const { settled, settle, fail, timedOut } = attemptOutcome(result, timeoutMs, caller, resolve, (reason) => request.destroy(/** @type {Error} */ (reason)));
     const send = () => {
       /** The response, once its head arrived. @type {any} */
       let responded = { complete: false };
@@ -115,9 +105,9 @@ export function nodeExchange({ agent }, method, url, headerList, body, timeoutMs
       request.on('error', (/** @type {unknown} */ error) => {
         // After a whole response, what the socket does (bytes past a `content-length` on a
         // closing connection, say) changes nothing: the body is read to its end.
-        if (settled || responded.complete) return;
+        if (settled() || responded.complete) return;
         const code = own(error, 'code');
-        if (responded.statusCode === undefined && request.reusedSocket && safe && typeof code === 'string' && STALE.has(code) && resends < MAX_STALE_RESENDS && !limits.timedOut() && !caller?.aborted) {
+        if (responded.statusCode === undefined && request.reusedSocket && safe && typeof code === 'string' && STALE.has(code) && resends < MAX_STALE_RESENDS && !timedOut() && !caller?.aborted) {
           resends += 1;
           send();
         } else fail(error);
@@ -149,13 +139,13 @@ export function nodeExchange({ agent }, method, url, headerList, body, timeoutMs
       // A compressed body's declared length is not its decoded one.
       const gathered = new Gathered(maxBytes, decoder ? undefined : Number(header('content-length') ?? NaN));
       source.on('data', (/** @type {Uint8Array} */ chunk) => {
-        if (settled || gathered.add(chunk)) return;
+        if (settled() || gathered.add(chunk)) return;
         sent.destroy();
         result.failure = 'too-large';
         settle(result);
       });
       source.on('end', () => {
-        if (settled) return;
+        if (settled()) return;
         result.body = gathered.bytes();
         settle(result);
       });

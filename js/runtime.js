@@ -91,6 +91,37 @@ export function attemptLimits(timeoutMs, caller, stop) {
   };
 }
 
+/**
+ * An attempt's one outcome, for a transport that settles it from events: `settle` resolves it
+ * once (and ends the limits), `fail` names a failure by `failed`'s rule; `stop(reason)` is called
+ * when `timeoutMs` passes or the caller's signal aborts (see `attemptLimits`).
+ * @param {AttemptResult} result
+ * @param {number} timeoutMs
+ * @param {AbortSignal | undefined} caller
+ * @param {(outcome: AttemptResult) => void} resolve
+ * @param {(reason: unknown) => void} stop
+ */
+export function attemptOutcome(result, timeoutMs, caller, resolve, stop) {
+  let settled = false;
+  const limits = attemptLimits(timeoutMs, caller, stop);
+  const outcome = {
+    settled: () => settled,
+    timedOut: () => limits.timedOut(),
+    /** @param {AttemptResult} value */
+    settle(value) {
+      if (settled) return;
+      settled = true;
+      limits.clear();
+      resolve(value);
+    },
+    /** @param {unknown} error */
+    fail(error) {
+      outcome.settle(failed(result, caller, limits.timedOut(), error));
+    },
+  };
+  return outcome;
+}
+
 /** What to do with a response's body, given its head. */
 export const SKIP = 0;
 export const TOO_LARGE = 1;
