@@ -1,7 +1,8 @@
 // Two builds of the package in one process, taking turns round by round, over the loopback
 // bench server (bench/server.mjs) on the default transport: `get` sequential, 64 in flight, and
 // iterating. For before-and-after figures of per-call work, where full runs vary too much.
-// Usage: node bench/paired-http.mjs <pkg dir A> <pkg dir B> [rounds] [rows: get,cpu,flight,iterate]
+// Usage: node bench/paired-http.mjs <pkg dir A> <pkg dir B> [rounds] [rows: get,cpu,flight,iterate,page,iterate-cpu]
+// (A build outside this repository must find undici: link a node_modules beside it.)
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -53,6 +54,21 @@ const work = {
     await Promise.all(Array.from({ length: 64 }, worker));
     return total / ((now() - t) / 1000);
   },
+  // This process's CPU time a page of 1000 groups, and iterating 20,000 (as cpu above).
+  page: async (c) => {
+    const since = process.cpuUsage();
+    for (let i = 0; i < 20; i += 1) await c.list({ offset: 0, limit: 1000 });
+    return cpuMicros(since) / 1000 / 20;
+  },
+  'iterate-cpu': async (c) => {
+    const since = process.cpuUsage();
+    let seen = 0;
+    for await (const g of c.iterate({ pageSize: 1000 })) {
+      seen += g.id ? 1 : 0;
+      if (seen === 20_000) break;
+    }
+    return cpuMicros(since) / 1000;
+  },
   iterate: async (c) => {
     const t = now();
     let seen = 0;
@@ -76,7 +92,7 @@ try {
       }
     }
     const [a, b] = [median(times.A), median(times.B)];
-    const unit = { get: 'µs/call', cpu: 'CPU µs/call', flight: 'calls/s', iterate: 'ms for 50,000' }[row];
+    const unit = { get: 'µs/call', cpu: 'CPU µs/call', flight: 'calls/s', iterate: 'ms for 50,000', page: 'CPU ms/page', 'iterate-cpu': 'CPU ms for 20,000' }[row];
     console.log(`${row}: A ${a.toFixed(1)} B ${b.toFixed(1)} ${unit}  B/A ${(b / a).toFixed(3)}  (median of ${rounds})`);
   }
 } finally {
