@@ -207,9 +207,8 @@ function dispatchExchange(pools, ...args) {
             if (fields['content-length'] !== '0' && status !== 204 && status !== 304) stop(new Error('the body is not read'));
             return true;
           }
+          gathered = new Gathered(maxBytes);
           decoder = decoderFor(fields['content-encoding']);
-          // A compressed body's declared length is not its decoded one.
-          gathered = new Gathered(maxBytes, decoder ? undefined : Number(fields['content-length'] ?? NaN));
           if (decoder) {
             const decoding = decoder;
             decoding.on('data', (/** @type {Uint8Array} */ chunk) => {

@@ -136,8 +136,7 @@ export function nodeExchange({ agent }, method, url, headerList, body, timeoutMs
       }
       const decoder = decoderFor(header('content-encoding'));
       const source = decoder ? response.pipe(decoder) : response;
-      // A compressed body's declared length is not its decoded one.
-      const gathered = new Gathered(maxBytes, decoder ? undefined : Number(header('content-length') ?? NaN));
+      const gathered = new Gathered(maxBytes);
       source.on('data', (/** @type {Uint8Array} */ chunk) => {
         if (settled() || gathered.add(chunk)) return;
         sent.destroy();

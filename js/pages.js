@@ -60,24 +60,19 @@ export function pages(open) {
       // iteration (a ResponseError), and is told how much of it was yielded before.
       /** @type {{ id: string }[]} */
       const groups = body.data;
-      // One pass, one lookup a group (`add`, then whether the set grew): the groups not yielded
-      // before, remembered now (should the core refuse the page, the iteration ends and the
-      // memory with it). The repeated ones are usually the page's first (the overlap): then the
-      // page itself is handed out from the first new one, without a copy.
-      let repeated = 0;
-      let from = 0;
-      /** @type {unknown[] | undefined} the new groups, when a repeated one follows a new one */
-      let fresh;
-      for (let i = 0; i < groups.length; i += 1) {
-        const group = groups[i];
-        const before = yielded.size;
-        if (yielded.add(group.id).size !== before) fresh?.push(group);
-        else if (repeated++ === i) from = i + 1;
-        else fresh ??= groups.slice(from, i);
+      // One pass, one lookup a group: the groups not yielded before, remembered now (should the
+      // core refuse the page, the iteration ends and the memory with it).
+      /** @type {unknown[]} */
+      const fresh = [];
+      for (const group of groups) {
+        const { id } = group;
+        if (yielded.has(id)) continue;
+        yielded.add(id);
+        fresh.push(group);
       }
-      source.pager.advance(body.meta.offset, groups.length, body.meta.total_count, repeated, body.lastResponse.requestId);
-      page = fresh ?? groups;
-      index = fresh ? 0 : from;
+      source.pager.advance(body.meta.offset, groups.length, body.meta.total_count, groups.length - fresh.length, body.lastResponse.requestId);
+      page = fresh;
+      index = 0;
     }
   };
 

@@ -149,46 +149,29 @@ export function readHead(result, status, header, maxBytes, wantsBody) {
 
 /** A body's chunks, gathered up to a limit. */
 export class Gathered {
-  /**
-   * @param {number} maxBytes
-   * @param {number} [declared] the body's declared length (its content-length, within the
-   *   limit): the chunks are then copied into one array as they arrive, so that none is kept and
-   *   nothing is joined at the end (the copying overlaps the wait for the rest)
-   */
-  constructor(maxBytes, declared) {
+  /** @param {number} maxBytes */
+  constructor(maxBytes) {
     this.maxBytes = maxBytes;
     this.length = 0;
     /** @type {Uint8Array[]} */
     this.chunks = [];
-    /** @type {Uint8Array | undefined} */
-    this.whole = declared !== undefined && Number.isSafeInteger(declared) && declared > 0 && declared <= maxBytes ? new Uint8Array(declared) : undefined;
   }
 
   /** Adds a chunk; false (and nothing kept) once the body is past the limit.
    * @param {Uint8Array} chunk */
   add(chunk) {
-    const at = this.length;
     this.length += chunk.length;
     if (this.length > this.maxBytes) {
       this.chunks = [];
-      this.whole = undefined;
       return false;
     }
-    const { whole } = this;
-    if (whole !== undefined && this.length <= whole.length) whole.set(chunk, at);
-    else {
-      // More than declared (the connection then fails): kept as chunks from here.
-      if (whole !== undefined) this.chunks.push(whole.subarray(0, at));
-      this.whole = undefined;
-      this.chunks.push(chunk);
-    }
+    this.chunks.push(chunk);
     return true;
   }
 
   /** The body, one array. */
   bytes() {
-    const { chunks, whole } = this;
-    if (whole !== undefined) return this.length === whole.length ? whole : whole.subarray(0, this.length);
+    const { chunks } = this;
     if (chunks.length === 1) return chunks[0];
     const bytes = new Uint8Array(this.length);
     let offset = 0;

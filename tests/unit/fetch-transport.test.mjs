@@ -142,24 +142,6 @@ test('readHead and Gathered, the rules both transports share', () => {
   assert.deepEqual(gathered.chunks, [], 'nothing kept past the limit');
 });
 
-test('Gathered with a declared length: one array filled as chunks arrive; more than declared, or past the limit, as without', () => {
-  const declared = new Gathered(10, 5);
-  const whole = declared.whole;
-  assert.equal(declared.add(new Uint8Array([1, 2])), true);
-  assert.equal(declared.add(new Uint8Array([3, 4, 5])), true);
-  assert.equal(declared.bytes(), whole, 'the array made for the declared length, no chunk kept');
-  assert.deepEqual([...declared.bytes()], [1, 2, 3, 4, 5]);
-  assert.deepEqual(declared.chunks, []);
-  const longer = new Gathered(10, 3);
-  for (const chunk of [[1, 2], [3, 4], [5]]) assert.equal(longer.add(new Uint8Array(chunk)), true);
-  assert.deepEqual([...longer.bytes()], [1, 2, 3, 4, 5], 'a body longer than declared is kept whole');
-  const over = new Gathered(4, 4);
-  assert.equal(over.add(new Uint8Array([1, 2, 3])), true);
-  assert.equal(over.add(new Uint8Array([4, 5])), false);
-  assert.deepEqual([over.chunks, over.whole], [[], undefined], 'nothing kept past the limit');
-  for (const length of [0, -1, 1.5, NaN, 11, 2 ** 60]) assert.equal(new Gathered(10, length).whole, undefined, `no array made for a declared ${length}`);
-});
-
 test('settleFirst and sleep: bounded by a signal and a time, a throwing thenable a rejection', async (t) => {
   const timers = fakeClock(t);
   const late = settleFirst(new Promise(() => {}), undefined, 40, () => 'timed out');
