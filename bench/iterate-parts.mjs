@@ -1,0 +1,61 @@
+// Where iterating's time goes beyond the pages it reads (README, Benchmark): 20,000 groups from
+// the bench server (bench/server.mjs, started here on 127.0.0.1 and stopped), five ways, taking
+// turns, in one process: `list` 20 pages of 1000 in a plain loop; the pages `iterate` reads (each
+// after the first starts 10 groups back, and a page holds at most 1000, so 21 of them); those
+// pages with each group's id checked in a `Set` per page, and in one `Set` for the whole walk
+// (what `iterate` remembers); and `iterate` itself (`for await`). Medians of 15 rounds of this
+// process's CPU and of wall time, in ms.
+// Usage: node --expose-gc bench/iterate-parts.mjs [pkg dir, default pkg/]
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const TOTAL = 20_000;
+const OVERLAP = 10;
+const api = await import(pathToFileURL(resolve(process.argv[2] ?? fileURLToPath(new URL('../pkg', import.meta.url)), 'node/index.mjs')).href);
+const server = spawn(process.execPath, [fileURLToPath(new URL('server.mjs', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+try {
+  const baseUrl = (await new Promise((done) => createInterface({ input: server.stdout }).once('line', done))).replace('listening on ', '');
+  const client = new api.AccountGroups({ baseUrl, clientId: '363f3305-7ab0-4e82-a158-f9d382ad08b6', accessToken: 't', maxRetries: 0 });
+  let seen = 0;
+  /** The pages `iterate` reads, each handed to `use`. */
+  const overlapping = async (use) => {
+    for (let offset = 0; offset < TOTAL; offset += 1000 - OVERLAP) use((await client.list({ offset: Math.max(0, offset - OVERLAP), limit: 1000 })).data);
+  };
+  const ways = {
+    'list, 20 pages': async () => {
+      for (let offset = 0; offset < TOTAL; offset += 1000) for (const group of (await client.list({ offset, limit: 1000 })).data) seen += group.id.length;
+    },
+    'list, the 21 pages iterate reads': () => overlapping((groups) => groups.forEach((group) => (seen += group.id.length))),
+    '… with a Set a page': () => overlapping((groups) => {
+      const ids = new Set();
+      for (const group of groups) if (ids.add(group.id).size > 0) seen += 1;
+    }),
+    '… with one Set for the walk': () => {
+      const ids = new Set();
+      return overlapping((groups) => groups.forEach((group) => ids.add(group.id).size > 0 && (seen += 1)));
+    },
+    'iterate (for await)': async () => {
+      let count = 0;
+      for await (const group of client.iterate({ pageSize: 1000 })) if ((seen += group.id.length) && ++count >= TOTAL) break;
+    },
+  };
+  const samples = Object.fromEntries(Object.keys(ways).map((name) => [name, { cpu: [], wall: [] }]));
+  for (let round = 0; round < 17; round += 1) {
+    for (const [name, way] of Object.entries(ways)) {
+      globalThis.gc?.();
+      const wall = performance.now();
+      const cpu = process.cpuUsage();
+      await way();
+      const used = process.cpuUsage(cpu);
+      if (round < 2) continue;
+      samples[name].cpu.push((used.user + used.system) / 1000);
+      samples[name].wall.push(performance.now() - wall);
+    }
+  }
+  const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+  for (const [name, { cpu, wall }] of Object.entries(samples)) console.log(`${name.padEnd(34)} ${median(cpu).toFixed(1).padStart(6)} ms of CPU ${median(wall).toFixed(1).padStart(6)} ms`);
+} finally {
+  server.kill();
+}
