@@ -12,15 +12,15 @@
 // request, which destroys its socket.
 
 import { bare, own } from './members.js';
-import { builtin, closeEvents, decoderFor, headerPairs, IDLE_MS, MAX_SOCKETS, MAX_STALE_RESENDS, nodeExchange } from './node-http.js';
+import { builtin, closeEvents, decoderFor, IDLE_MS, MAX_SOCKETS, MAX_STALE_RESENDS, nodeExchange, RawHeaders, STALE } from './node-http.js';
 import { attemptOutcome, emptyResult, failed, Gathered, READ, readHead, SKIP } from './runtime.js';
 
 /** How long a new connection may take to open (and its TLS handshake to end). */
 const CONNECT_MS = 10_000;
 /** Errors of a connection that closed before the response began, after which a request that
  * may be received twice is sent again at once (the keep-alive race: the server closed an idle
- * connection as the request went out on it). */
-const CLOSED_EARLY = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+ * connection as the request went out on it): node:http's, and undici's own for it. */
+const CLOSED_EARLY = new Set([...STALE, 'UND_ERR_SOCKET']);
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -180,11 +180,19 @@ function dispatchExchange(pools, ...args) {
       let gathered;
       /** @type {any} a node:zlib stream, when the body is compressed */
       let decoder;
-      // Settled first: undici reports the abort to `onError` at once.
-      const tooLarge = () => {
+      /** A chunk of the body (decoded, when it was compressed). @param {Uint8Array} chunk */
+      const take = (chunk) => {
+        if (settled() || !gathered || gathered.add(chunk)) return;
+        // Settled first: undici reports the abort to `onError` at once.
         result.failure = 'too-large';
         settle(result);
         stop(new Error('the response is larger than maxResponseBytes'));
+      };
+      /** The body's end (decoded, when it was compressed). */
+      const finish = () => {
+        if (settled() || !gathered) return;
+        result.body = gathered.bytes();
+        settle(result);
       };
       // Its methods are its own: undici looks them up by name, and none may come from
       // Object.prototype.
@@ -197,7 +205,7 @@ function dispatchExchange(pools, ...args) {
           if (status < 200) return true;
           responded = true;
           const fields = headFields(raw);
-          result.headers = new RawHeaders(raw);
+          result.headers = new RawHeaders(raw, latin1);
           const next = readHead(result, status, (name) => fields[/** @type {HeadName} */ (name)], maxBytes, wantsBody);
           if (next !== READ) {
             if (next === SKIP) result.body = EMPTY;
@@ -209,36 +217,24 @@ function dispatchExchange(pools, ...args) {
           }
           gathered = new Gathered(maxBytes);
           decoder = decoderFor(fields['content-encoding']);
-          if (decoder) {
-            const decoding = decoder;
-            decoding.on('data', (/** @type {Uint8Array} */ chunk) => {
-              if (!settled() && !gathered?.add(chunk)) tooLarge();
-            });
-            decoding.on('end', () => {
-              if (settled() || !gathered) return;
-              result.body = gathered.bytes();
-              settle(result);
-            });
-            decoding.on('error', (/** @type {unknown} */ error) => {
-              fail(error);
-              stop(/** @type {Error} */ (error));
-            });
-          }
+          decoder?.on('data', take);
+          decoder?.on('end', finish);
+          decoder?.on('error', (/** @type {unknown} */ error) => {
+            fail(error);
+            stop(/** @type {Error} */ (error));
+          });
           return true;
         },
         onData(/** @type {Uint8Array} */ chunk) {
-          if (settled() || !gathered) return true;
+          if (settled()) return true;
           if (decoder) decoder.write(chunk);
-          else if (!gathered.add(chunk)) tooLarge();
+          else take(chunk);
           return true;
         },
         onComplete() {
-          if (settled() || !gathered) return;
+          if (settled()) return;
           if (decoder) decoder.end();
-          else {
-            result.body = gathered.bytes();
-            settle(result);
-          }
+          else finish();
         },
         onError(/** @type {unknown} */ error) {
           if (settled()) return;
@@ -305,16 +301,4 @@ function headFields(raw) {
  * @returns {string} */
 function latin1(bytes) {
   return /** @type {any} */ (bytes).latin1Slice(0, bytes.length);
-}
-
-/** A response's headers, decoded (by `entries()`, as a `Headers`' are) only when asked for. */
-class RawHeaders {
-  /** @param {Uint8Array[]} raw `[name, value, …]` as received */
-  constructor(raw) {
-    this.raw = raw;
-  }
-
-  entries() {
-    return headerPairs(this.raw.map(latin1));
-  }
 }

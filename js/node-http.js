@@ -17,7 +17,7 @@ export const MAX_FREE_SOCKETS = 64;
 /** How long an idle socket is kept (less when the server's `keep-alive: timeout=` says less). */
 export const IDLE_MS = 4000;
 /** Errors of a kept-alive socket that the server closed as the request went out. */
-const STALE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+export const STALE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 /** At most this many such re-sends per attempt. */
 export const MAX_STALE_RESENDS = 3;
 const EMPTY = new Uint8Array(0);
@@ -124,7 +124,7 @@ export function nodeExchange({ agent }, method, url, headerList, body, timeoutMs
         return value === undefined ? undefined : String(value);
       };
       const raw = response.rawHeaders;
-      result.headers = new RawHeaders(raw);
+      result.headers = new RawHeaders(raw, asIs);
       const next = readHead(result, response.statusCode ?? 0, header, maxBytes, wantsBody);
       if (next !== READ) {
         // An empty body leaves the socket to be kept; any other is not waited for.
@@ -198,17 +198,27 @@ export function decoderFor(encoding) {
   }
 }
 
-/** A response's headers, read (by `entries()`, as a `Headers`' are) only when asked for. */
-class RawHeaders {
-  /** @param {string[]} raw `[name, value, …]` as received */
-  constructor(raw) {
+/**
+ * A response's headers, read (by `entries()`, as a `Headers`' are) only when asked for.
+ * @template T
+ */
+export class RawHeaders {
+  /**
+   * @param {T[]} raw `[name, value, …]` as received
+   * @param {(item: T) => string} text how an item reads as text (undici's are bytes)
+   */
+  constructor(raw, text) {
     this.raw = raw;
+    this.text = text;
   }
 
   entries() {
-    return headerPairs(this.raw);
+    return headerPairs(this.raw.map(this.text));
   }
 }
+
+/** @param {string} item */
+const asIs = (item) => item;
 
 /**
  * A response's headers as `Headers` would give them: lower-case names, repeated ones joined
