@@ -107,9 +107,8 @@ async function attempts(transport, call, signal, extra) {
       const meta = responseMeta(result);
       if (verdict === DONE_EMPTY) return meta;
       const value = JSON.parse(utf8.decode(bytes));
-      LAST_RESPONSE.value = meta;
-      Object.defineProperty(value, 'lastResponse', LAST_RESPONSE);
-      LAST_RESPONSE.value = undefined;
+      // A descriptor with no prototype: an inherited `get` or `set` would make it invalid.
+      Object.defineProperty(value, 'lastResponse', bare({ value: meta }));
       return value;
     }
     if (verdict === RETRY || verdict === REFRESH_TOKEN) {
@@ -129,11 +128,6 @@ async function attempts(transport, call, signal, extra) {
 }
 
 const EMPTY = new Uint8Array(0);
-// The descriptors of a result's `lastResponse` and its `headers`: without a prototype (an
-// inherited `get` or `set` would make them invalid), and made once, each call filling in its
-// value for the synchronous `defineProperty` and emptying it after.
-const LAST_RESPONSE = /** @type {{ value: unknown }} */ (bare({ value: undefined }));
-const HEADERS_GETTER = /** @type {{ get: (() => unknown) | undefined, configurable: true }} */ (bare({ get: undefined, configurable: true }));
 
 /**
  * What a call's result carries besides its body: `{ status, requestId }`, and the response's
@@ -146,9 +140,7 @@ function responseMeta({ status, requestId, headers }) {
   /** @type {Readonly<Record<string, string>> | undefined} */
   let copied;
   const get = () => (copied ??= headerRecord(headers));
-  HEADERS_GETTER.get = get;
-  Object.defineProperty(meta, 'headers', HEADERS_GETTER);
-  HEADERS_GETTER.get = undefined;
+  Object.defineProperty(meta, 'headers', bare({ get, configurable: true }));
   return meta;
 }
 
