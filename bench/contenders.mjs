@@ -6,7 +6,7 @@
 import createClient from 'openapi-fetch';
 
 export const GROUP_ID = '0000002a-0000-4000-8000-00000000002a';
-const headers = {
+export const headers = {
   accept: 'application/json',
   authorization: 'Bearer bench-token',
   'upvest-client-id': '363f3305-7ab0-4e82-a158-f9d382ad08b6',
@@ -55,7 +55,7 @@ export function contenders(api, baseUrl, httpModule) {
 }
 
 /** node:http(s) + a keep-alive agent + JSON.parse: no time limit, no checks, no size bound. */
-function limit(httpModule, baseUrl) {
+export function limit(httpModule, baseUrl) {
   const agent = new httpModule.Agent({ keepAlive: true, maxSockets: 128, maxFreeSockets: 64 });
   const getJson = (url) =>
     new Promise((resolve, reject) => {

@@ -1,8 +1,9 @@
 // The transports alone, no client around them (README, Decisions: the transport in Node): a
 // `get` of one group from the bench server (bench/server.mjs, started here on 127.0.0.1 and
-// stopped), sequential and 64 in flight, over node:http with a keep-alive agent, undici's
-// `request()`, a dispatch on an undici pool with a handler of its own (what js/node-dispatch.js
-// does), and Node's fetch; each parses the JSON. Rounds taken in turn; medians of wall time and
+// stopped), sequential and 64 in flight, over node:http with a keep-alive agent (the
+// benchmark's limit), undici's `request()`, a dispatch on an undici pool with a handler of its
+// own (what js/node-dispatch.js does), and Node's fetch (the benchmark's floor, by hand); each
+// parses the JSON. Rounds taken in turn; medians of wall time and
 // CPU per call. Also how long requiring undici takes, in this process.
 // Usage: node bench/transports.mjs [in flight, default 1] [calls per round, default 2000]
 import { spawn } from 'node:child_process';
@@ -10,6 +11,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { GROUP_ID, headers, limit } from './contenders.mjs';
 
 const require = createRequire(import.meta.url);
 const inFlight = Number(process.argv[2] ?? 1);
@@ -20,20 +22,13 @@ try {
   const started = performance.now();
   const undici = require('undici');
   const undiciMs = performance.now() - started;
-  const path = '/account_groups/0000002a-0000-4000-8000-00000000002a';
-  const headers = { authorization: 'Bearer t', 'upvest-client-id': '363f3305-7ab0-4e82-a158-f9d382ad08b6', accept: 'application/json' };
+  const path = `/account_groups/${GROUP_ID}`;
   const flat = Object.entries(headers).flat();
   const origin = new URL(base).origin;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 128, maxFreeSockets: 64 });
   const pool = new undici.Agent({ connections: 128 });
   const json = (chunks) => JSON.parse((chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString());
   const contenders = {
-    'node:http': () => new Promise((resolve, reject) => {
-      http.get(base + path, { agent, headers }, (response) => {
-        const chunks = [];
-        response.on('data', (chunk) => chunks.push(chunk)).on('end', () => resolve(json(chunks)));
-      }).on('error', reject);
-    }),
+    'node:http': limit(http, base).get,
     'undici request()': async () => JSON.parse(await (await pool.request({ origin, path, method: 'GET', headers: flat })).body.text()),
     'undici dispatch': () => new Promise((resolve, reject) => {
       const chunks = [];
@@ -69,7 +64,6 @@ try {
   console.log(`require('undici'): ${undiciMs.toFixed(1)} ms; ${inFlight} in flight, medians of 7 rounds of ${calls} calls`);
   for (const [name, { wall, cpu }] of Object.entries(samples)) console.log(`${name.padEnd(17)} ${median(wall).toFixed(1).padStart(7)} µs a call, ${median(cpu).toFixed(1).padStart(7)} µs of CPU`);
   await pool.close();
-  agent.destroy();
 } finally {
   server.kill();
 }
