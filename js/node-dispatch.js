@@ -12,7 +12,7 @@
 // request, which destroys its socket.
 
 import { bare, own } from './members.js';
-import { builtin, closeEvents, decoderFor, IDLE_MS, MAX_SOCKETS, MAX_STALE_RESENDS, nodeExchange, RawHeaders, STALE } from './node-http.js';
+import { builtin, closeEvents, decoderFor, ended, IDLE_MS, MAX_SOCKETS, MAX_STALE_RESENDS, nodeExchange, RawHeaders, STALE } from './node-http.js';
 import { attemptOutcome, emptyResult, failed, Gathered, READ, readHead, SKIP } from './runtime.js';
 
 /** How long a new connection may take to open (and its TLS handshake to end). */
@@ -169,8 +169,10 @@ function dispatchExchange(pools, ...args) {
       if (abort) abort(reason);
       else stopped = reason;
     };
+    /** @type {any} a node:zlib stream, when the body is compressed */
+    let decoder;
     // Failed first: undici reports an abort to `onError` at once.
-    const { settled, settle, fail, timedOut } = attemptOutcome(result, timeoutMs, caller, resolve, (reason) => {
+    const { settled, settle, fail, timedOut } = attemptOutcome(result, timeoutMs, caller, ended(() => decoder, resolve), (reason) => {
       fail(reason);
       stop(/** @type {Error} */ (reason));
     });
@@ -178,8 +180,6 @@ function dispatchExchange(pools, ...args) {
       let responded = false;
       /** @type {Gathered | undefined} */
       let gathered;
-      /** @type {any} a node:zlib stream, when the body is compressed */
-      let decoder;
       /** A chunk of the body (decoded, when it was compressed). @param {Uint8Array} chunk */
       const take = (chunk) => {
         if (settled() || !gathered || gathered.add(chunk)) return;

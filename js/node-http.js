@@ -89,7 +89,9 @@ export function nodeExchange({ agent }, method, url, headerList, body, timeoutMs
     /** @type {any} the request in flight (node:http's ClientRequest) */
     let request;
     let resends = 0;
-    const { settled, settle, fail, timedOut } = attemptOutcome(result, timeoutMs, caller, resolve, (reason) => request.destroy(/** @type {Error} */ (reason)));
+    /** @type {any} a node:zlib stream, when the body is compressed */
+    let decoder;
+    const { settled, settle, fail, timedOut } = attemptOutcome(result, timeoutMs, caller, ended(() => decoder, resolve), (reason) => request.destroy(/** @type {Error} */ (reason)));
     const send = () => {
       /** The response, once its head arrived. @type {any} */
       let responded = { complete: false };
@@ -134,7 +136,7 @@ export function nodeExchange({ agent }, method, url, headerList, body, timeoutMs
         else result.failure = 'too-large';
         return settle(result);
       }
-      const decoder = decoderFor(header('content-encoding'));
+      decoder = decoderFor(header('content-encoding'));
       const source = decoder ? response.pipe(decoder) : response;
       const gathered = new Gathered(maxBytes);
       source.on('data', (/** @type {Uint8Array} */ chunk) => {
@@ -175,6 +177,20 @@ export function closeEvents(emitter) {
   const events = own(emitter, '_events');
   if (typeof events === 'object' && events !== null && Object.getPrototypeOf(events) !== null) Object.setPrototypeOf(events, null);
 }
+
+/**
+ * `resolve`, once the attempt's decoder (if any) is destroyed: a decoder left alone goes on
+ * inflating what it was given after the attempt ended (all of a gzip bomb's gigabyte, seconds of
+ * CPU, after the call rejected as too large).
+ * @template T
+ * @param {() => any} decoder
+ * @param {(value: T) => void} resolve
+ * @returns {(value: T) => void}
+ */
+export const ended = (decoder, resolve) => (value) => {
+  decoder()?.destroy();
+  resolve(value);
+};
 
 /**
  * A decoder for the body's `content-encoding`, as fetch decodes them; none for an encoding it
