@@ -52,11 +52,13 @@ const handler = (request, response) => {
   const pkgDir = process.env.UPVEST_BENCH_PKG;
   const file = pkgDir && url.pathname.startsWith('/pkg/') ? normalize(join(pkgDir, url.pathname.slice(5))) : normalize(join(root, url.pathname === '/' ? 'bench/browser.html' : url.pathname));
   if (!(file.startsWith(root) || (pkgDir && file.startsWith(pkgDir))) || !/^\/(pkg|bench|node_modules\/openapi-fetch)\//.test(url.pathname.replace(/^\/$/, '/bench/'))) return response.writeHead(404).end();
+  let bytes;
   try {
-    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    bytes = readFileSync(file);
   } catch {
-    response.writeHead(404).end();
+    return response.writeHead(404).end();
   }
+  response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(bytes);
 };
 const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
 server.keepAliveTimeout = 60_000;

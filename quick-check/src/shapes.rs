@@ -27,6 +27,34 @@ pub fn is_uuid_bytes(b: &[u8]) -> bool {
     b.len() == 36 && b.iter().zip(SHAPE).all(|(c, needed)| CLASS[usize::from(*c)] == needed)
 }
 
+/// `is_uuid_bytes` as the quick check runs it: in wasm with `simd128`, sixteen bytes at a time
+/// (a page is one third UUIDs); elsewhere `is_uuid_bytes` itself.
+#[inline]
+pub fn is_uuid_quick(b: &[u8; 36]) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    return is_uuid_simd(b);
+    #[cfg(not(target_arch = "wasm32"))]
+    is_uuid_bytes(b)
+}
+
+/// Each of the three overlapping 16-byte blocks (from 0, 16 and 20) must be hex where no hyphen
+/// belongs and a hyphen where one does (at 8, 13, 18 and 23).
+#[cfg(target_arch = "wasm32")]
+#[target_feature(enable = "simd128")]
+fn is_uuid_simd(b: &[u8; 36]) -> bool {
+    use core::arch::wasm32::{u8x16_bitmask, u8x16_eq, u8x16_lt, u8x16_splat, u8x16_sub, v128, v128_load, v128_or};
+    let fits = |from: usize, hyphens: u16| {
+        // SAFETY: `from + 16 <= 36`, and wasm loads need no alignment.
+        let v = unsafe { v128_load(b.as_ptr().add(from).cast::<v128>()) };
+        let digit = u8x16_lt(u8x16_sub(v, u8x16_splat(b'0')), u8x16_splat(10));
+        let letter = u8x16_lt(u8x16_sub(v128_or(v, u8x16_splat(0x20)), u8x16_splat(b'a')), u8x16_splat(6));
+        let hex = u8x16_bitmask(v128_or(digit, letter));
+        let hyphen = u8x16_bitmask(u8x16_eq(v, u8x16_splat(b'-')));
+        (hex & !hyphens) | (hyphen & hyphens) == u16::MAX
+    };
+    fits(0, 1 << 8 | 1 << 13) & fits(16, 1 << 2 | 1 << 7) & fits(20, 1 << 3)
+}
+
 /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, checked by shape, as bytes (any byte beyond
 /// ASCII fails it).
 pub fn is_rfc3339_bytes(b: &[u8]) -> bool {

@@ -168,6 +168,22 @@ pub async fn scans_plain_runs_with_simd_as_without() {
     }
 }
 
+/// The quick check's UUID scan as the wasm runs it (`simd128`), held to the byte-by-byte one
+/// with every byte value at every position.
+pub async fn checks_uuids_with_simd_as_without() {
+    use upvest_quick_check::shapes::{is_uuid_bytes, is_uuid_quick};
+    let mut uuid = *b"9d95820d-4333-46b6-98de-04ab7512E76F";
+    assert!(is_uuid_quick(&uuid));
+    for at in 0..uuid.len() {
+        let kept = uuid[at];
+        for byte in 0..=u8::MAX {
+            uuid[at] = byte;
+            assert_eq!(is_uuid_quick(&uuid), is_uuid_bytes(&uuid), "{byte} at {at}");
+        }
+        uuid[at] = kept;
+    }
+}
+
 /// Declares one wasm-bindgen test per shared body in the file that invokes it, so that the Node
 /// and the browser suites always run the same list.
 #[macro_export]
@@ -179,6 +195,7 @@ macro_rules! shared_suite {
             rejects_bad_input_before_sending,
             reports_an_unknown_group_as_a_problem,
             scans_plain_runs_with_simd_as_without,
+            checks_uuids_with_simd_as_without,
         );
     };
     (@each $($name:ident),* $(,)?) => {
