@@ -6,6 +6,7 @@
 
 import { InvalidInputError } from './errors.js';
 import { own } from './members.js';
+import { shareSignal } from './shared-signal.js';
 
 export { bare, inherent, method, own } from './members.js';
 
@@ -124,6 +125,7 @@ export function splitOptions(options, field, functionNames, objectNames = NONE) 
       const value = member(options, 'signal', 'signal');
       if (typeof AbortSignal === 'undefined' || !(value instanceof AbortSignal)) throw mustBe('signal', 'an AbortSignal');
       signal = value;
+      shareSignal(value);
       members.signal = true;
     }
   }

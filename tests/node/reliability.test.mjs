@@ -40,3 +40,27 @@ test('redirects are not followed, so credentials never reach another host', asyn
     redirecting.close();
   }
 });
+
+test('one signal shared by 100 calls at once: no MaxListenersExceededWarning; a limit the caller set is kept', async () => {
+  const events = await import('node:events');
+  const warnings = [];
+  const onWarning = (warning) => warnings.push(warning.name);
+  process.on('warning', onWarning);
+  try {
+    const client = new api.AccountGroups({ baseUrl: process.env.UPVEST_MOCK_URL, clientId: '363f3305-7ab0-4e82-a158-f9d382ad08b6', accessToken: 't' });
+    const shared = new AbortController().signal;
+    const pages = await Promise.all(Array.from({ length: 100 }, () => client.list({ limit: 1 }, { signal: shared })));
+    assert.equal(pages.length, 100);
+    // As Node's fetch does with a signal it is given (undici lifts the default of 10 to 1500).
+    assert.equal(events.getMaxListeners(shared), 1500);
+    assert.equal(events.getEventListeners(shared, 'abort').length, 0, 'every attempt removed its listener');
+    const chosen = new AbortController().signal;
+    events.setMaxListeners(20, chosen);
+    await client.list({ limit: 1 }, { signal: chosen });
+    assert.equal(events.getMaxListeners(chosen), 20);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(warnings.filter((name) => name === 'MaxListenersExceededWarning'), []);
+  } finally {
+    process.off('warning', onWarning);
+  }
+});
