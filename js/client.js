@@ -15,6 +15,7 @@ import { userAgentFor } from './user-agent.js';
 import { checkedTracer, logSink } from './observe.js';
 import { exchangeFor, hasNodeTransport } from './runtime.js';
 import { CLIENT_FUNCTION_OPTIONS, TRANSPORT_FUNCTION_OPTIONS, TRANSPORT_OBJECT_OPTIONS } from './seam.js';
+import { shareSignal } from './shared-signal.js';
 
 // The options are the seam's (api/src/seam.rs): the functions the driver calls, the objects it
 // uses as they are (the logger and tracer, checked in js/observe.js, and the Node transport's
@@ -93,6 +94,7 @@ function callOptions(options) {
   // No options, the common case: nothing to copy or check.
   if (options === undefined) return { data: undefined, signal: undefined, headers: NO_HEADERS };
   const { data, signal } = splitOptions(options, 'options', []);
+  if (signal !== undefined) shareSignal(signal);
   const given = member(options, 'headers', 'headers');
   /** @type {string[]} */
   let headers = [];

@@ -91,7 +91,12 @@ export function nodeExchange({ agent }, method, url, headerList, body, timeoutMs
     let resends = 0;
     /** @type {any} a node:zlib stream, when the body is compressed */
     let decoder;
-    const { settled, settle, fail, timedOut } = attemptOutcome(result, timeoutMs, caller, ended(() => decoder, resolve), (reason) => request.destroy(/** @type {Error} */ (reason)));
+    // Failed first, as on undici: once the response is complete the request's `error` is not
+    // listened to, and destroying it may cut a body still being decoded short.
+    const { settled, settle, fail, timedOut } = attemptOutcome(result, timeoutMs, caller, ended(() => decoder, resolve), (reason) => {
+      fail(reason);
+      request.destroy(/** @type {Error} */ (reason));
+    });
     const send = () => {
       /** The response, once its head arrived. @type {any} */
       let responded = { complete: false };

@@ -6,7 +6,6 @@
 
 import { InvalidInputError } from './errors.js';
 import { own } from './members.js';
-import { shareSignal } from './shared-signal.js';
 
 export { bare, inherent, method, own } from './members.js';
 
@@ -125,7 +124,6 @@ export function splitOptions(options, field, functionNames, objectNames = NONE) 
       const value = member(options, 'signal', 'signal');
       if (typeof AbortSignal === 'undefined' || !(value instanceof AbortSignal)) throw mustBe('signal', 'an AbortSignal');
       signal = value;
-      shareSignal(value);
       members.signal = true;
     }
   }

@@ -13,14 +13,19 @@ let events;
 
 /** @param {AbortSignal} signal */
 export function shareSignal(signal) {
-  if (events === undefined) {
-    const process = own(globalThis, 'process');
-    events = method(process, 'getBuiltinModule')?.call(process, 'node:events') ?? null;
-  }
-  if (events === null) return;
   try {
-    if (events.getMaxListeners(signal) === events.defaultMaxListeners) events.setMaxListeners(LISTENERS, signal);
+    if (events === undefined) {
+      const process = own(globalThis, 'process');
+      events = method(process, 'getBuiltinModule')?.call(process, 'node:events') ?? null;
+    }
+    // Read as the package reads everything: a member missing from a partial `events` (another
+    // runtime's) must not be found on a polluted Object.prototype.
+    const getMax = method(events, 'getMaxListeners');
+    const setMax = method(events, 'setMaxListeners');
+    if (getMax && setMax && getMax.call(events, signal) === own(events, 'defaultMaxListeners')) setMax.call(events, LISTENERS, signal);
   } catch {
-    // An `events` that does not know signals: its warning, if it gives one, stays.
+    // A runtime whose `process` or `events` throws, or does not know signals: its warning, if it
+    // gives one, stays; the call goes on.
+    events ??= null;
   }
 }

@@ -366,7 +366,6 @@ mod tests {
     const GROUP: &str = r#"{"id":"9d95820d-4333-46b6-98de-04ab7512e76f","created_at":"2020-08-24T14:15:22Z","updated_at":"2020-08-24T14:15:22Z","type":"PERSONAL","status":"ACTIVE","users":[{"id":"413715f2-5401-4b97-8055-034a6b879f8c","type":"OWNER"}],"securities_account_number":"123456789"}"#;
 
     #[test]
-    #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
     fn is_sure_of_a_group_and_a_page_of_them() {
         assert!(certainly_valid(Shape::Group, GROUP.as_bytes()));
         let page = format!(r#"{{"meta":{{"offset":0,"limit":2,"count":2,"total_count":9}},"data":[{GROUP},{GROUP}]}}"#);
@@ -375,7 +374,6 @@ mod tests {
     }
 
     #[test]
-    #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
     fn requires_the_members_the_field_tables_require() {
         // `response::check_group` requires the same: the six every group has, then its owner.
         const COMMON: u16 = (1 << 6) - 1;
@@ -383,7 +381,6 @@ mod tests {
     }
 
     #[test]
-    #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
     fn is_unsure_of_a_missing_member_a_wrong_count_and_trailing_bytes() {
         assert!(!certainly_valid(Shape::Group, GROUP.replace(r#""status":"ACTIVE","#, "").as_bytes()));
         let page = format!(r#"{{"meta":{{"offset":0,"limit":2,"count":3,"total_count":9}},"data":[{GROUP},{GROUP}]}}"#);

@@ -47,7 +47,7 @@ const ALLOWANCE = 8 * MiB;
 const RSS_BOUND = 2 * LIMIT + ALLOWANCE;
 /** How long a memory row watches the process's CPU after the call ended, and the most it may
  * use meanwhile (timers, GC): work left running (inflating a bomb) takes a core. */
-const AFTER_MS = 400;
+const AFTER_MS = 1000;
 const CPU_AFTER_MS = 200;
 
 // `npm test` runs this file without --expose-gc; the flag can still be turned on from here.
@@ -278,11 +278,12 @@ async function memoryChild(name) {
     target.serve(row.handler(counters));
     const wasmBefore = wasmMemoryBytes();
     const run = await measured(() => clientOf(target.url, row.options).get(groupId));
-    const cpuAtEnd = process.cpuUsage();
     const closed = await until(() => target.requests.every((r) => r.closedAt !== undefined));
     const writtenWhenClosed = counters.written;
     await pause(50);
-    // The call's work ends with it: a decoder left running goes on inflating the rest of a bomb.
+    // The call's work ends with it: a decoder left running goes on inflating the rest of a bomb
+    // (on the libuv pool's threads, which the process's CPU time counts).
+    const cpuAtEnd = process.cpuUsage();
     await pause(AFTER_MS);
     const cpuAfter = process.cpuUsage(cpuAtEnd);
     const writtenAfterClose = counters.written - writtenWhenClosed;
@@ -397,13 +398,14 @@ function assertTooLarge(row) {
   assert.ok(row.closed, 'the server saw the connection closed');
   assert.ok(row.growth < RSS_BOUND, `peak RSS growth ${mib(row.growth)} < ${mib(RSS_BOUND)}`);
   assert.ok(row.secondSame, 'a second call ends the same way');
-  assert.ok(row.cpuAfterMs < CPU_AFTER_MS, `the process used ${row.cpuAfterMs} ms of CPU in the ${AFTER_MS} ms after the call ended`);
+  assert.ok(row.cpuAfterMs < CPU_AFTER_MS, `the process used ${row.cpuAfterMs} ms of CPU in ${AFTER_MS} ms once the call had ended and its connection closed`);
   // Nothing of the body outlives the call: counted exactly in ArrayBuffers, as RSS does not shrink.
   assert.ok(row.keptArrayBuffers < MiB, `after the call and a GC, ${mib(row.keptArrayBuffers)} more is held in ArrayBuffers`);
-  // A second call reuses what the first freed: its peak is within the allowance of the first's
-  // (a body kept by the first call would add 16 MiB). Not their sum against RSS_BOUND: RSS keeps
-  // the first call's high-water mark, and a busy machine's GC timing moved it past the bound.
-  assert.ok(row.secondOverFirst < ALLOWANCE, `a second call's peak RSS is ${mib(row.secondOverFirst)} over the first's`);
+  // A second call reuses what the first freed: its peak is less than a body over the first's (a
+  // body kept by the first call, or a decoder still inflating, added 16–21 MiB). Not their sum
+  // against RSS_BOUND: RSS keeps the first call's high-water mark, and GC timing on a busy
+  // machine moved the sum past the bound over fetch (41.6 MiB once in CI).
+  assert.ok(row.secondOverFirst < LIMIT, `a second call's peak RSS is ${mib(row.secondOverFirst)} over the first's`);
 }
 const memoryNote = (row) =>
   `bound ${mib(RSS_BOUND)} (2 × 16 MiB + ${mib(ALLOWANCE)} allowance), measured in a fresh process; RSS kept after GC ${mib(row.retained)} (ArrayBuffers ${mib(row.keptArrayBuffers)}), a second call's peak ${mib(row.secondOverFirst)} over the first's; CPU ${Math.round(row.cpuAfterMs)} ms in the ${AFTER_MS} ms after the call; wasm memory ${mib(row.wasmBefore)} → ${mib(row.wasmAfter)}`;
