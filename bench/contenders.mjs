@@ -2,7 +2,7 @@
 // JSON.parse by hand), the peer (openapi-fetch over the contract's paths), this package, and, in
 // Node, the limit (node:http or node:https with a keep-alive agent + JSON.parse by hand: about
 // the least any client on Node's HTTP stack can do). Each offers: get, a 1000-group page, and
-// iterating every group page by page.
+// iterating every group page by page (this package also a page at a time: `iterateByPage`).
 import createClient from 'openapi-fetch';
 
 export const GROUP_ID = '0000002a-0000-4000-8000-00000000002a';
@@ -49,6 +49,9 @@ export function contenders(api, baseUrl, httpModule) {
     page: () => client.list({ offset: 0, limit: 1000 }),
     async iterate(onItem, pageSize = 1000) {
       for await (const group of client.iterate({ pageSize })) onItem(group);
+    },
+    async iterateByPage(onItem, pageSize = 1000) {
+      for await (const page of client.iteratePages({ pageSize })) for (const group of page) onItem(group);
     },
   };
   return httpModule ? [floor, peer, ours, limit(httpModule, baseUrl)] : [floor, peer, ours];

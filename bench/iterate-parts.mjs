@@ -1,11 +1,11 @@
 // Where iterating's time goes beyond the pages it reads (README, Benchmark): 20,000 groups from
-// the bench server (bench/server.mjs, started here on 127.0.0.1 and stopped), seven ways, taking
+// the bench server (bench/server.mjs, started here on 127.0.0.1 and stopped), eight ways, taking
 // turns, in one process: the floor (fetch + JSON.parse, 20 pages); `list` 20 pages of 1000 in a
 // plain loop; the pages `iterate` reads (each
 // after the first starts 10 groups back, and a page holds at most 1000, so 21 of them); those
 // pages with each group's id checked in a `Set` per page, and in one `Set` for the whole walk
 // (what `iterate` remembers), and those with the next page asked for before this one is used;
-// and `iterate` itself (`for await`). Medians of 15 rounds of this
+// `iteratePages` (a `for await` step a page); and `iterate` itself (a step a group). Medians of 15 rounds of this
 // process's CPU and of wall time, in ms.
 // Usage: node --expose-gc bench/iterate-parts.mjs [pkg dir, default pkg/]
 import { spawn } from 'node:child_process';
@@ -52,6 +52,13 @@ try {
         const groups = (await next).data;
         if (offset + 1000 - OVERLAP < TOTAL) next = read(offset + 1000 - OVERLAP);
         groups.forEach((group) => ids.add(group.id).size > 0 && (seen += 1));
+      }
+    },
+    'iteratePages (for await a page)': async () => {
+      let count = 0;
+      for await (const page of client.iteratePages({ pageSize: 1000 })) {
+        for (const group of page) if ((seen += group.id.length) && ++count >= TOTAL) break;
+        if (count >= TOTAL) break;
       }
     },
     'iterate (for await)': async () => {

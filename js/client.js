@@ -178,6 +178,17 @@ export class AccountGroups {
     return this.#pages(userId, true, query, options);
   }
 
+  /** `iterate`, a page at a time. @param {import('./types').IterateQuery} [query] @param {CallOptions} [options] */
+  iteratePages(query, options) {
+    return this.#pages(undefined, false, query, options, true);
+  }
+
+  /** `iterateForUser`, a page at a time.
+   * @param {string} userId @param {import('./types').IterateQuery} [query] @param {CallOptions} [options] */
+  iteratePagesForUser(userId, query, options) {
+    return this.#pages(userId, true, query, options, true);
+  }
+
   /**
    * One call: arguments copied and checked, then run. Any failure, bad input included, rejects.
    * @param {CallOptions | CreateOptions | undefined} options the call's options
@@ -197,14 +208,15 @@ export class AccountGroups {
    * @param {boolean} forUser
    * @param {import('./types').IterateQuery | undefined} query
    * @param {CallOptions | undefined} options
+   * @param {boolean} [byPage] each step a page's new groups, as an array
    */
-  #pages(userId, forUser, query, options) {
+  #pages(userId, forUser, query, options, byPage = false) {
     return pages(() => {
       const clientCore = this.#live();
       const { data, signal, headers } = callOptions(options);
       const pager = clientCore.pager(forUser ? plain(userId, 'userId') : undefined, forUser, plain(query, 'query'), data);
       return { pager, signal, transport: this.#transport, headers };
-    });
+    }, byPage);
   }
 
   #live() {

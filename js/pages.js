@@ -1,6 +1,6 @@
 // @ts-check
-// Lazy iteration over every page, for `for await`: a page is fetched only when the loop has used
-// up the previous one, none after the loop ends, and `next()` calls made before the previous one
+// Lazy iteration over every page, for `for await`, group by group or page by page: a page is
+// fetched only when the loop has used up the previous one, none after the loop ends, and `next()` calls made before the previous one
 // settled wait for it, so items come in order however the caller calls. The core's pager decides
 // which page comes next and when to stop (each page reads the end of the previous one again, so
 // a list that changes during the loop loses no group); the items of a page are handed out here,
@@ -20,9 +20,12 @@ import { run } from './driver.js';
 /**
  * @param {() => PageSource} open checks the iteration's input; what it throws rejects the first
  *   `next()`, so every error reaches the `try` around the `for await`
+ * @param {boolean} [byPage] whether each step hands out a page's groups (those not yielded
+ *   before, never none) as one array, rather than one group: a `for await` step a page instead
+ *   of a group, for callers who work in batches
  * @returns {AsyncIterableIterator<any>}
  */
-export function pages(open) {
+export function pages(open, byPage = false) {
   /** @type {PageSource | undefined} */
   let source;
   /** @type {unknown[]} */
@@ -33,6 +36,14 @@ export function pages(open) {
   let closed = false;
   /** @type {Promise<unknown> | null} */
   let pending = null;
+
+  /** The next value of a page that has one: a group, or (by page) the rest of the page. */
+  const take = () => {
+    if (!byPage) return page[index++];
+    const rest = index === 0 ? page : page.slice(index);
+    index = page.length;
+    return rest;
+  };
 
   /** @returns {Promise<IteratorResult<any>>} */
   const pull = async () => {
@@ -50,7 +61,7 @@ export function pages(open) {
   const pullPages = async () => {
     source ??= open();
     for (;;) {
-      if (index < page.length) return { value: page[index++], done: false };
+      if (index < page.length) return { value: take(), done: false };
       const call = closed ? undefined : source.pager.next();
       if (call === undefined) return finish(undefined);
       const body = await run(source.transport, call, source.signal, source.headers);
@@ -88,7 +99,7 @@ export function pages(open) {
   /** @type {AsyncIterableIterator<any>} */
   const iterator = {
     next() {
-      if (pending === null && index < page.length) return Promise.resolve({ value: page[index++], done: false });
+      if (pending === null && index < page.length) return Promise.resolve({ value: take(), done: false });
       const step = (pending ?? Promise.resolve()).then(pull);
       // Once this step settles, either way, and no later one waits on it, the fast path is open.
       const release = () => {

@@ -308,6 +308,15 @@ export class AccountGroups {
   iterate(query?: IterateQuery, options?: CallOptions): AsyncIterableIterator<AccountGroup>;
   /** Every account group of one user, for `for await`, fetched lazily like `iterate`. */
   iterateForUser(userId: string, query?: IterateQuery, options?: CallOptions): AsyncIterableIterator<AccountGroup>;
+  /**
+   * `iterate` a page at a time, for work done in batches: each step is an array of the groups
+   * of one page that this iteration has not yielded before (never an empty one), with the same
+   * promises and the same laziness as `iterate`. One `for await` step a page instead of one a
+   * group.
+   */
+  iteratePages(query?: IterateQuery, options?: CallOptions): AsyncIterableIterator<AccountGroup[]>;
+  /** `iterateForUser` a page at a time, as `iteratePages`. */
+  iteratePagesForUser(userId: string, query?: IterateQuery, options?: CallOptions): AsyncIterableIterator<AccountGroup[]>;
 }
 
 /** Options of `collect`. */

@@ -280,6 +280,7 @@ type _ListForUserResO2C_open = Assert<Not<Extends<ListForUserOurs, ListForUserRe
 type _ListForUserResO2C_closed = Assert<Extends<Closed<ListForUserOurs>, ListForUserRes>>;
 type _ListForUserResPaths = Assert<SamePaths<ListForUserRes, ListForUserOurs>>;
 type _IterateForUserPath = Assert<Mutual<ListForUserOp['parameters']['path']['user_id'], Parameters<AccountGroups['iterateForUser']>[0]>>;
+type _IteratePagesForUserPath = Assert<Mutual<ListForUserOp['parameters']['path']['user_id'], Parameters<AccountGroups['iteratePagesForUser']>[0]>>;
 
 // ---------------------------------------------------------------------------------------------
 // GET /account_groups/{account_group_id} (retrieve_account_group) ↔ AccountGroups.get.

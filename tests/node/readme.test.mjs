@@ -142,6 +142,10 @@ test("the README's collect example runs as written: the 25 groups created last, 
   assert.equal((await seen()) - before, 1, 'one page request');
 });
 
+test("the README's page-at-a-time example runs as written", async () => {
+  assert.deepEqual(await run(example('### A page at a time')), ['true true']);
+});
+
 test("the README's logging and tracing example runs as written: a line, the request's span inside the caller's", async () => {
   const lines = await run(example('## Logging and tracing'));
   assert.equal(lines.length, 3, lines.join('\n'));

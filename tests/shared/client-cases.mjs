@@ -131,6 +131,24 @@ export function clientCases(api, mockUrl, { apiUrl = mockUrl, extra: always = {}
       deepEqual(queries, ['offset=0&limit=3', 'offset=0&limit=13']);
     },
 
+    async 'iteratePages hands out each page as one array of new groups, lazily; no page after break'() {
+      const { userId, groups } = await userWithGroups(7);
+      const before = await logMark();
+      const iterable = client().iteratePagesForUser(userId, { pageSize: 3 });
+      equal((await requestsSince(before)).length, 0, 'nothing is fetched before the loop asks');
+      const pages = [];
+      for await (const page of iterable) pages.push(page.map((group) => group.id));
+      // The second read starts at the first again (the overlap): only its new groups are handed out.
+      deepEqual(pages, [groups.slice(0, 3).map((g) => g.id), groups.slice(3).map((g) => g.id)]);
+      deepEqual((await requestsSince(before)).map((r) => r.query), ['offset=0&limit=3', 'offset=0&limit=13']);
+      const again = await logMark();
+      for await (const page of client().iteratePages({ pageSize: 2 })) {
+        equal(page.length, 2);
+        break;
+      }
+      equal((await requestsSince(again)).length, 1, 'no page after break');
+    },
+
     async 'iterate fetches no further page after break'() {
       const { userId } = await userWithGroups(7);
       const before = await logMark();
@@ -358,5 +376,7 @@ export function badInputs(client) {
     [() => client.iterate({ pageSize: 0 }).next(), 'pageSize', 'range', /from 1 to 1000/],
     [() => client.iterate({ limit: 10 }).next(), 'query', 'unknown-field', /unknown field "limit"/],
     [() => client.iterateForUser('nope').next(), 'userId', 'uuid', /must be a UUID/],
+    [() => client.iteratePages({ pageSize: 1001 }).next(), 'pageSize', 'range', /from 1 to 1000/],
+    [() => client.iteratePagesForUser('nope').next(), 'userId', 'uuid', /must be a UUID/],
   ];
 }

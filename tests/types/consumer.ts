@@ -193,6 +193,14 @@ export async function everyMethod(signal: AbortSignal): Promise<void> {
   for await (const g of client.iterateForUser('u')) {
     if (g.type !== 'BUSINESS') void g.users;
   }
+  for await (const page of client.iteratePages({ pageSize: 1000, order: 'DESC' }, { signal })) {
+    const batch: AccountGroup[] = page;
+    void batch.length;
+  }
+  for await (const page of client.iteratePagesForUser('u')) {
+    const first: string | undefined = page[0]?.id;
+    void first;
+  }
   void [users, businessId, requestId, knownOrNew, total, mine, code, live];
 }
 
@@ -270,6 +278,8 @@ export async function mistakes(): Promise<void> {
   await client.list({ limit: '10' });
   // @ts-expect-error iterate takes pageSize, not limit
   client.iterate({ limit: 10 });
+  // @ts-expect-error a page is an array of groups, not a group
+  for await (const page of client.iteratePages()) void page.id;
   // @ts-expect-error closure reasons are a closed set
   await client.close('id', { closure_reason: 'bored' });
   // @ts-expect-error get takes no idempotency key
