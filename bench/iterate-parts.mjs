@@ -8,18 +8,17 @@
 // `iteratePages` (a `for await` step a page); and `iterate` itself (a step a group). Medians of 15 rounds of this
 // process's CPU and of wall time, in ms.
 // Usage: node --expose-gc bench/iterate-parts.mjs [pkg dir, default pkg/]
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { headers } from './contenders.mjs';
+import { startServer } from './start-server.mjs';
 
 const TOTAL = 20_000;
 const OVERLAP = 10;
 const api = await import(pathToFileURL(resolve(process.argv[2] ?? fileURLToPath(new URL('../pkg', import.meta.url)), 'node/index.mjs')).href);
-const server = spawn(process.execPath, [fileURLToPath(new URL('server.mjs', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = await startServer();
 try {
-  const baseUrl = (await new Promise((done) => createInterface({ input: server.stdout }).once('line', done))).replace('listening on ', '');
+  const baseUrl = server.url;
   const client = new api.AccountGroups({ baseUrl, clientId: '363f3305-7ab0-4e82-a158-f9d382ad08b6', accessToken: 't', maxRetries: 0 });
   let seen = 0;
   /** The pages `iterate` reads, each handed to `use`. */
@@ -82,5 +81,5 @@ try {
   const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
   for (const [name, { cpu, wall }] of Object.entries(samples)) console.log(`${name.padEnd(38)} ${median(cpu).toFixed(1).padStart(6)} ms of CPU ${median(wall).toFixed(1).padStart(6)} ms`);
 } finally {
-  server.kill();
+  server.stop();
 }

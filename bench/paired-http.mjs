@@ -3,10 +3,9 @@
 // iterating. For before-and-after figures of per-call work, where full runs vary too much.
 // Usage: node bench/paired-http.mjs <pkg dir A> <pkg dir B> [rounds] [rows: get,cpu,flight,iterate,page,iterate-cpu]
 // (A build outside this repository must find undici: link a node_modules beside it.)
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { startServer } from './start-server.mjs';
 
 const [dirA, dirB, roundsArg = '17', rowsArg = 'get,flight,iterate'] = process.argv.slice(2);
 if (!dirA || !dirB) {
@@ -15,8 +14,8 @@ if (!dirA || !dirB) {
 }
 const load = (dir) => import(pathToFileURL(resolve(dir, 'node/index.mjs')).href);
 const builds = { A: await load(dirA), B: await load(dirB) };
-const child = spawn(process.execPath, [fileURLToPath(new URL('server.mjs', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = (await new Promise((ok) => createInterface({ input: child.stdout }).once('line', ok))).replace('listening on ', '');
+const server = await startServer();
+const { url } = server;
 const GROUP_ID = '0000002a-0000-4000-8000-00000000002a';
 const options = { baseUrl: url, clientId: '363f3305-7ab0-4e82-a158-f9d382ad08b6', accessToken: 'bench-token', maxRetries: 0 };
 const clients = Object.fromEntries(Object.entries(builds).map(([name, api]) => [name, new api.AccountGroups(options)]));
@@ -96,5 +95,5 @@ try {
     console.log(`${row}: A ${a.toFixed(1)} B ${b.toFixed(1)} ${unit}  B/A ${(b / a).toFixed(3)}  (median of ${rounds})`);
   }
 } finally {
-  child.kill();
+  server.stop();
 }

@@ -7,18 +7,17 @@
 // to the floor and to the limit. Writes the table and bench/results/latest.json. `--smoke` runs
 // every row briefly (about 2 s of measuring), for `npm test`. UPVEST_BENCH_PKG=<dir> measures
 // another build of the package (a pkg/ folder), for before-and-after figures.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
-import { launchOptions } from '../tests/browser/chromium.mjs';
+import { browserPageRow } from './browser-row.mjs';
 import { contenders } from './contenders.mjs';
+import { startServer } from './start-server.mjs';
 import { summary } from './stats.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -50,18 +49,6 @@ async function main(tlsDir) {
     : // Iterating: 20,000 groups as issue 28's target names it (15 rounds at least), and 100,000
       // for the heap over a long walk.
       { rounds: 25, gets: 200, throughput: 2000, pages: 5, iterations: [[20_000, 17], [100_000, 5]], loads: 9, browserRounds: 20 };
-
-  async function startServer(env = {}) {
-    const child = spawn(process.execPath, [`${root}bench/server.mjs`], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
-    const line = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('bench server did not start')), 30_000);
-      createInterface({ input: child.stdout }).once('line', (l) => {
-        clearTimeout(timer);
-        resolve(l);
-      });
-    });
-    return { url: line.replace('listening on ', ''), stop: () => child.kill() };
-  }
 
   const now = () => performance.now();
 
@@ -106,17 +93,6 @@ async function main(tlsDir) {
   function sizes(file) {
     const bytes = readFileSync(file.startsWith('/') ? file : `${root}${file}`);
     return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
-  }
-
-  async function browserPageDecode(url) {
-    const browser = await chromium.launch(launchOptions());
-    try {
-      const page = await browser.newPage();
-      await page.goto(`${url}/?rounds=${plan.browserRounds}`);
-      return await page.waitForFunction(() => window.__bench, null, { timeout: 120_000 }).then((h) => h.jsonValue());
-    } finally {
-      await browser.close();
-    }
   }
 
   const server = await startServer({ UPVEST_BENCH_PKG: pkgDir });
@@ -215,7 +191,7 @@ async function main(tlsDir) {
       ],
     });
 
-    const browser = await browserPageDecode(server.url);
+    const browser = await browserPageRow(server.url, plan.browserRounds);
     rows.push({ row: 'one page of 1000 groups, fetch + decode (headless Chromium)', unit: 'ms per page', better: 'lower', results: browser });
   } finally {
     server.stop();

@@ -6,19 +6,17 @@
 // parses the JSON. Rounds taken in turn; medians of wall time and
 // CPU per call. Also how long requiring undici takes, in this process.
 // Usage: node bench/transports.mjs [in flight, default 1] [calls per round, default 2000]
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { GROUP_ID, headers, limit } from './contenders.mjs';
+import { startServer } from './start-server.mjs';
 
 const require = createRequire(import.meta.url);
 const inFlight = Number(process.argv[2] ?? 1);
 const calls = Number(process.argv[3] ?? 2000);
-const server = spawn(process.execPath, [fileURLToPath(new URL('server.mjs', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = await startServer();
 try {
-  const base = (await new Promise((resolve) => createInterface({ input: server.stdout }).once('line', resolve))).replace('listening on ', '');
+  const base = server.url;
   const started = performance.now();
   const undici = require('undici');
   const undiciMs = performance.now() - started;
@@ -65,5 +63,5 @@ try {
   for (const [name, { wall, cpu }] of Object.entries(samples)) console.log(`${name.padEnd(17)} ${median(wall).toFixed(1).padStart(7)} µs a call, ${median(cpu).toFixed(1).padStart(7)} µs of CPU`);
   await pool.close();
 } finally {
-  server.kill();
+  server.stop();
 }

@@ -171,11 +171,13 @@ function dispatchExchange(pools, ...args) {
     };
     /** @type {any} a node:zlib stream, when the body is compressed */
     let decoder;
-    // Failed first: undici reports an abort to `onError` at once.
-    const { settled, settle, fail, timedOut } = attemptOutcome(result, timeoutMs, caller, ended(() => decoder, resolve), (reason) => {
+    const { settled, settle, fail, timedOut } = attemptOutcome(result, timeoutMs, caller, ended(() => decoder, resolve), (reason) => end(reason));
+    /** Fails the attempt, then aborts its request (failed first: undici reports an abort to
+     * `onError` at once). @param {unknown} reason */
+    const end = (reason) => {
       fail(reason);
       stop(/** @type {Error} */ (reason));
-    });
+    };
     const send = () => {
       let responded = false;
       /** @type {Gathered | undefined} */
@@ -219,10 +221,7 @@ function dispatchExchange(pools, ...args) {
           decoder = decoderFor(fields['content-encoding']);
           decoder?.on('data', take);
           decoder?.on('end', finish);
-          decoder?.on('error', (/** @type {unknown} */ error) => {
-            fail(error);
-            stop(/** @type {Error} */ (error));
-          });
+          decoder?.on('error', end);
           return true;
         },
         onData(/** @type {Uint8Array} */ chunk) {

@@ -1,11 +1,12 @@
 // @ts-check
 // Lazy iteration over every page, for `for await`, group by group or page by page: a page is
-// fetched only when the loop has used up the previous one, none after the loop ends, and `next()` calls made before the previous one
-// settled wait for it, so items come in order however the caller calls. The core's pager decides
-// which page comes next and when to stop (each page reads the end of the previous one again, so
-// a list that changes during the loop loses no group); the items of a page are handed out here,
-// less the groups this iteration already yielded, which it remembers: about 100 bytes a group
-// (an id is 36 characters), 10 MB for 100,000.
+// fetched only when the loop has used up the previous one, none after the loop ends, and
+// `next()` calls made before the previous one settled wait for it, so items come in order
+// however the caller calls. The core's pager decides which page comes next and when to stop
+// (each page reads the end of the previous one again, so a list that changes during the loop
+// loses no group); the items of a page are handed out here, less the groups this iteration
+// already yielded, which it remembers: about 100 bytes a group (an id is 36 characters), 10 MB
+// for 100,000.
 
 import { run } from './driver.js';
 
@@ -37,12 +38,11 @@ export function pages(open, byPage = false) {
   /** @type {Promise<unknown> | null} */
   let pending = null;
 
-  /** The next value of a page that has one: a group, or (by page) the rest of the page. */
+  /** The next value of a page that has one: a group, or (by page) the page, handed out whole. */
   const take = () => {
     if (!byPage) return page[index++];
-    const rest = index === 0 ? page : page.slice(index);
     index = page.length;
-    return rest;
+    return page;
   };
 
   /** @returns {Promise<IteratorResult<any>>} */
